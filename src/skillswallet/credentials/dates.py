@@ -1,0 +1,36 @@
+"""XML Schema dateTimeStamp parsing for validFrom/validUntil and proof timestamps."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+_DATETIME_RE = re.compile(
+    r"^(?P<y>-?\d{4,})-(?P<mo>\d{2})-(?P<d>\d{2})T(?P<h>\d{2}):(?P<mi>\d{2}):(?P<s>\d{2})"
+    r"(?P<frac>\.\d+)?(?P<tz>Z|[+-]\d{2}:\d{2})$"
+)
+
+
+def parse_datetime(value: object, *, require_timezone: bool = True) -> datetime | None:
+    """Parse an xsd:dateTimeStamp; return None when malformed (callers report why)."""
+    if not isinstance(value, str) or len(value) > 64:
+        return None
+    text = value
+    if not require_timezone and re.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$", text):
+        text += "Z"
+    m = _DATETIME_RE.match(text)
+    if not m:
+        return None
+    frac = (m.group("frac") or "")[:7]
+    normalized = text[: m.start("frac")] if m.group("frac") else text[: m.start("tz")]
+    normalized += frac + ("+00:00" if m.group("tz") == "Z" else m.group("tz"))
+    try:
+        parsed = datetime.fromisoformat(normalized)
+    except ValueError:
+        return None
+    return parsed.astimezone(UTC)
+
+
+def format_datetime(value: datetime) -> str:
+    """Seconds precision, UTC, ``Z`` suffix: the form most verifiers expect."""
+    return value.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,44 @@
+"""Issuing credentials: the issuer's side of the data flow (unsigned -> signed)."""
+
+from __future__ import annotations
+
+import copy
+from datetime import UTC, datetime
+from typing import Any
+
+from ..did.keys import Signer
+from ..did.url import parse_did_url
+from ..errors import InvalidDocumentError
+from .loader import ContextLoader
+from .model import issuer_id, validate_credential
+from .proofs import add_proof
+
+
+def issue_credential(
+    credential: dict[str, Any],
+    signer: Signer,
+    *,
+    cryptosuite: str = "eddsa-rdfc-2022",
+    created: datetime | None = None,
+    loader: ContextLoader | None = None,
+) -> dict[str, Any]:
+    """Sign a credential. Sets ``issuer`` to the signer's DID when absent, validates the
+    structure (raising :class:`InvalidDocumentError` listing every problem), and adds an
+    ``assertionMethod`` proof. The input is not modified.
+    """
+    if not isinstance(credential, dict):
+        raise InvalidDocumentError("a credential must be a JSON object")
+    doc = copy.deepcopy(credential)
+    signer_did = parse_did_url(signer.verification_method).did
+    if "issuer" not in doc:
+        doc["issuer"] = signer_did
+    problems = validate_credential(doc)
+    if problems:
+        raise InvalidDocumentError("the credential is not valid: " + "; ".join(problems))
+    if issuer_id(doc) != signer_did:
+        raise InvalidDocumentError(
+            f"the credential's issuer {issuer_id(doc)!r} is not the signing key's DID "
+            f"{signer_did!r}"
+        )
+    when = created if created is not None else datetime.now(UTC)
+    return add_proof(doc, signer, cryptosuite=cryptosuite, created=when, loader=loader)

@@ -1,0 +1,38 @@
+"""Data Integrity cryptosuites: one module each, one small interface
+(:class:`~skillswallet.credentials.suites.base.Cryptosuite`)."""
+
+from __future__ import annotations
+
+from ...errors import CryptosuiteError
+from .base import Cryptosuite
+from .ecdsa import ECDSA_JCS_2019, ECDSA_RDFC_2019
+from .eddsa import EDDSA_JCS_2022, EDDSA_RDFC_2022
+
+#: Every suite this library implements, by name.
+ALL_SUITES: dict[str, Cryptosuite] = {
+    s.name: s for s in (EDDSA_RDFC_2022, EDDSA_JCS_2022, ECDSA_RDFC_2019, ECDSA_JCS_2019)
+}
+#: Suites accepted by default when verifying.
+DEFAULT_SUITES: tuple[str, ...] = tuple(ALL_SUITES)
+
+
+def get_suite(name: str) -> Cryptosuite:
+    """Look up a suite by its ``cryptosuite`` name; unknown names are programmer misuse."""
+    try:
+        return ALL_SUITES[name]
+    except KeyError:
+        raise CryptosuiteError(
+            f"unknown cryptosuite {name!r}; known: {', '.join(sorted(ALL_SUITES))}"
+        ) from None
+
+
+__all__ = [
+    "ALL_SUITES",
+    "DEFAULT_SUITES",
+    "ECDSA_JCS_2019",
+    "ECDSA_RDFC_2019",
+    "EDDSA_JCS_2022",
+    "EDDSA_RDFC_2022",
+    "Cryptosuite",
+    "get_suite",
+]

@@ -1,0 +1,175 @@
+"""The shared shape of the Data Integrity cryptosuites we implement: a transformation
+(RDFC-1.0 or JCS), a hash and a signature algorithm (Data Integrity 1.0 §4; the EdDSA and
+ECDSA cryptosuite specs §3). Pure functions over plain JSON."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ...did.keys import Signer, verify_signature
+from ...did.multikey import KeyType, PublicKey, decode_multibase_base58, encode_multibase_base58
+from ...errors import CryptosuiteError, InvalidKeyError, ProofError
+from .. import jcs, jsonld
+from ..loader import ContextLoader
+
+#: The order our proofs list their properties in (the reference implementation's order).
+PROOF_KEY_ORDER = (
+    "type",
+    "id",
+    "created",
+    "expires",
+    "verificationMethod",
+    "cryptosuite",
+    "proofPurpose",
+    "challenge",
+    "domain",
+    "nonce",
+    "previousProof",
+    "@context",
+)
+
+
+@dataclass(frozen=True)
+class HashData:
+    """Every intermediate of one proof computation, for tests and debugging."""
+
+    canonical_proof_config: str
+    canonical_document: str
+    proof_config_hash: bytes
+    document_hash: bytes
+
+    @property
+    def combined(self) -> bytes:
+        return self.proof_config_hash + self.document_hash
+
+
+@dataclass(frozen=True)
+class Cryptosuite:
+    """A Data Integrity cryptosuite made of a canonicalization and a per-curve hash."""
+
+    name: str
+    canonicalization: str  # "rdfc" or "jcs"
+    key_types: frozenset[KeyType]
+    hashes: Mapping[KeyType, Callable[[bytes], Any]]
+    #: JCS suites copy the document's @context into the proof (the spec's step).
+    context_in_proof: bool
+
+    def check_key(self, key_type: KeyType) -> None:
+        if key_type not in self.key_types:
+            raise CryptosuiteError(
+                f"cryptosuite {self.name} cannot be used with a {key_type.value} key "
+                f"(it needs {', '.join(sorted(k.value for k in self.key_types))})"
+            )
+
+    # -- transformation + hashing ----------------------------------------------------
+
+    def canonicalize(self, value: dict[str, Any], loader: ContextLoader | None) -> str:
+        if self.canonicalization == "jcs":
+            return jcs.canonicalize(value).decode("utf-8")
+        return jsonld.canonicalize(value, loader)
+
+    def hash_data(
+        self,
+        unsecured_document: dict[str, Any],
+        proof_config: dict[str, Any],
+        key_type: KeyType,
+        loader: ContextLoader | None = None,
+    ) -> HashData:
+        """Canonicalize the proof configuration and the document and hash both.
+
+        ``proof_config`` is the proof without ``proofValue``; its ``@context`` is set to the
+        document's here, as the specs' proof configuration step requires.
+        """
+        config = {k: v for k, v in proof_config.items() if k != "proofValue"}
+        if "@context" in unsecured_document:
+            config["@context"] = unsecured_document["@context"]
+        canonical_config = self.canonicalize(config, loader)
+        canonical_doc = self.canonicalize(unsecured_document, loader)
+        hash_fn = self.hashes[key_type]
+        return HashData(
+            canonical_config,
+            canonical_doc,
+            hash_fn(canonical_config.encode("utf-8")).digest(),
+            hash_fn(canonical_doc.encode("utf-8")).digest(),
+        )
+
+    # -- create / verify ----------------------------------------------------------------
+
+    def create_proof(
+        self,
+        unsecured_document: dict[str, Any],
+        options: dict[str, Any],
+        signer: Signer,
+        loader: ContextLoader | None = None,
+    ) -> dict[str, Any]:
+        """Return a new ``DataIntegrityProof`` for the document (the document is not changed)."""
+        self.check_key(signer.key_type)
+        proof: dict[str, Any] = {"type": "DataIntegrityProof", "cryptosuite": self.name}
+        proof.update({k: v for k, v in options.items() if k not in ("type", "cryptosuite")})
+        if options.get("type", "DataIntegrityProof") != "DataIntegrityProof":
+            raise ProofError("proof type must be DataIntegrityProof")
+        if "verificationMethod" not in proof:
+            proof["verificationMethod"] = signer.verification_method
+        if "proofPurpose" not in proof:
+            raise ProofError("proof options need a proofPurpose")
+        if self.context_in_proof and "@context" in unsecured_document:
+            proof["@context"] = copy.deepcopy(unsecured_document["@context"])
+        proof = _ordered(proof)
+        data = self.hash_data(unsecured_document, proof, signer.key_type, loader)
+        signature = signer.sign(data.combined)
+        proof["proofValue"] = encode_multibase_base58(signature)
+        return proof
+
+    def verify_proof(
+        self,
+        unsecured_document: dict[str, Any],
+        proof: dict[str, Any],
+        public_key: PublicKey,
+        loader: ContextLoader | None = None,
+    ) -> bool:
+        """Verify one proof over the unsecured document. Returns False for a bad signature;
+        raises (typed) when the proof or document cannot be processed at all."""
+        self.check_key(public_key.type)
+        proof_value = proof.get("proofValue")
+        if not isinstance(proof_value, str):
+            raise ProofError("proof has no proofValue string")
+        try:
+            signature = decode_multibase_base58(proof_value)
+        except InvalidKeyError:
+            raise ProofError("proofValue is not base58btc multibase") from None
+        document = unsecured_document
+        proof_context = proof.get("@context")
+        if proof_context is not None:
+            # The proof's @context must be a prefix of the document's (JCS suites §3.3).
+            doc_ctx = _as_list(document.get("@context"))
+            pctx = _as_list(proof_context)
+            if doc_ctx[: len(pctx)] != pctx:
+                return False
+            document = dict(document)
+            document["@context"] = proof_context
+        data = self.hash_data(document, proof, public_key.type, loader)
+        return verify_signature(public_key, data.combined, signature)
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _ordered(proof: dict[str, Any]) -> dict[str, Any]:
+    out = {k: proof[k] for k in PROOF_KEY_ORDER if k in proof}
+    out.update({k: v for k, v in proof.items() if k not in out})
+    return out
+
+
+def sha256(data: bytes) -> Any:
+    return hashlib.sha256(data)
+
+
+def sha384(data: bytes) -> Any:
+    return hashlib.sha384(data)

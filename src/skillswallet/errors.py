@@ -1,0 +1,76 @@
+"""The exception hierarchy. Every error the library raises on purpose derives from
+:class:`SkillsWalletError`, so an embedding application can catch one type.
+
+Verification of a *bad credential* never raises: it returns a failed
+:class:`~skillswallet.result.VerificationResult`. These exceptions are for malformed
+input, programmer misuse and environment problems.
+"""
+
+from __future__ import annotations
+
+
+class SkillsWalletError(Exception):
+    """Root of every error raised by skillswallet."""
+
+
+class InvalidJSONError(SkillsWalletError):
+    """Input is not acceptable JSON (syntax, duplicate keys, NaN, too large, too deep)."""
+
+
+class InvalidDocumentError(SkillsWalletError):
+    """A JSON document does not have the shape a credential or presentation needs."""
+
+
+class ContextError(SkillsWalletError):
+    """A JSON-LD context could not be used (unknown URL, digest mismatch, bad content)."""
+
+    def __init__(self, message: str, url: str | None = None) -> None:
+        super().__init__(message)
+        self.url = url
+
+
+class UnknownContextError(ContextError):
+    """A context URL is not bundled or allow-listed; nothing is fetched."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(
+            f"unknown JSON-LD context {url!r}: it is not bundled and not allow-listed, "
+            "and skillswallet does not fetch contexts from the network",
+            url,
+        )
+
+
+class CanonicalizationError(SkillsWalletError):
+    """A document could not be canonicalized (undefined terms, JSON-LD errors, unsafe values)."""
+
+
+class DataLossError(CanonicalizationError):
+    """JSON-LD expansion would drop data, which would then be unsigned."""
+
+
+class WorkLimitError(CanonicalizationError):
+    """RDF canonicalization exceeded its work limit (a 'poison' dataset)."""
+
+
+class InvalidKeyError(SkillsWalletError):
+    """A key or its encoding is invalid or unsupported."""
+
+
+class DIDError(SkillsWalletError):
+    """A DID or DID URL is malformed or cannot be resolved."""
+
+
+class UnsupportedDIDMethodError(DIDError):
+    """The DID method is not supported by the configured resolver."""
+
+
+class CryptosuiteError(SkillsWalletError):
+    """A cryptosuite is unknown or was used with an incompatible key (programmer misuse)."""
+
+
+class ProofError(SkillsWalletError):
+    """Creating a proof failed (bad options, missing verification method)."""
+
+
+class KeyFileError(SkillsWalletError):
+    """A key file could not be read or written."""

@@ -1,0 +1,448 @@
+"""verify(): ordered, pure checks over a credential or presentation, returning a
+:class:`~skillswallet.result.VerificationResult`. It never raises for a bad document;
+it raises typed errors only for programmer misuse (e.g. a presentation without a
+challenge to check)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from .credentials.dates import parse_datetime
+from .credentials.loader import ContextLoader, default_loader
+from .credentials.model import (
+    as_list,
+    holder_id,
+    is_presentation,
+    issuer_id,
+    validate_credential,
+    validate_presentation,
+    vc_version,
+)
+from .credentials.proofs import unsecured_for_proof
+from .credentials.suites import ALL_SUITES, DEFAULT_SUITES
+from .did.resolver import DIDResolver, KeyResolver, dereference_verification_method
+from .errors import (
+    CanonicalizationError,
+    DIDError,
+    InvalidKeyError,
+    ProofError,
+    SkillsWalletError,
+    UnsupportedDIDMethodError,
+)
+from .result import Check, CheckId, Status, VerificationResult
+
+#: Clock skew tolerated on validity periods and proof timestamps.
+DEFAULT_SKEW = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class VerifyOptions:
+    """Everything a verification depends on besides the document. Injected, never global."""
+
+    suites: tuple[str, ...] = DEFAULT_SUITES
+    resolver: DIDResolver = field(default_factory=KeyResolver)
+    loader: ContextLoader = field(default_factory=default_loader)
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    skew: timedelta = DEFAULT_SKEW
+    challenge: str | None = None
+    domain: str | None = None
+
+
+def verify(
+    document: Any,
+    *,
+    suites: Iterable[str] = DEFAULT_SUITES,
+    resolver: DIDResolver | None = None,
+    loader: ContextLoader | None = None,
+    now: datetime | None = None,
+    skew: timedelta = DEFAULT_SKEW,
+    challenge: str | None = None,
+    domain: str | None = None,
+) -> VerificationResult:
+    """Verify a credential or a presentation (and every credential inside it).
+
+    ``suites`` lists the accepted cryptosuites; ``resolver`` resolves DIDs (did:key offline
+    by default); ``loader`` serves pinned contexts; ``now`` is the clock. For a presentation,
+    ``challenge`` is required (:class:`ValueError` otherwise is misuse: a verifier that
+    does not bind the presentation to its request can be replayed against).
+    """
+    if now is not None and now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    opts = VerifyOptions(
+        suites=tuple(suites),
+        resolver=resolver or KeyResolver(),
+        loader=loader or default_loader(),
+        now=now or datetime.now(UTC),
+        skew=skew,
+        challenge=challenge,
+        domain=domain,
+    )
+    if isinstance(document, dict) and is_presentation(document):
+        if challenge is None:
+            raise PresentationChallengeMissing(
+                "verifying a presentation needs the challenge you issued to the holder"
+            )
+        return VerificationResult(tuple(_verify_presentation(document, opts)))
+    return VerificationResult(tuple(_verify_credential(document, "credential", opts)))
+
+
+class PresentationChallengeMissing(SkillsWalletError, ValueError):
+    """verify() was asked to check a presentation without a challenge."""
+
+
+# --- credential ----------------------------------------------------------------------------
+
+
+def _verify_credential(document: Any, target: str, opts: VerifyOptions) -> list[Check]:
+    checks: list[Check] = []
+    problems = validate_credential(document)
+    if problems:
+        checks.append(
+            Check(
+                CheckId.STRUCTURE,
+                target,
+                Status.FAILED,
+                "; ".join(problems),
+                {"problems": problems},
+            )
+        )
+        return checks
+    checks.append(Check(CheckId.STRUCTURE, target, Status.PASSED, "the credential is well-formed"))
+    checks.append(_check_contexts(document, target, opts))
+
+    proof_check, methods = _check_proofs(document, target, "assertionMethod", opts)
+    checks.append(proof_check)
+    if proof_check.status is not Status.PASSED or checks[1].status is not Status.PASSED:
+        checks.extend(
+            _skipped(
+                target,
+                "the proof did not verify",
+                CheckId.ISSUER_BINDING,
+                CheckId.VALIDITY_PERIOD,
+                CheckId.STATUS,
+                CheckId.SCHEMA,
+            )
+        )
+        return checks
+
+    issuer = issuer_id(document)
+    controllers = sorted({m for m in methods})
+    if issuer in controllers:
+        checks.append(
+            Check(
+                CheckId.ISSUER_BINDING,
+                target,
+                Status.PASSED,
+                f"signed with a key of the issuer {issuer}",
+            )
+        )
+    else:
+        checks.append(
+            Check(
+                CheckId.ISSUER_BINDING,
+                target,
+                Status.FAILED,
+                f"the proof's key belongs to {', '.join(controllers)}, not the issuer {issuer}",
+                {"issuer": issuer, "signers": controllers},
+            )
+        )
+    checks.append(_check_validity(document, target, opts))
+    checks.append(_check_status(document, target))
+    checks.append(_check_schema(document, target))
+    return checks
+
+
+def _skipped(target: str, reason: str, *ids: CheckId) -> list[Check]:
+    return [Check(i, target, Status.SKIPPED, reason) for i in ids]
+
+
+def _check_contexts(document: dict[str, Any], target: str, opts: VerifyOptions) -> Check:
+    unknown: list[str] = []
+    inline = 0
+    for ctx in as_list(document.get("@context")):
+        if isinstance(ctx, str):
+            if ctx not in opts.loader:
+                unknown.append(ctx)
+        else:
+            inline += 1
+    if unknown:
+        return Check(
+            CheckId.CONTEXTS,
+            target,
+            Status.FAILED,
+            "unknown JSON-LD context(s), not bundled or allow-listed: " + ", ".join(unknown),
+            {"unknown": unknown},
+        )
+    if inline:
+        # An inline context can redefine terms (e.g. @vocab) and change what was signed.
+        return Check(
+            CheckId.CONTEXTS,
+            target,
+            Status.FAILED,
+            "inline (embedded) @context objects are not accepted; use pinned context URLs",
+        )
+    return Check(CheckId.CONTEXTS, target, Status.PASSED, "all contexts are pinned and known")
+
+
+def _check_proofs(
+    document: dict[str, Any], target: str, purpose: str, opts: VerifyOptions
+) -> tuple[Check, list[str]]:
+    """Verify every proof (a proof set passes only if all pass). Returns the check and the
+    DIDs that control the verifying keys."""
+    proofs = as_list(document.get("proof"))
+    if not proofs:
+        return Check(CheckId.PROOF, target, Status.FAILED, "the document has no proof"), []
+    controllers: list[str] = []
+    details: list[dict[str, Any]] = []
+    worst = Status.PASSED
+    reasons: list[str] = []
+    for index, proof in enumerate(proofs):
+        status, reason, controller = _verify_one_proof(document, proof, proofs, purpose, opts)
+        details.append(
+            {
+                "index": index,
+                "status": status.value,
+                "reason": reason,
+                "cryptosuite": proof.get("cryptosuite") if isinstance(proof, dict) else None,
+            }
+        )
+        if status is Status.PASSED and controller:
+            controllers.append(controller)
+        else:
+            reasons.append(reason if len(proofs) == 1 else f"proof {index}: {reason}")
+            if worst is not Status.FAILED:
+                worst = status
+    if worst is Status.PASSED:
+        suites = ", ".join(str(d["cryptosuite"]) for d in details)
+        reason = f"{len(proofs)} proof{'s' if len(proofs) > 1 else ''} verified ({suites})"
+        return Check(CheckId.PROOF, target, Status.PASSED, reason, {"proofs": details}), controllers
+    return Check(CheckId.PROOF, target, worst, "; ".join(reasons), {"proofs": details}), controllers
+
+
+def _verify_one_proof(
+    document: dict[str, Any],
+    proof: Any,
+    all_proofs: list[Any],
+    purpose: str,
+    opts: VerifyOptions,
+) -> tuple[Status, str, str | None]:
+    if not isinstance(proof, dict):
+        return Status.FAILED, "the proof is not an object", None
+    if proof.get("type") != "DataIntegrityProof":
+        return Status.FAILED, f"unsupported proof type {proof.get('type')!r}", None
+    suite_name = proof.get("cryptosuite")
+    if suite_name not in ALL_SUITES:
+        return Status.FAILED, f"unknown cryptosuite {suite_name!r}", None
+    if suite_name not in opts.suites:
+        return Status.FAILED, f"cryptosuite {suite_name!r} is not on the accepted list", None
+    if proof.get("proofPurpose") != purpose:
+        return (
+            Status.FAILED,
+            (f"proof purpose is {proof.get('proofPurpose')!r}, expected {purpose!r}"),
+            None,
+        )
+    for name in ("created", "expires"):
+        if name in proof and parse_datetime(proof[name]) is None:
+            return Status.FAILED, f"proof {name} is not a valid date-time", None
+    created = parse_datetime(proof.get("created"))
+    if created is not None and created > opts.now + opts.skew:
+        return Status.FAILED, f"the proof was created in the future ({proof['created']})", None
+    expires = parse_datetime(proof.get("expires"))
+    if expires is not None and expires < opts.now - opts.skew:
+        return Status.FAILED, f"the proof expired at {proof['expires']}", None
+    vm = proof.get("verificationMethod")
+    if not isinstance(vm, str):
+        return Status.FAILED, "the proof has no verificationMethod", None
+    try:
+        method = dereference_verification_method(vm, opts.resolver)
+    except UnsupportedDIDMethodError as exc:
+        return Status.INCONCLUSIVE, f"could not resolve the verification method: {exc}", None
+    except DIDError as exc:
+        return Status.FAILED, f"verification method rejected: {exc}", None
+    if purpose not in method.relationships:
+        return (
+            Status.FAILED,
+            (f"key {vm} is not authorized for {purpose} by its DID document"),
+            None,
+        )
+    suite = ALL_SUITES[str(suite_name)]
+    if method.public_key.type not in suite.key_types:
+        return (
+            Status.FAILED,
+            (f"{suite_name} cannot be verified with a {method.public_key.type.value} key"),
+            None,
+        )
+    try:
+        unsecured = unsecured_for_proof(
+            document, proof, [p for p in all_proofs if isinstance(p, dict)]
+        )
+        ok = suite.verify_proof(unsecured, proof, method.public_key, opts.loader)
+    except CanonicalizationError as exc:
+        return Status.FAILED, f"the document cannot be canonicalized: {exc}", None
+    except (ProofError, InvalidKeyError) as exc:
+        return Status.FAILED, str(exc), None
+    except SkillsWalletError as exc:
+        return Status.FAILED, str(exc), None
+    if not ok:
+        return (
+            Status.FAILED,
+            "the signature does not match the document (tampered, or wrong key)",
+            None,
+        )
+    return Status.PASSED, "signature valid", method.controller
+
+
+def _check_validity(document: dict[str, Any], target: str, opts: VerifyOptions) -> Check:
+    v1 = vc_version(document) == 1
+    start_name, end_name = ("issuanceDate", "expirationDate") if v1 else ("validFrom", "validUntil")
+    start = parse_datetime(document.get(start_name), require_timezone=not v1)
+    end = parse_datetime(document.get(end_name), require_timezone=not v1)
+    detail: dict[str, Any] = {"now": opts.now.isoformat().replace("+00:00", "Z")}
+    if start_name in document:
+        detail[start_name] = document[start_name]
+    if end_name in document:
+        detail[end_name] = document[end_name]
+    if start is not None and start > opts.now + opts.skew:
+        return Check(
+            CheckId.VALIDITY_PERIOD,
+            target,
+            Status.FAILED,
+            f"not valid yet: valid from {document[start_name]}",
+            detail,
+        )
+    if end is not None and end < opts.now - opts.skew:
+        return Check(
+            CheckId.VALIDITY_PERIOD,
+            target,
+            Status.FAILED,
+            f"expired at {document[end_name]}",
+            detail,
+        )
+    if start is None and end is None:
+        return Check(
+            CheckId.VALIDITY_PERIOD, target, Status.PASSED, "no validity period is stated", detail
+        )
+    return Check(
+        CheckId.VALIDITY_PERIOD, target, Status.PASSED, "within its validity period", detail
+    )
+
+
+def _check_status(document: dict[str, Any], target: str) -> Check:
+    entries = as_list(document.get("credentialStatus"))
+    if not entries:
+        return Check(CheckId.STATUS, target, Status.SKIPPED, "the credential has no status entry")
+    # A status that cannot be checked fails closed: never a pass.
+    return Check(
+        CheckId.STATUS,
+        target,
+        Status.INCONCLUSIVE,
+        "the credential has a status entry but no status list was available to check it",
+        {"credentialStatus": entries},
+    )
+
+
+def _check_schema(document: dict[str, Any], target: str) -> Check:
+    schemas = as_list(document.get("credentialSchema"))
+    if not schemas:
+        return Check(CheckId.SCHEMA, target, Status.SKIPPED, "the credential names no schema")
+    ids = [s.get("id") for s in schemas if isinstance(s, dict)]
+    return Check(
+        CheckId.SCHEMA,
+        target,
+        Status.SKIPPED,
+        "schema validation is not configured; not checked",
+        {"schemas": ids},
+    )
+
+
+# --- presentation --------------------------------------------------------------------------
+
+
+def _verify_presentation(document: dict[str, Any], opts: VerifyOptions) -> list[Check]:
+    target = "presentation"
+    checks: list[Check] = []
+    problems = validate_presentation(document)
+    if problems:
+        checks.append(
+            Check(
+                CheckId.STRUCTURE,
+                target,
+                Status.FAILED,
+                "; ".join(problems),
+                {"problems": problems},
+            )
+        )
+        return checks
+    checks.append(
+        Check(CheckId.STRUCTURE, target, Status.PASSED, "the presentation is well-formed")
+    )
+    contexts = _check_contexts(document, target, opts)
+    checks.append(contexts)
+    proof_check, controllers = _check_proofs(document, target, "authentication", opts)
+    checks.append(proof_check)
+    if proof_check.status is Status.PASSED and contexts.status is Status.PASSED:
+        proofs = [p for p in as_list(document.get("proof")) if isinstance(p, dict)]
+        checks.append(_match_all(proofs, "challenge", opts.challenge, target))
+        checks.append(_match_all(proofs, "domain", opts.domain, target))
+        holder = holder_id(document)
+        if holder is None:
+            checks.append(
+                Check(
+                    CheckId.HOLDER_BINDING,
+                    target,
+                    Status.FAILED,
+                    "the presentation names no holder",
+                )
+            )
+        elif holder in controllers:
+            checks.append(
+                Check(
+                    CheckId.HOLDER_BINDING, target, Status.PASSED, f"signed by the holder {holder}"
+                )
+            )
+        else:
+            checks.append(
+                Check(
+                    CheckId.HOLDER_BINDING,
+                    target,
+                    Status.FAILED,
+                    f"signed by {', '.join(controllers)}, not the holder {holder}",
+                )
+            )
+    else:
+        checks.extend(
+            _skipped(
+                target,
+                "the presentation proof did not verify",
+                CheckId.CHALLENGE,
+                CheckId.DOMAIN,
+                CheckId.HOLDER_BINDING,
+            )
+        )
+    for index, vc in enumerate(as_list(document.get("verifiableCredential"))):
+        checks.extend(_verify_credential(vc, f"credential[{index}]", opts))
+    return checks
+
+
+def _match_all(
+    proofs: Sequence[dict[str, Any]], name: str, expected: str | None, target: str
+) -> Check:
+    check_id = CheckId.CHALLENGE if name == "challenge" else CheckId.DOMAIN
+    if expected is None:
+        return Check(check_id, target, Status.SKIPPED, f"no {name} was requested")
+    values = [p.get(name) for p in proofs]
+    if all(v == expected for v in values):
+        return Check(check_id, target, Status.PASSED, f"{name} matches")
+    if any(v is None for v in values):
+        return Check(
+            check_id, target, Status.FAILED, f"the proof has no {name}; expected {expected!r}"
+        )
+    return Check(
+        check_id,
+        target,
+        Status.FAILED,
+        f"the proof's {name} {values[0]!r} is not the expected {expected!r}",
+    )

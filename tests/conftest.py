@@ -1,0 +1,34 @@
+"""Shared fixtures: paths to the bundled conformance material (copied from
+shared/conformance, provenance in tests/conformance/SOURCES.md)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CONFORMANCE = Path(__file__).parent / "conformance"
+EDDSA = CONFORMANCE / "vectors" / "eddsa"
+ECDSA = CONFORMANCE / "vectors" / "ecdsa"
+INTEROP = CONFORMANCE / "interop"
+
+#: A fixed clock for verification tests.
+NOW = datetime(2025, 7, 1, 12, 0, 0, tzinfo=UTC)
+
+
+def load_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def read_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def interop_unsigned() -> dict[str, Any]:
+    doc: dict[str, Any] = load_json(INTEROP / "ob3-unsigned.json")
+    doc["issuer"]["id"] = load_json(INTEROP / "issuer-ed25519.key.json")["did"]
+    return doc
