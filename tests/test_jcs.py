@@ -1,8 +1,10 @@
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from skillswallet.credentials.jcs import canonicalize, format_number
+from skillswallet.credentials.jcs import _serialize, canonicalize, format_number
 from skillswallet.errors import CanonicalizationError
 
 
@@ -43,3 +45,26 @@ def test_strings_escape_only_what_json_requires() -> None:
 def test_unrepresentable_values_are_refused(bad: object) -> None:
     with pytest.raises(CanonicalizationError):
         canonicalize(bad)
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**53) + 1, max_value=2**53 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(alphabet=st.characters(blacklist_categories=("Cs",))),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.text(alphabet=st.characters(blacklist_categories=("Cs",))), children, max_size=4
+        )
+    ),
+    max_leaves=20,
+)
+
+
+@given(JSON_VALUES)
+def test_fast_path_equals_the_reference_serializer(value: object) -> None:
+    out: list[str] = []
+    _serialize(value, out)
+    assert canonicalize(value) == "".join(out).encode("utf-8")

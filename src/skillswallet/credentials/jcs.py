@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -112,11 +113,41 @@ def _serialize(value: Any, out: list[str]) -> None:
         raise CanonicalizationError(f"{type(value).__name__} is not a JSON value")
 
 
+def _fast_path_ok(value: Any) -> bool:
+    """True when ``json.dumps(sort_keys=True)`` already yields RFC 8785 output: no floats
+    (their formatting differs), no unsafe integers, and no object key whose code-point
+    order could differ from UTF-16 order (characters from U+E000 up)."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str) or v is None or v is True or v is False:
+            continue
+        if isinstance(v, int):
+            if abs(v) > MAX_SAFE_INTEGER:
+                return False
+        elif isinstance(v, dict):
+            for key, item in v.items():
+                if not isinstance(key, str) or (key and max(key) >= "\ue000"):
+                    return False
+                stack.append(item)
+        elif isinstance(v, list):
+            stack.extend(v)
+        else:
+            return False
+    return True
+
+
 def canonicalize(value: Any) -> bytes:
     """Return the RFC 8785 canonical UTF-8 encoding of a JSON value."""
-    out: list[str] = []
-    _serialize(value, out)
+    if _fast_path_ok(value):
+        # json's C encoder escapes exactly what RFC 8785 requires (\b \f \n \r \t, \" \\
+        # and \u00xx for other controls) and leaves everything else as is.
+        text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    else:
+        out: list[str] = []
+        _serialize(value, out)
+        text = "".join(out)
     try:
-        return "".join(out).encode("utf-8")
+        return text.encode("utf-8")
     except UnicodeEncodeError:
         raise CanonicalizationError("string contains a lone surrogate") from None

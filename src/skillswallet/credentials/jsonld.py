@@ -4,11 +4,13 @@ quads for RDFC-1.0. Wraps pyld with our loader and our own context cache."""
 from __future__ import annotations
 
 import copy
+import uuid
 from typing import Any
 
 from pyld import jsonld as pyld_jsonld
 from pyld.context_resolver import ContextResolver
 from pyld.identifier_issuer import IdentifierIssuer
+from pyld.resolved_context import ResolvedContext
 
 from ..errors import CanonicalizationError, ContextError, DataLossError
 from .jcs import MAX_SAFE_INTEGER
@@ -82,10 +84,82 @@ class _BoundedCache(dict[str, Any]):
         super().__setitem__(key, value)
 
 
+class _PinnedContextResolver(ContextResolver):  # type: ignore[misc]
+    """pyld's resolver keys every embedded (scoped) context by its JCS serialization, on
+    every use: a third of signing time. Embedded contexts that are part of our pinned,
+    immutable documents are keyed by identity instead; anything else takes pyld's path."""
+
+    def __init__(self, loader: ContextLoader) -> None:
+        super().__init__(loader.resolved_cache, loader.pyld_loader)
+        self._pinned = loader.pinned_object_ids()
+
+    def resolve(self, active_ctx: Any, context: Any, base: Any, cycles: Any = None) -> Any:
+        inner = context
+        if isinstance(inner, dict) and "@context" in inner:
+            inner = inner["@context"]
+        items = inner if isinstance(inner, list) else [inner]
+        if not items or not all(isinstance(c, dict) and id(c) in self._pinned for c in items):
+            return super().resolve(active_ctx, context, base, cycles)
+        out = []
+        for ctx in items:
+            key = f"pinned-object:{id(ctx)}"
+            resolved = self._get(key)
+            if not resolved:
+                resolved = ResolvedContext(ctx)
+                self._cache_resolved_context(key, resolved, "static")
+            out.append(resolved)
+        return out
+
+
+class _Processor(pyld_jsonld.JsonLdProcessor):  # type: ignore[misc]
+    """pyld's processor with one fix for its processed-context cache.
+
+    A type-scoped context (``propagate=False``) is applied to a fresh clone of the active
+    context, and each clone gets a new ``_uuid``, so pyld's cache of processed contexts
+    (keyed by that uuid) never hits and every credential re-processes the Open Badges
+    type-scoped contexts. We reuse one clone per (active context) instead: the clone is
+    never mutated after creation, so the cache stays keyed by exactly the same inputs.
+    """
+
+    def __init__(self, on_property_dropped: Any, clone_memo: dict[str, Any]) -> None:
+        super().__init__(on_property_dropped=on_property_dropped)
+        self._clone_memo = clone_memo
+
+    def _process_context(
+        self,
+        active_ctx: Any,
+        local_ctx: Any,
+        options: Any,
+        override_protected: bool = False,
+        propagate: bool = True,
+        validate_scoped: bool = True,
+        cycles: Any = None,
+    ) -> Any:
+        first = local_ctx[0] if isinstance(local_ctx, list) and local_ctx else local_ctx
+        if (
+            not propagate
+            and not active_ctx.get("previousContext")
+            and "_uuid" in active_ctx
+            and isinstance(first, dict)
+            and "@propagate" not in first
+        ):
+            key = active_ctx["_uuid"]
+            clone = self._clone_memo.get(key)
+            if clone is None or clone["previousContext"] is not active_ctx:
+                clone = self._clone_active_context(active_ctx)
+                clone["previousContext"] = active_ctx
+                clone["_uuid"] = str(uuid.uuid4())
+                self._clone_memo[key] = clone
+            active_ctx = clone
+        return super()._process_context(
+            active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
+        )
+
+
 def _resolver(loader: ContextLoader) -> ContextResolver:
     if loader.resolved_cache is None:
         loader.resolved_cache = _BoundedCache(maxsize=512)
-    return ContextResolver(loader.resolved_cache, loader.pyld_loader)
+    return _PinnedContextResolver(loader)
 
 
 def expand(document: dict[str, Any], loader: ContextLoader | None = None) -> list[Any]:
@@ -104,7 +178,9 @@ def expand(document: dict[str, Any], loader: ContextLoader | None = None) -> lis
         "contextResolver": _resolver(loader),
         "base": None,  # never resolve relative IRIs against pyld's made-up default base
     }
-    processor = pyld_jsonld.JsonLdProcessor(on_property_dropped=on_dropped)
+    if loader.clone_memo is None:
+        loader.clone_memo = _BoundedCache(maxsize=512)
+    processor = _Processor(on_dropped, loader.clone_memo)
     try:
         expanded: list[Any] = processor.expand(document, options)
     except (ContextError, DataLossError):

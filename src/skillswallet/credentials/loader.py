@@ -75,6 +75,9 @@ class ContextLoader:
         # pyld's resolved-context cache, private to this loader so that no other loader in
         # the process can ever supply a different document for one of our URLs.
         self.resolved_cache: Any = None
+        self._pinned_ids: frozenset[int] | None = None
+        # active-context clones reused by the expansion processor (see jsonld._Processor)
+        self.clone_memo: Any = None
 
     @property
     def urls(self) -> frozenset[str]:
@@ -90,8 +93,25 @@ class ContextLoader:
         return url in self._docs
 
     def pyld_loader(self, url: str, options: Any = None) -> dict[str, Any]:
-        """The callable pyld expects (a RemoteDocument)."""
-        return {"contextUrl": None, "documentUrl": url, "document": self.load(url)}
+        """The callable pyld expects (a RemoteDocument). The ``static`` tag lets pyld keep
+        the resolved context in this loader's private cache across calls."""
+        return {"contextUrl": None, "documentUrl": url, "document": self.load(url), "tag": "static"}
+
+    def pinned_object_ids(self) -> frozenset[int]:
+        """Identities of every JSON object inside the pinned documents. They live as long
+        as this loader, so their identity is a safe cache key for embedded contexts."""
+        if self._pinned_ids is None:
+            ids: set[int] = set()
+            stack: list[Any] = list(self._docs.values())
+            while stack:
+                value = stack.pop()
+                if isinstance(value, dict):
+                    ids.add(id(value))
+                    stack.extend(value.values())
+                elif isinstance(value, list):
+                    stack.extend(value)
+            self._pinned_ids = frozenset(ids)
+        return self._pinned_ids
 
 
 _DEFAULT: ContextLoader | None = None
