@@ -32,3 +32,17 @@ def interop_unsigned() -> dict[str, Any]:
     doc: dict[str, Any] = load_json(INTEROP / "ob3-unsigned.json")
     doc["issuer"]["id"] = load_json(INTEROP / "issuer-ed25519.key.json")["did"]
     return doc
+
+
+def invoke_main(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, str, str]:
+    """Run the real console entry point; return (exit code, stdout, stderr)."""
+    from skillswallet.cli import main
+
+    monkeypatch.setattr("sys.argv", ["skillswallet", *args])
+    with pytest.raises(SystemExit) as info:
+        main()
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err + out.out
+    return int(info.value.code or 0), out.out, out.err

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from skillswallet.cli import app, main
+from skillswallet.cli import app
 
-from .conftest import INTEROP, load_json
+from .conftest import INTEROP, invoke_main, load_json
 
 runner = CliRunner()
 
@@ -30,11 +30,7 @@ def run(*args: str, input: str | None = None) -> tuple[int, str, str]:
 def run_main(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
 ) -> tuple[int, str, str]:
-    monkeypatch.setattr("sys.argv", ["skillswallet", *args])
-    with pytest.raises(SystemExit) as info:
-        main()
-    out = capsys.readouterr()
-    return int(info.value.code or 0), out.out, out.err
+    return invoke_main(monkeypatch, capsys, *args)
 
 
 def test_tour_runs_end_to_end(
@@ -52,6 +48,8 @@ def test_tour_json(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixtur
     assert code == 0
     assert data["verification"]["verified"] is True
     assert data["tamperedVerification"]["verified"] is False
+    assert data["vaultImport"] == ["stored", "refused"]
+    assert [c["name"] for c in data["vaultListing"]] == ["Advising colleagues"]
 
 
 def test_generate_issue_verify(

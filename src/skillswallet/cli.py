@@ -8,21 +8,23 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 
 from . import jsonio
+from .cli_common import EXIT_ERROR, EXIT_NOT_VERIFIED, EXIT_OK, EXIT_USAGE, fail, read_input
+from .cli_vault import PassFileOpt, VaultOpt, opened
+from .cli_vault import register as register_vault_commands
 from .credentials.issue import issue_credential
 from .credentials.model import is_presentation
 from .did.keyfile import read_key_file, write_key_file
 from .did.keys import KeyPair
+from .did.multikey import KeyType
 from .errors import SkillsWalletError
 from .result import Status, VerificationResult
 from .tour import run_tour
 from .verify import verify as verify_document
-
-EXIT_OK, EXIT_NOT_VERIFIED, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 
 app = typer.Typer(
     name="skillswallet",
@@ -36,6 +38,7 @@ key_app = typer.Typer(
     help="Make and manage signing keys (did:key).", no_args_is_help=True, rich_markup_mode=None
 )
 app.add_typer(key_app, name="key")
+register_vault_commands(app)
 
 
 class KeyTypeChoice(StrEnum):
@@ -51,21 +54,6 @@ class SuiteChoice(StrEnum):
     ecdsa_jcs_2019 = "ecdsa-jcs-2019"
 
 
-def _fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code)
-
-
-def _read_input(path: str) -> bytes:
-    if path == "-":
-        return sys.stdin.buffer.read(jsonio.MAX_BYTES + 1)
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(jsonio.MAX_BYTES + 1)
-    except OSError as exc:
-        _fail(f"cannot read {path}: {exc.strerror}")
-
-
 def _write_output(text: str, out: Path | None) -> None:
     if out is None:
         typer.echo(text)
@@ -73,7 +61,7 @@ def _write_output(text: str, out: Path | None) -> None:
     try:
         out.write_text(text + "\n", encoding="utf-8")
     except OSError as exc:
-        _fail(f"cannot write {out}: {exc.strerror}")
+        fail(f"cannot write {out}: {exc.strerror}")
 
 
 _SYMBOLS = {
@@ -112,6 +100,8 @@ def tour(
                     "credential": report.credential,
                     "verification": report.verification.to_json(),
                     "tamperedVerification": report.tampered_verification.to_json(),
+                    "vaultImport": report.vault_import,
+                    "vaultListing": [c.model_dump() for c in report.vault_listing],
                 }
             )
         )
@@ -127,7 +117,18 @@ def tour(
         typer.echo(render_report(report.verification))
         typer.echo("4. Changed one word of the signed credential and verified again:")
         typer.echo(render_report(report.tampered_verification))
-    ok = report.verification.verified and not report.tampered_verification.verified
+        typer.echo(
+            "5. Imported both into a new encrypted vault (Argon2id + XChaCha20-Poly1305, "
+            "a temporary file): " + ", ".join(report.vault_import)
+        )
+        for item in report.vault_listing:
+            typer.echo(f"   in the vault: {item.name} from {item.issuer}, skills {item.skills}")
+        typer.echo("Next: 'skillswallet init' makes your own vault; see --help.")
+    ok = (
+        report.verification.verified
+        and not report.tampered_verification.verified
+        and report.vault_import == ["stored", "refused"]
+    )
     raise typer.Exit(EXIT_OK if ok else EXIT_ERROR)
 
 
@@ -158,21 +159,47 @@ def issue(
         str, typer.Argument(help="The unsigned credential (JSON file, or - for stdin).")
     ],
     key: Annotated[
-        Path, typer.Option("--key", "-k", help="Key file made by 'skillswallet key generate'.")
-    ],
+        Path | None,
+        typer.Option("--key", "-k", help="Key file made by 'skillswallet key generate'."),
+    ] = None,
+    as_did: Annotated[
+        str | None, typer.Option("--as", help="Sign with this DID's key from your vault.")
+    ] = None,
     suite: Annotated[
-        SuiteChoice, typer.Option("--suite", "-s", help="Data Integrity cryptosuite.")
-    ] = SuiteChoice.eddsa_rdfc_2022,
+        SuiteChoice | None,
+        typer.Option(
+            "--suite",
+            "-s",
+            help="Data Integrity cryptosuite (default: eddsa-rdfc-2022 for Ed25519 keys, "
+            "ecdsa-rdfc-2019 for P-256/P-384).",
+            show_default=False,
+        ),
+    ] = None,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write the signed credential here.")
     ] = None,
+    vault: VaultOpt = None,
+    passphrase_file: PassFileOpt = None,
 ) -> None:
-    """Sign a credential with a key file. Sets 'issuer' to the key's DID when absent and
-    prints the signed credential (or writes it with --out)."""
-    signer = read_key_file(key)
-    document = jsonio.loads_object(_read_input(unsigned), what="credential")
-    signed = issue_credential(document, signer, cryptosuite=suite.value)
+    """Sign a credential with a key file (--key) or a vault key (--as DID). Sets 'issuer'
+    to the key's DID when absent and prints the signed credential (or writes it with --out)."""
+    if (key is None) == (as_did is None):
+        fail("give exactly one of --key KEYFILE or --as DID", EXIT_USAGE)
+    document = jsonio.loads_object(read_input(unsigned), what="credential")
+    if key is not None:
+        signer = read_key_file(key)
+        signed = issue_credential(document, signer, cryptosuite=_suite_for(suite, signer.key_type))
+    else:
+        assert as_did is not None
+        with opened(vault, passphrase_file) as wallet:
+            signed = wallet.issue(document, as_did, cryptosuite=suite.value if suite else None)
     _write_output(jsonio.dumps(signed), out)
+
+
+def _suite_for(suite: SuiteChoice | None, key_type: KeyType) -> str:
+    if suite is not None:
+        return suite.value
+    return "eddsa-rdfc-2022" if key_type is KeyType.ED25519 else "ecdsa-rdfc-2019"
 
 
 @app.command()
@@ -193,11 +220,9 @@ def verify(
 ) -> None:
     """Verify a credential or presentation offline and print a per-check report.
     Exit code 0 verified, 1 not verified."""
-    document = jsonio.loads(_read_input(file))
+    document = jsonio.loads(read_input(file))
     if isinstance(document, dict) and is_presentation(document) and challenge is None:
-        _fail(
-            "verifying a presentation needs --challenge (the one you gave the holder)", EXIT_USAGE
-        )
+        fail("verifying a presentation needs --challenge (the one you gave the holder)", EXIT_USAGE)
     result = verify_document(document, challenge=challenge, domain=domain)
     if json_output:
         typer.echo(jsonio.dumps(_public_json(result)))

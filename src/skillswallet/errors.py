@@ -74,3 +74,55 @@ class ProofError(SkillsWalletError):
 
 class KeyFileError(SkillsWalletError):
     """A key file could not be read or written."""
+
+
+class VaultError(SkillsWalletError):
+    """Something is wrong with a vault (base of the vault errors)."""
+
+
+class WrongPassphraseError(VaultError):
+    """The passphrase does not open this vault (or its header was deliberately altered)."""
+
+
+class CorruptVaultError(VaultError):
+    """The vault file is damaged, truncated, not a vault, or was tampered with."""
+
+
+class UnsupportedVaultVersionError(VaultError):
+    """The vault was written by a newer skillswallet; it is refused and never rewritten."""
+
+
+class VaultIntegrityError(CorruptVaultError):
+    """Records were deleted, duplicated or rolled back outside skillswallet."""
+
+
+class RecordCorruptError(CorruptVaultError):
+    """One record cannot be decrypted; other records are unaffected."""
+
+
+class VaultBusyError(VaultError):
+    """Another process is writing to the vault; try again later."""
+
+
+class VaultExistsError(VaultError):
+    """A vault (or another file) already exists where a new one would be created."""
+
+
+class VaultNotFoundError(VaultError):
+    """There is no vault at the given path."""
+
+
+class KDFParameterError(VaultError):
+    """Key-derivation parameters are below the safety floor or above the ceiling."""
+
+
+class RecordNotFoundError(VaultError):
+    """No record with that id."""
+
+
+class ImportRefusedError(VaultError):
+    """A credential failed verification and was not stored (the report says why)."""
+
+    def __init__(self, message: str, reasons: list[str]) -> None:
+        super().__init__(message)
+        self.reasons = reasons

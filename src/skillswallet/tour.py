@@ -5,9 +5,12 @@ Pure library code; the CLI only renders the result."""
 from __future__ import annotations
 
 import copy
+import secrets
+import tempfile
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from .credentials.issue import issue_credential
@@ -15,6 +18,7 @@ from .did.key import did_from_public_key, verification_method_id
 from .did.keys import KeyPair
 from .result import VerificationResult
 from .verify import verify
+from .wallet import CredentialSummary, Wallet
 
 OB3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 VC2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
@@ -27,6 +31,9 @@ class TourReport:
     credential: dict[str, Any]
     verification: VerificationResult
     tampered_verification: VerificationResult
+    #: what happened when the holder imported both into a fresh encrypted vault
+    vault_import: list[str]
+    vault_listing: list[CredentialSummary]
 
 
 def skill_badge(issuer_did: str, holder_did: str, *, valid_from: str) -> dict[str, Any]:
@@ -78,4 +85,13 @@ def run_tour(now: datetime | None = None) -> TourReport:
     result = verify(signed, now=now)
     tampered = copy.deepcopy(signed)
     tampered["credentialSubject"]["achievement"]["name"] = "Advising colleagues (expert)"
-    return TourReport(issuer_did, holder_did, signed, result, verify(tampered, now=now))
+    tampered_result = verify(tampered, now=now)
+    # The holder's side: a throw-away encrypted vault, deleted when the tour ends.
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        Wallet.create(Path(tmp) / "tour-vault.sqlite", secrets.token_urlsafe(16)) as wallet,
+    ):
+        report = wallet.import_credentials([signed, tampered])
+        outcomes = [o.status for o in report.outcomes]
+        listing = wallet.credentials()
+    return TourReport(issuer_did, holder_did, signed, result, tampered_result, outcomes, listing)

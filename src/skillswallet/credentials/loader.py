@@ -78,6 +78,8 @@ class ContextLoader:
         self._pinned_ids: frozenset[int] | None = None
         # active-context clones reused by the expansion processor (see jsonld._Processor)
         self.clone_memo: Any = None
+        # canonical N-Quads of proof configurations, keyed by their JCS bytes
+        self.proof_config_cache: dict[bytes, str] = {}
 
     @property
     def urls(self) -> frozenset[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 
 import base58
 
@@ -55,7 +56,7 @@ class PublicKey:
     type: KeyType
     raw: bytes
 
-    @property
+    @cached_property
     def multibase(self) -> str:
         return encode_multibase_base58(_PUBLIC_HEADERS[self.type] + self.raw)
 

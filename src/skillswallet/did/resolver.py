@@ -70,12 +70,28 @@ def _absolute(ref: str, did: str) -> str:
     return did + ref if ref.startswith("#") else ref
 
 
+_DID_KEY_METHODS: dict[str, ResolvedMethod] = {}
+_DID_KEY_CACHE_MAX = 1024
+
+
 def dereference_verification_method(vm_url: str, resolver: DIDResolver) -> ResolvedMethod:
     """Resolve a verification method URL to its key and the relationships that authorize it.
 
     Raises :class:`DIDError` if the DID cannot be resolved or the method is not in the
-    document. The controller recorded is the DID document's own ``id``.
+    document. did:key results are cached: they are a pure function of the URL.
     """
+    if type(resolver) is KeyResolver:
+        cached = _DID_KEY_METHODS.get(vm_url)
+        if cached is None:
+            cached = _dereference(vm_url, resolver)
+            if len(_DID_KEY_METHODS) >= _DID_KEY_CACHE_MAX:
+                _DID_KEY_METHODS.clear()
+            _DID_KEY_METHODS[vm_url] = cached
+        return cached
+    return _dereference(vm_url, resolver)
+
+
+def _dereference(vm_url: str, resolver: DIDResolver) -> ResolvedMethod:
     parsed = parse_did_url(vm_url)
     if not parsed.fragment:
         raise DIDError(f"verification method {vm_url!r} has no fragment")

@@ -12,9 +12,9 @@ from typing import Any
 
 from ...did.keys import Signer, verify_signature
 from ...did.multikey import KeyType, PublicKey, decode_multibase_base58, encode_multibase_base58
-from ...errors import CryptosuiteError, InvalidKeyError, ProofError
+from ...errors import CanonicalizationError, CryptosuiteError, InvalidKeyError, ProofError
 from .. import jcs, jsonld
-from ..loader import ContextLoader
+from ..loader import ContextLoader, default_loader
 
 #: The order our proofs list their properties in (the reference implementation's order).
 PROOF_KEY_ORDER = (
@@ -72,6 +72,25 @@ class Cryptosuite:
             return jcs.canonicalize(value).decode("utf-8")
         return jsonld.canonicalize(value, loader)
 
+    def _canonical_config(self, config: dict[str, Any], loader: ContextLoader | None) -> str:
+        """Proof configurations repeat (one issuer, one batch): memoize their RDFC form,
+        keyed by their exact JCS serialization, per loader."""
+        if self.canonicalization == "jcs":
+            return self.canonicalize(config, loader)
+        active = loader or default_loader()
+        try:
+            key = jcs.canonicalize(config)
+        except CanonicalizationError:
+            return self.canonicalize(config, active)
+        cache = active.proof_config_cache
+        found = cache.get(key)
+        if found is None:
+            found = self.canonicalize(config, active)
+            if len(cache) >= 1024:
+                cache.clear()
+            cache[key] = found
+        return found
+
     def hash_data(
         self,
         unsecured_document: dict[str, Any],
@@ -87,7 +106,7 @@ class Cryptosuite:
         config = {k: v for k, v in proof_config.items() if k != "proofValue"}
         if "@context" in unsecured_document:
             config["@context"] = unsecured_document["@context"]
-        canonical_config = self.canonicalize(config, loader)
+        canonical_config = self._canonical_config(config, loader)
         canonical_doc = self.canonicalize(unsecured_document, loader)
         hash_fn = self.hashes[key_type]
         return HashData(

@@ -1,0 +1,391 @@
+"""Vault commands of the ``skillswallet`` CLI: thin wrappers over :class:`Wallet`."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from platformdirs import user_data_dir
+
+from . import jsonio
+from .cli_common import EXIT_NOT_VERIFIED, EXIT_OK, EXIT_USAGE, fail, read_input
+from .storage import crypto
+from .storage.crypto import KdfParams
+from .wallet import ImportReport, Wallet, iter_credentials
+
+VaultOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--vault",
+        help="Vault file. Default: $SKILLSWALLET_VAULT, else your user data directory.",
+        show_default=False,
+    ),
+]
+PassFileOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--passphrase-file",
+        help="Read the passphrase from this file (else $SKILLSWALLET_PASSPHRASE, else a prompt).",
+        show_default=False,
+    ),
+]
+RecordIdArg = Annotated[
+    str, typer.Argument(metavar="ID", help="Id (or unique prefix) from 'list'.")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+class KdfProfile(StrEnum):
+    moderate = "moderate"
+    sensitive = "sensitive"
+
+
+def vault_path(option: Path | None) -> Path:
+    if option is not None:
+        return option
+    env = os.environ.get("SKILLSWALLET_VAULT")
+    if env:
+        return Path(env)
+    return Path(user_data_dir("skillswallet")) / "vault.sqlite"
+
+
+def _read_secret_file(path: Path) -> str:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        fail(f"cannot read passphrase file {path}: {exc.strerror}")
+    return text.rstrip("\r\n")
+
+
+def read_passphrase(
+    file: Path | None,
+    *,
+    confirm: bool = False,
+    env: str = "SKILLSWALLET_PASSPHRASE",
+    what: str = "Vault passphrase",
+) -> str:
+    """Passphrase from a file, the environment, or a no-echo prompt; never an argument."""
+    if file is not None:
+        value = _read_secret_file(file)
+    elif os.environ.get(env) is not None:
+        value = os.environ[env]
+    else:
+        if not sys.stdin.isatty():
+            fail(
+                f"no passphrase: set ${env}, use --passphrase-file, or run in a terminal",
+                EXIT_USAGE,
+            )
+        value = getpass.getpass(f"{what}: ")
+        if confirm and getpass.getpass(f"{what} (again): ") != value:
+            fail("the passphrases do not match", EXIT_USAGE)
+    if not value:
+        fail("the passphrase is empty", EXIT_USAGE)
+    return value
+
+
+@contextmanager
+def opened(vault: Path | None, passphrase_file: Path | None) -> Iterator[Wallet]:
+    path = vault_path(vault)
+    passphrase = read_passphrase(passphrase_file)
+    with Wallet.open(path, passphrase) as wallet:
+        yield wallet
+
+
+def _progress(total: int, label: str) -> Any:
+    if total >= 50 and sys.stderr.isatty():
+        return typer.progressbar(length=total, label=label, file=sys.stderr)
+    return None
+
+
+def register(app: typer.Typer) -> None:
+    did_app = typer.Typer(
+        help="Keys and DIDs kept inside your vault.", no_args_is_help=True, rich_markup_mode=None
+    )
+    passphrase_app = typer.Typer(
+        help="Manage the vault passphrase.", no_args_is_help=True, rich_markup_mode=None
+    )
+    app.add_typer(did_app, name="did")
+    app.add_typer(passphrase_app, name="passphrase")
+
+    @app.command()
+    def init(
+        vault: VaultOpt = None,
+        passphrase_file: PassFileOpt = None,
+        kdf: Annotated[
+            KdfProfile, typer.Option(help="Key-derivation strength (Argon2id).")
+        ] = KdfProfile.moderate,
+        json_output: JsonOpt = False,
+    ) -> None:
+        """Create a new encrypted vault (one file, readable by you only)."""
+        path = vault_path(vault)
+        passphrase = read_passphrase(passphrase_file, confirm=True, what="New vault passphrase")
+        params = (
+            KdfParams.new(4, 1024 * 1024 * 1024) if kdf is KdfProfile.sensitive else KdfParams.new()
+        )
+        Wallet.create(path, passphrase, kdf=params).close()
+        typer.echo(jsonio.dumps({"vault": str(path)}) if json_output else f"Created vault {path}")
+
+    @app.command("import")
+    def import_(
+        files: Annotated[
+            list[str],
+            typer.Argument(
+                help="Credential files: credentials, presentations or JSON arrays (- for stdin)."
+            ),
+        ],
+        allow_unverified: Annotated[
+            bool,
+            typer.Option(
+                "--allow-unverified",
+                help="Store credentials that fail verification, marked unverified.",
+            ),
+        ] = False,
+        vault: VaultOpt = None,
+        passphrase_file: PassFileOpt = None,
+        json_output: JsonOpt = False,
+    ) -> None:
+        """Verify credentials and store them in the vault. Ones that fail are refused with
+        the reasons (exit code 1); expired ones are stored and marked."""
+        documents = [jsonio.loads(read_input(f)) for f in files]
+        total = sum(1 for d in documents for _ in iter_credentials(d))
+        with opened(vault, passphrase_file) as wallet:
+            bar = _progress(total, "Verifying and storing")
+            if bar is None:
+                report = wallet.import_credentials(documents, allow_unverified=allow_unverified)
+            else:
+                with bar as progress:
+                    report = wallet.import_credentials(
+                        documents, allow_unverified=allow_unverified, progress=progress.update
+                    )
+        _render_import(report, json_output)
+        raise typer.Exit(EXIT_NOT_VERIFIED if report.refused else EXIT_OK)
+
+    @app.command("list")
+    def list_(
+        type_: Annotated[
+            str | None, typer.Option("--type", help="Only this credential type.")
+        ] = None,
+        issuer: Annotated[
+            str | None, typer.Option(help="Only from this issuer (DID or URL).")
+        ] = None,
+        skill: Annotated[
+            str | None, typer.Option(help="Only about this skill (ESCO URI or its id).")
+        ] = None,
+        text: Annotated[str | None, typer.Option(help="Only names containing this text.")] = None,
+        vault: VaultOpt = None,
+        passphrase_file: PassFileOpt = None,
+        json_output: JsonOpt = False,
+    ) -> None:
+        """List the credentials in your vault (optionally filtered)."""
+        with opened(vault, passphrase_file) as wallet:
+            items = wallet.search(type=type_, issuer=issuer, skill=skill, text=text)
+        if json_output:
+            typer.echo(jsonio.dumps([i.model_dump() for i in items]))
+            return
+        if not items:
+            typer.echo("No credentials.")
+        for item in items:
+            flags = f" [{', '.join(item.flags)}]" if item.flags else ""
+            typer.echo(f"{item.id[:12]}  {item.name or '(no name)'}  from {item.issuer}{flags}")
+
+    @app.command()
+    def show(
+        record_id: RecordIdArg,
+        vault: VaultOpt = None,
+        passphrase_file: PassFileOpt = None,
+        json_output: JsonOpt = False,
+    ) -> None:
+        """Show one stored credential."""
+        with opened(vault, passphrase_file) as wallet:
+            summary, credential = wallet.get(wallet.resolve_id(record_id))
+        if json_output:
+            typer.echo(jsonio.dumps({"summary": summary.model_dump(), "credential": credential}))
+            return
+        typer.echo(f"id:       {summary.id}")
+        typer.echo(f"name:     {summary.name}")
+        typer.echo(f"issuer:   {summary.issuer}")
+        typer.echo(f"subject:  {summary.subject}")
+        typer.echo(f"valid:    {summary.valid_from or '-'} .. {summary.valid_until or '-'}")
+        typer.echo(f"skills:   {', '.join(summary.skills) or '-'}")
+        typer.echo(f"flags:    {', '.join(summary.flags) or 'verified'}")
+        typer.echo(jsonio.dumps(credential))
+
+    @app.command()
+    def delete(
+        record_id: RecordIdArg,
+        vault: VaultOpt = None,
+        passphrase_file: PassFileOpt = None,
+        json_output: JsonOpt = False,
+    ) -> None:
+        """Delete a credential from the vault for good."""
+        with opened(vault, passphrase_file) as wallet:
+            full = wallet.resolve_id(record_id)
+            wallet.delete(full)
+        typer.echo(jsonio.dumps({"deleted": full}) if json_output else f"Deleted {full}")
+
+    @app.command()
+    def backup(
+        out: Annotated[
+            Path, typer.Option("--out", "-o", help="Backup file to create (stays encrypted).")
+        ],
+        vault: VaultOpt = None,
+        passphrase_file: PassFileOpt = None,
+        json_output: JsonOpt = False,
+    ) -> None:
+        """Write an encrypted backup of the whole vault (keys included)."""
+        with opened(vault, passphrase_file) as wallet:
+            wallet.backup(out)
+        typer.echo(
+            jsonio.dumps({"backup": str(out)}) if json_output else f"Backup written to {out}"
+        )
+
+    @app.command()
+    def restore(
+        backup_file: Annotated[
+            Path, typer.Argument(metavar="FILE", help="A backup made by 'skillswallet backup'.")
+        ],
+        force: Annotated[bool, typer.Option("--force", help="Replace an existing vault.")] = False,
+        vault: VaultOpt = None,
+        passphrase_file: PassFileOpt = None,
+        json_output: JsonOpt = False,
+    ) -> None:
+        """Restore a backup as your vault (it is checked with the passphrase first)."""
+        path = vault_path(vault)
+        Wallet.restore(backup_file, path, read_passphrase(passphrase_file), overwrite=force)
+        typer.echo(jsonio.dumps({"vault": str(path)}) if json_output else f"Restored {path}")
+
+    @app.command()
+    def export(
+        out: Annotated[Path, typer.Option("--out", "-o", help="Directory for the JSON files.")],
+        plaintext: Annotated[
+            bool, typer.Option("--plaintext", help="Required: confirms you want UNENCRYPTED files.")
+        ] = False,
+        vault: VaultOpt = None,
+        passphrase_file: PassFileOpt = None,
+        json_output: JsonOpt = False,
+    ) -> None:
+        """Export every credential as standard JSON files: your data, UNENCRYPTED."""
+        if not plaintext:
+            fail("export writes unencrypted files; add --plaintext to confirm", EXIT_USAGE)
+        with opened(vault, passphrase_file) as wallet:
+            written = wallet.export_plaintext(out)
+        typer.echo(f"warning: {len(written)} credential(s) written UNENCRYPTED to {out}", err=True)
+        if json_output:
+            typer.echo(jsonio.dumps({"files": [str(p) for p in written]}))
+
+    @did_app.command("create")
+    def did_create(
+        key_type: Annotated[
+            str, typer.Option("--type", "-t", help="ed25519, p256 or p384.")
+        ] = "ed25519",
+        label: Annotated[str | None, typer.Option(help="A name to recognise the key by.")] = None,
+        vault: VaultOpt = None,
+        passphrase_file: PassFileOpt = None,
+        json_output: JsonOpt = False,
+    ) -> None:
+        """Create a key inside the vault and print its did:key DID."""
+        if key_type not in ("ed25519", "p256", "p384"):
+            fail("--type must be ed25519, p256 or p384", EXIT_USAGE)
+        with opened(vault, passphrase_file) as wallet:
+            did = wallet.create_did(key_type, label=label)
+        typer.echo(jsonio.dumps({"did": did}) if json_output else did)
+
+    @did_app.command("import")
+    def did_import(
+        key_file: Annotated[
+            Path, typer.Argument(metavar="KEYFILE", help="A key file from 'key generate'.")
+        ],
+        label: Annotated[str | None, typer.Option(help="A name to recognise the key by.")] = None,
+        vault: VaultOpt = None,
+        passphrase_file: PassFileOpt = None,
+        json_output: JsonOpt = False,
+    ) -> None:
+        """Move a key file's key into the vault (then delete the file yourself)."""
+        with opened(vault, passphrase_file) as wallet:
+            did = wallet.import_key_file(key_file, label=label)
+        typer.echo(jsonio.dumps({"did": did}) if json_output else did)
+
+    @did_app.command("list")
+    def did_list(
+        vault: VaultOpt = None,
+        passphrase_file: PassFileOpt = None,
+        json_output: JsonOpt = False,
+    ) -> None:
+        """List the DIDs whose keys are in the vault (never the keys themselves)."""
+        with opened(vault, passphrase_file) as wallet:
+            keys = wallet.dids()
+        if json_output:
+            typer.echo(jsonio.dumps([k.model_dump() for k in keys]))
+            return
+        if not keys:
+            typer.echo("No keys.")
+        for key in keys:
+            typer.echo(f"{key.did}  {key.type}  {key.label or ''}".rstrip())
+
+    @passphrase_app.command("change")
+    def passphrase_change(
+        new_passphrase_file: Annotated[
+            Path | None,
+            typer.Option(
+                "--new-passphrase-file",
+                help="Read the new passphrase from this file "
+                "(else $SKILLSWALLET_NEW_PASSPHRASE, else a prompt).",
+            ),
+        ] = None,
+        vault: VaultOpt = None,
+        passphrase_file: PassFileOpt = None,
+    ) -> None:
+        """Change the vault passphrase (one atomic step: afterwards only the new one works)."""
+        with opened(vault, passphrase_file) as wallet:
+            new = read_passphrase(
+                new_passphrase_file,
+                confirm=True,
+                env="SKILLSWALLET_NEW_PASSPHRASE",
+                what="New passphrase",
+            )
+            wallet.change_passphrase(new)
+        typer.echo("Passphrase changed.")
+
+
+def _render_import(report: ImportReport, json_output: bool) -> None:
+    if json_output:
+        typer.echo(
+            jsonio.dumps(
+                [
+                    {
+                        "status": o.status,
+                        "id": o.record_id,
+                        "credentialId": o.credential_id,
+                        "flags": o.flags,
+                        "reasons": o.reasons,
+                    }
+                    for o in report.outcomes
+                ]
+            )
+        )
+        return
+    for o in report.outcomes:
+        label = o.credential_id or "(credential without id)"
+        if o.status == "stored":
+            flags = f" [{', '.join(o.flags)}]" if o.flags else ""
+            typer.echo(f"stored     {o.record_id[:12] if o.record_id else ''}  {label}{flags}")
+        elif o.status == "duplicate":
+            typer.echo(f"duplicate  {label} is already in the vault")
+        else:
+            typer.echo(f"refused    {label}")
+            for reason in o.reasons:
+                typer.echo(f"             {reason}")
+    typer.echo(
+        f"{len(report.stored)} stored, {len(report.duplicates)} duplicate, "
+        f"{len(report.refused)} refused"
+    )
+
+
+_ = crypto  # tests lower the default KDF cost through this module

@@ -1,0 +1,145 @@
+"""Pure vault cryptography: Argon2id key derivation, XChaCha20-Poly1305 sealing, keyed
+hashes. No I/O. Secrets are bytes that callers keep out of logs and messages."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import nacl.bindings
+import nacl.exceptions
+import nacl.pwhash
+
+from ..errors import KDFParameterError
+
+KEY_BYTES = 32
+NONCE_BYTES = 24
+TAG_BYTES = 16
+SALT_BYTES = nacl.pwhash.argon2id.SALTBYTES
+
+#: Never accept weaker than libsodium's INTERACTIVE profile (downgrade protection) ...
+OPS_FLOOR, MEM_FLOOR = 2, 64 * 1024 * 1024
+#: ... nor stronger than this (a crafted header must not exhaust memory or time).
+OPS_CEILING, MEM_CEILING = 16, 4 * 1024 * 1024 * 1024
+#: MODERATE: 3 passes over 256 MiB (about 0.4 s here).
+DEFAULT_OPS, DEFAULT_MEM = 3, 256 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    """Argon2id parameters, stored (authenticated) in the vault header."""
+
+    opslimit: int = DEFAULT_OPS
+    memlimit: int = DEFAULT_MEM
+    salt: bytes = b""
+    name: str = "argon2id"
+
+    def check(self) -> None:
+        """Refuse parameters outside the floor/ceiling before any work is done."""
+        if self.name != "argon2id":
+            raise KDFParameterError(f"unsupported key derivation function {self.name!r}")
+        if not isinstance(self.opslimit, int) or not isinstance(self.memlimit, int):
+            raise KDFParameterError("key derivation parameters must be integers")
+        if self.opslimit < OPS_FLOOR or self.memlimit < MEM_FLOOR:
+            raise KDFParameterError(
+                "key derivation parameters are below the safety floor "
+                f"(at least {OPS_FLOOR} passes and {MEM_FLOOR // 2**20} MiB)"
+            )
+        if self.opslimit > OPS_CEILING or self.memlimit > MEM_CEILING:
+            raise KDFParameterError(
+                "key derivation parameters are above the ceiling "
+                f"(at most {OPS_CEILING} passes and {MEM_CEILING // 2**20} MiB)"
+            )
+        if len(self.salt) != SALT_BYTES:
+            raise KDFParameterError("key derivation salt has the wrong length")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "opslimit": self.opslimit,
+            "memlimit": self.memlimit,
+            "salt": self.salt.hex(),
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> KdfParams:
+        if not isinstance(data, dict):
+            raise KDFParameterError("key derivation parameters are malformed")
+        try:
+            return cls(
+                opslimit=data["opslimit"],
+                memlimit=data["memlimit"],
+                salt=bytes.fromhex(data["salt"]),
+                name=data["name"],
+            )
+        except (KeyError, TypeError, ValueError):
+            raise KDFParameterError("key derivation parameters are malformed") from None
+
+    @classmethod
+    def new(cls, opslimit: int | None = None, memlimit: int | None = None) -> KdfParams:
+        """Fresh salt; MODERATE unless stronger parameters are asked for."""
+        params = cls(
+            DEFAULT_OPS if opslimit is None else opslimit,
+            DEFAULT_MEM if memlimit is None else memlimit,
+            os.urandom(SALT_BYTES),
+        )
+        params.check()
+        return params
+
+
+def derive_key(passphrase: str, params: KdfParams) -> bytes:
+    """Argon2id(passphrase) -> 32-byte key. Checks the parameters first."""
+    params.check()
+    secret = passphrase.encode("utf-8")
+    return bytes(
+        nacl.pwhash.argon2id.kdf(
+            KEY_BYTES, secret, params.salt, opslimit=params.opslimit, memlimit=params.memlimit
+        )
+    )
+
+
+def random_key() -> bytes:
+    return os.urandom(KEY_BYTES)
+
+
+def seal(key: bytes, plaintext: bytes, associated_data: bytes) -> bytes:
+    """XChaCha20-Poly1305 with a fresh random nonce; returns nonce || ciphertext || tag."""
+    nonce = os.urandom(NONCE_BYTES)
+    ct = nacl.bindings.crypto_aead_xchacha20poly1305_ietf_encrypt(
+        plaintext, associated_data, nonce, key
+    )
+    return nonce + bytes(ct)
+
+
+def open_sealed(key: bytes, sealed: bytes, associated_data: bytes) -> bytes | None:
+    """Decrypt and authenticate; None when the ciphertext, key or associated data is wrong."""
+    if len(sealed) < NONCE_BYTES + TAG_BYTES:
+        return None
+    try:
+        return bytes(
+            nacl.bindings.crypto_aead_xchacha20poly1305_ietf_decrypt(
+                sealed[NONCE_BYTES:], associated_data, sealed[:NONCE_BYTES], key
+            )
+        )
+    except nacl.exceptions.CryptoError:
+        return None
+
+
+def subkey(key: bytes, purpose: str) -> bytes:
+    """A key for one purpose, derived from the data key (BLAKE2b keyed hash)."""
+    return hashlib.blake2b(purpose.encode(), key=key, digest_size=KEY_BYTES).digest()
+
+
+def keyed_hash(key: bytes, *parts: bytes) -> bytes:
+    mac = hmac.new(key, digestmod=hashlib.sha256)
+    for part in parts:
+        mac.update(len(part).to_bytes(4, "big"))
+        mac.update(part)
+    return mac.digest()
+
+
+def xor_bytes(a: bytes, b: bytes) -> bytes:
+    return bytes(x ^ y for x, y in zip(a, b, strict=True))

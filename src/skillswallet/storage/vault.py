@@ -1,0 +1,593 @@
+"""The encrypted record store: one SQLite file (WAL, synchronous=FULL), every record
+sealed with XChaCha20-Poly1305 under a random data key, the data key wrapped by an
+Argon2id passphrase key, and an authenticated manifest that detects deleted, duplicated
+or rolled-back records.
+
+File layout (format version 1)::
+
+    PRAGMA application_id = 0x534B5756 ('SKWV'), user_version = format version
+    header(id=1, magic, format_version, vault_id, kdf, wrapped_key, checksum)
+    records(id, kind, version, seq, dedupe, edges, meta, body)
+    manifest(id=1, sealed)
+
+What each part protects:
+
+- ``wrapped_key`` is sealed with associated data = magic, format version, vault id and KDF
+  parameters, so a changed header cannot yield the data key. ``checksum`` (SHA-256 of the
+  header fields) tells accidental damage apart from a wrong passphrase.
+- Each record's ``meta`` and ``body`` are sealed with associated data binding vault id,
+  record id, kind, record version, part and format version: a record copied into another
+  slot, another vault or another kind does not decrypt.
+- The manifest holds the record count and an XOR of keyed hashes (HMAC under a key
+  derived from the data key) of every record's id, kind, version, nonces and tags. It is
+  sealed and rewritten in the same transaction as every change, so a row deleted,
+  duplicated or replaced by an older copy outside skillswallet is detected on open.
+  ``edges`` repeats each record's nonces and tags so that check reads 80 bytes a record,
+  not the records themselves; a body that does not match its edges fails authentication
+  when it is read, because its associated data binds the record version.
+- ``dedupe`` is a blind index: HMAC of the canonical content under a derived key, unique
+  per kind. It reveals only which records have identical content (none, by construction,
+  since duplicates are refused) and nothing about the content itself.
+
+A rollback of the *whole file* to an older copy cannot be detected locally; only an
+external record of the latest manifest could.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import (
+    CorruptVaultError,
+    RecordCorruptError,
+    RecordNotFoundError,
+    UnsupportedVaultVersionError,
+    VaultBusyError,
+    VaultError,
+    VaultExistsError,
+    VaultIntegrityError,
+    VaultNotFoundError,
+    WrongPassphraseError,
+)
+from .crypto import (
+    KdfParams,
+    derive_key,
+    keyed_hash,
+    open_sealed,
+    random_key,
+    seal,
+    subkey,
+    xor_bytes,
+)
+
+MAGIC = "skillswallet-vault"
+FORMAT_VERSION = 1
+APPLICATION_ID = 0x534B5756
+SQLITE_MAGIC = b"SQLite format 3\x00"
+DEFAULT_BUSY_TIMEOUT = 5.0
+
+_SCHEMA = """
+CREATE TABLE header (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    magic TEXT NOT NULL,
+    format_version INTEGER NOT NULL,
+    vault_id BLOB NOT NULL,
+    kdf TEXT NOT NULL,
+    wrapped_key BLOB NOT NULL,
+    checksum BLOB NOT NULL
+);
+CREATE TABLE records (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    dedupe BLOB,
+    edges BLOB NOT NULL,
+    meta BLOB NOT NULL,
+    body BLOB NOT NULL
+);
+CREATE UNIQUE INDEX records_dedupe ON records(kind, dedupe) WHERE dedupe IS NOT NULL;
+CREATE INDEX records_kind ON records(kind, seq);
+CREATE TABLE manifest (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    sealed BLOB NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class Record:
+    id: str
+    kind: str
+    version: int
+    meta: dict[str, Any]
+
+
+def _header_aad(format_version: int, vault_id: bytes, kdf_json: str) -> bytes:
+    return b"\x00".join([MAGIC.encode(), str(format_version).encode(), vault_id, kdf_json.encode()])
+
+
+def _header_checksum(
+    magic: str, format_version: int, vault_id: bytes, kdf_json: str, wrapped: bytes
+) -> bytes:
+    h = hashlib.sha256()
+    for part in (
+        magic.encode(),
+        str(format_version).encode(),
+        vault_id,
+        kdf_json.encode(),
+        wrapped,
+    ):
+        h.update(len(part).to_bytes(4, "big"))
+        h.update(part)
+    return h.digest()
+
+
+def _create_private_file(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise VaultExistsError(f"{path} already exists") from None
+    except OSError as exc:
+        raise VaultError(f"cannot create {path}: {exc.strerror}") from None
+    os.close(fd)
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def _write_error(exc: sqlite3.Error) -> VaultError:
+    if isinstance(exc, sqlite3.OperationalError) and _is_busy(exc):
+        return VaultBusyError("the vault is busy: another process is writing to it; try again")
+    text = str(exc).lower()
+    if "full" in text:
+        return VaultError("could not write to the vault: the disk is full (nothing was changed)")
+    return VaultError(f"could not write to the vault ({type(exc).__name__}); nothing was changed")
+
+
+class EncryptedStore:
+    """Low-level encrypted records in one SQLite file. Use :class:`skillswallet.Wallet`
+    for the person-facing API; this class knows nothing about credentials."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, vault_id: bytes, data_key: bytes):
+        self.path = path
+        self._conn = conn
+        self.vault_id = vault_id
+        self._data_key = data_key
+        self._manifest_key = subkey(data_key, "manifest")
+        self._dedupe_key = subkey(data_key, "dedupe")
+
+    def __repr__(self) -> str:
+        return f"EncryptedStore(path={str(self.path)!r})"
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        path: Path | str,
+        passphrase: str,
+        kdf: KdfParams | None = None,
+        *,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+    ) -> EncryptedStore:
+        path = Path(path)
+        params = kdf or KdfParams.new()
+        params.check()
+        passphrase_key = derive_key(passphrase, params)  # slow part first, before any file
+        _create_private_file(path)
+        conn: sqlite3.Connection | None = None
+        try:
+            conn = cls._connect(path, busy_timeout)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version={FORMAT_VERSION}")
+            vault_id = os.urandom(16)
+            data_key = random_key()
+            kdf_json = json.dumps(params.to_json(), sort_keys=True)
+            wrapped = seal(
+                passphrase_key, data_key, _header_aad(FORMAT_VERSION, vault_id, kdf_json)
+            )
+            checksum = _header_checksum(MAGIC, FORMAT_VERSION, vault_id, kdf_json, wrapped)
+            conn.executescript(_SCHEMA)
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute(
+                "INSERT INTO header VALUES (1, ?, ?, ?, ?, ?, ?)",
+                (MAGIC, FORMAT_VERSION, vault_id, kdf_json, wrapped, checksum),
+            )
+            store = cls(path, conn, vault_id, data_key)
+            conn.execute(
+                "INSERT INTO manifest VALUES (1, ?)", (store._seal_manifest(0, bytes(32)),)
+            )
+            conn.execute("COMMIT")
+            return store
+        except BaseException:
+            if conn is not None:
+                with contextlib.suppress(Exception):
+                    conn.close()
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(OSError):
+                    os.unlink(f"{path}{suffix}")
+            raise
+
+    @staticmethod
+    def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
+        conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
+        _configure(conn, busy_timeout)
+        return conn
+
+    @classmethod
+    def open(
+        cls,
+        path: Path | str,
+        passphrase: str,
+        *,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        check_integrity: bool = True,
+    ) -> EncryptedStore:
+        path = Path(path)
+        if not path.exists():
+            raise VaultNotFoundError(f"no vault at {path}")
+        try:
+            with open(path, "rb") as fh:
+                start = fh.read(len(SQLITE_MAGIC))
+        except OSError as exc:
+            raise VaultError(f"cannot read {path}: {exc.strerror}") from None
+        if start != SQLITE_MAGIC:
+            raise CorruptVaultError(
+                f"{path} is not a skillswallet vault (empty, damaged or foreign)"
+            )
+        conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
+        try:
+            store = cls._open_connection(path, conn, passphrase, busy_timeout, check_integrity)
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    @classmethod
+    def _open_connection(
+        cls,
+        path: Path,
+        conn: sqlite3.Connection,
+        passphrase: str,
+        busy_timeout: float,
+        check_integrity: bool,
+    ) -> EncryptedStore:
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            if app_id != APPLICATION_ID:
+                raise CorruptVaultError(f"{path} is not a skillswallet vault")
+            row = conn.execute(
+                "SELECT magic, format_version, vault_id, kdf, wrapped_key, checksum FROM header"
+            ).fetchall()
+        except sqlite3.DatabaseError:
+            raise CorruptVaultError(f"{path} is damaged or not a skillswallet vault") from None
+        if len(row) != 1:
+            raise CorruptVaultError("the vault header is missing or duplicated")
+        magic, version, vault_id, kdf_json, wrapped, checksum = row[0]
+        if magic != MAGIC:
+            raise CorruptVaultError(f"{path} is not a skillswallet vault")
+        if not isinstance(version, int):
+            raise CorruptVaultError("the vault header is damaged")
+        if version > FORMAT_VERSION:
+            raise UnsupportedVaultVersionError(
+                f"this vault uses format {version}, newer than this skillswallet supports "
+                f"({FORMAT_VERSION}); upgrade skillswallet. The vault was not changed."
+            )
+        if not all(isinstance(v, bytes) for v in (vault_id, wrapped, checksum)) or not isinstance(
+            kdf_json, str
+        ):
+            raise CorruptVaultError("the vault header is damaged")
+        if _header_checksum(magic, version, vault_id, kdf_json, wrapped) != checksum:
+            raise CorruptVaultError("the vault header is damaged (checksum mismatch)")
+        try:
+            params = KdfParams.from_json(json.loads(kdf_json))
+        except ValueError:
+            raise CorruptVaultError("the vault header is damaged") from None
+        params.check()  # before running the KDF: refuse downgrades and denial of service
+        passphrase_key = derive_key(passphrase, params)
+        data_key = open_sealed(passphrase_key, wrapped, _header_aad(version, vault_id, kdf_json))
+        if data_key is None:
+            raise WrongPassphraseError("wrong passphrase for this vault")
+        _configure(conn, busy_timeout)
+        store = cls(path, conn, vault_id, data_key)
+        if check_integrity:
+            store.check_integrity()
+        return store
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.close()
+        self._data_key = b""
+
+    # -- passphrase -------------------------------------------------------------------------
+
+    def change_passphrase(self, new_passphrase: str, kdf: KdfParams | None = None) -> None:
+        """Rewrap the data key under a new passphrase: one row, one transaction."""
+        params = kdf or KdfParams.new()
+        params.check()
+        new_key = derive_key(new_passphrase, params)
+        kdf_json = json.dumps(params.to_json(), sort_keys=True)
+        wrapped = seal(
+            new_key, self._data_key, _header_aad(FORMAT_VERSION, self.vault_id, kdf_json)
+        )
+        checksum = _header_checksum(MAGIC, FORMAT_VERSION, self.vault_id, kdf_json, wrapped)
+        with self._transaction():
+            self._conn.execute(
+                "UPDATE header SET kdf = ?, wrapped_key = ?, checksum = ? WHERE id = 1",
+                (kdf_json, wrapped, checksum),
+            )
+
+    # -- manifest ---------------------------------------------------------------------------
+
+    def _manifest_aad(self) -> bytes:
+        return b"skw-manifest\x00" + self.vault_id + str(FORMAT_VERSION).encode()
+
+    def _seal_manifest(self, count: int, acc: bytes) -> bytes:
+        return seal(self._data_key, count.to_bytes(8, "big") + acc, self._manifest_aad())
+
+    def _read_manifest(self) -> tuple[int, bytes]:
+        row = self._conn.execute("SELECT sealed FROM manifest WHERE id = 1").fetchone()
+        if row is None or not isinstance(row[0], bytes):
+            raise VaultIntegrityError("the vault manifest is missing")
+        plain = open_sealed(self._data_key, row[0], self._manifest_aad())
+        if plain is None or len(plain) != 40:
+            raise VaultIntegrityError("the vault manifest is damaged")
+        return int.from_bytes(plain[:8], "big"), plain[8:]
+
+    def _entry_hash(self, record_id: str, kind: str, version: int, edges: bytes) -> bytes:
+        return keyed_hash(
+            self._manifest_key, record_id.encode(), kind.encode(), str(version).encode(), edges
+        )
+
+    def check_integrity(self) -> None:
+        """Raise :class:`VaultIntegrityError` if rows were deleted, duplicated or swapped."""
+        try:
+            count, acc = self._read_manifest()
+            seen = 0
+            actual = bytes(32)
+            for rid, kind, version, edges in self._conn.execute(
+                "SELECT id, kind, version, edges FROM records"
+            ):
+                h = self._entry_hash(str(rid), str(kind), int(version), bytes(edges))
+                actual = xor_bytes(actual, h)
+                seen += 1
+        except sqlite3.DatabaseError:
+            raise CorruptVaultError("the vault file is damaged") from None
+        if seen != count or actual != acc:
+            raise VaultIntegrityError(
+                f"the vault's records do not match its manifest ({seen} present, {count} "
+                "expected): records were deleted, duplicated or replaced outside skillswallet"
+            )
+
+    # -- transactions -----------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise _write_error(exc) from None
+        try:
+            yield
+            self._conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.execute("ROLLBACK")
+            raise _write_error(exc) from None
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.execute("ROLLBACK")
+            raise
+
+    # -- records ----------------------------------------------------------------------------
+
+    def _aad(self, record_id: str, kind: str, version: int, part: str) -> bytes:
+        return b"\x00".join(
+            [
+                b"skw-record",
+                self.vault_id,
+                record_id.encode(),
+                kind.encode(),
+                str(version).encode(),
+                part.encode(),
+                str(FORMAT_VERSION).encode(),
+            ]
+        )
+
+    def dedupe_tag(self, content: bytes) -> bytes:
+        return keyed_hash(self._dedupe_key, content)
+
+    def put_many(
+        self, items: Iterable[tuple[str, dict[str, Any], Any, bytes | None]]
+    ) -> list[str | None]:
+        """Store records in one transaction. Each item is (kind, meta, body, dedupe content).
+        Returns the new ids; None where a record with the same dedupe content exists."""
+        ids: list[str | None] = []
+        with self._transaction():
+            count, acc = self._read_manifest()
+            (seq,) = self._conn.execute("SELECT coalesce(max(seq), 0) FROM records").fetchone()
+            for kind, meta, body, dedupe_content in items:
+                tag = self.dedupe_tag(dedupe_content) if dedupe_content is not None else None
+                if tag is not None:
+                    exists = self._conn.execute(
+                        "SELECT id FROM records WHERE kind = ? AND dedupe = ?", (kind, tag)
+                    ).fetchone()
+                    if exists:
+                        ids.append(None)
+                        continue
+                record_id = uuid.uuid4().hex
+                version = 1
+                meta_ct = seal(
+                    self._data_key, _encode(meta), self._aad(record_id, kind, version, "meta")
+                )
+                body_ct = seal(
+                    self._data_key, _encode(body), self._aad(record_id, kind, version, "body")
+                )
+                seq += 1
+                edges = _edges(meta_ct, body_ct)
+                self._conn.execute(
+                    "INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (record_id, kind, version, seq, tag, edges, meta_ct, body_ct),
+                )
+                acc = xor_bytes(acc, self._entry_hash(record_id, kind, version, edges))
+                count += 1
+                ids.append(record_id)
+            self._conn.execute(
+                "UPDATE manifest SET sealed = ? WHERE id = 1", (self._seal_manifest(count, acc),)
+            )
+        return ids
+
+    def put(
+        self, kind: str, meta: dict[str, Any], body: Any, dedupe: bytes | None = None
+    ) -> str | None:
+        return self.put_many([(kind, meta, body, dedupe)])[0]
+
+    def _remove_from_manifest(self, record_id: str) -> tuple[str, int, int, bytes]:
+        """Inside a transaction: the record's kind and version, and the manifest count and
+        accumulator with this record's entry taken out."""
+        row = self._conn.execute(
+            "SELECT kind, version, edges FROM records WHERE id = ?", (record_id,)
+        ).fetchone()
+        if row is None:
+            raise RecordNotFoundError(f"no record {record_id}")
+        kind, version, edges = row
+        count, acc = self._read_manifest()
+        acc = xor_bytes(acc, self._entry_hash(record_id, kind, version, bytes(edges)))
+        return kind, version, count, acc
+
+    def update_meta(self, record_id: str, meta: dict[str, Any]) -> None:
+        """Replace a record's metadata (a new record version; the body is re-sealed too)."""
+        with self._transaction():
+            kind, version, count, acc = self._remove_from_manifest(record_id)
+            (old_body,) = self._conn.execute(
+                "SELECT body FROM records WHERE id = ?", (record_id,)
+            ).fetchone()
+            body = self._open(record_id, kind, version, "body", old_body)
+            version += 1
+            meta_ct = seal(
+                self._data_key, _encode(meta), self._aad(record_id, kind, version, "meta")
+            )
+            body_ct = seal(
+                self._data_key, _encode(body), self._aad(record_id, kind, version, "body")
+            )
+            edges = _edges(meta_ct, body_ct)
+            self._conn.execute(
+                "UPDATE records SET version = ?, edges = ?, meta = ?, body = ? WHERE id = ?",
+                (version, edges, meta_ct, body_ct, record_id),
+            )
+            acc = xor_bytes(acc, self._entry_hash(record_id, kind, version, edges))
+            self._conn.execute(
+                "UPDATE manifest SET sealed = ? WHERE id = 1", (self._seal_manifest(count, acc),)
+            )
+
+    def _open(self, record_id: str, kind: str, version: int, part: str, sealed: bytes) -> Any:
+        plain = open_sealed(
+            self._data_key, bytes(sealed), self._aad(record_id, kind, version, part)
+        )
+        if plain is None:
+            raise RecordCorruptError(f"record {record_id} is damaged and cannot be read")
+        return json.loads(plain)
+
+    def get(self, record_id: str) -> tuple[Record, Any]:
+        row = self._conn.execute(
+            "SELECT kind, version, meta, body FROM records WHERE id = ?", (record_id,)
+        ).fetchone()
+        if row is None:
+            raise RecordNotFoundError(f"no record {record_id}")
+        kind, version, meta, body = row
+        return (
+            Record(record_id, kind, version, self._open(record_id, kind, version, "meta", meta)),
+            self._open(record_id, kind, version, "body", body),
+        )
+
+    def find_by_dedupe(self, kind: str, content: bytes) -> str | None:
+        row = self._conn.execute(
+            "SELECT id FROM records WHERE kind = ? AND dedupe = ?", (kind, self.dedupe_tag(content))
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def records(self, kind: str) -> Iterator[Record | RecordCorruptError]:
+        """Every record of a kind, in insertion order; a damaged one is yielded as its error
+        so one bad record never hides the others."""
+        cursor = self._conn.execute(
+            "SELECT id, version, meta FROM records WHERE kind = ? ORDER BY seq", (kind,)
+        )
+        for rid, version, meta in cursor:
+            try:
+                yield Record(rid, kind, version, self._open(rid, kind, version, "meta", meta))
+            except RecordCorruptError as exc:
+                yield exc
+
+    def delete(self, record_id: str) -> None:
+        """Remove a record for good: row deleted (secure_delete zeroes it), WAL truncated."""
+        with self._transaction():
+            _, _, count, acc = self._remove_from_manifest(record_id)
+            self._conn.execute("DELETE FROM records WHERE id = ?", (record_id,))
+            self._conn.execute(
+                "UPDATE manifest SET sealed = ? WHERE id = 1",
+                (self._seal_manifest(count - 1, acc),),
+            )
+        self.reclaim_space()
+
+    def reclaim_space(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.execute("VACUUM")
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def count(self, kind: str | None = None) -> int:
+        if kind is None:
+            return int(self._conn.execute("SELECT count(*) FROM records").fetchone()[0])
+        return int(
+            self._conn.execute("SELECT count(*) FROM records WHERE kind = ?", (kind,)).fetchone()[0]
+        )
+
+    # -- backup -----------------------------------------------------------------------------
+
+    def backup(self, destination: Path | str) -> None:
+        """A consistent copy (SQLite's backup API) in a new 0600 file; still encrypted."""
+        destination = Path(destination)
+        _create_private_file(destination)
+        try:
+            target = sqlite3.connect(destination, isolation_level=None)
+            try:
+                self._conn.backup(target)
+                target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+            finally:
+                target.close()
+            with open(destination, "rb+") as fh:
+                os.fsync(fh.fileno())
+        except BaseException as exc:
+            with contextlib.suppress(OSError):
+                os.unlink(destination)
+            if isinstance(exc, sqlite3.Error):
+                raise _write_error(exc) from None
+            raise
+
+
+def _configure(conn: sqlite3.Connection, busy_timeout: float) -> None:
+    conn.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+    conn.execute("PRAGMA synchronous=FULL")  # NORMAL can lose commits on power loss
+    conn.execute("PRAGMA secure_delete=ON")  # deleted records are overwritten
+    conn.execute("PRAGMA temp_store=MEMORY")  # no temporary files on disk
+
+
+def _edges(meta_ct: bytes, body_ct: bytes) -> bytes:
+    """Nonce (first 24 bytes) and tag (last 16) of both sealed parts."""
+    return meta_ct[:24] + meta_ct[-16:] + body_ct[:24] + body_ct[-16:]
+
+
+def _encode(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")

@@ -1,0 +1,652 @@
+"""The Wallet: the one stateful facade a person (or an embedding app) uses. It holds an
+open encrypted vault, verifies before it stores, signs with vault keys, and keeps the
+disclosure log. Everything else in the library is pure."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import multiprocessing
+import os
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from .credentials import jcs
+from .credentials.dates import format_datetime, parse_datetime
+from .credentials.issue import issue_credential
+from .credentials.loader import ContextLoader
+from .credentials.model import as_list, is_presentation, issuer_id, vc_version
+from .did.key import did_from_public_key, verification_method_id
+from .did.keyfile import read_key_file
+from .did.keys import KeyPair
+from .did.multikey import KeyType
+from .did.resolver import DIDResolver
+from .did.url import parse_did_url
+from .errors import (
+    CanonicalizationError,
+    DIDError,
+    InvalidDocumentError,
+    RecordCorruptError,
+    RecordNotFoundError,
+    VaultError,
+    VaultExistsError,
+)
+from .result import CheckId, Status, VerificationResult
+from .storage.crypto import KdfParams
+from .storage.vault import DEFAULT_BUSY_TIMEOUT, EncryptedStore, Record
+from .verify import verify
+
+CREDENTIAL = "credential"
+KEY = "key"
+DISCLOSURE = "disclosure"
+
+ESCO_PREFIX = "http://data.europa.eu/esco/"
+
+#: Checks whose failure means "this is not what it claims to be": refused on import.
+_BLOCKING = (CheckId.STRUCTURE, CheckId.CONTEXTS, CheckId.PROOF, CheckId.ISSUER_BINDING)
+
+
+class CredentialSummary(BaseModel):
+    """What the vault knows about a stored credential without decrypting its body."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    credential_id: str | None = None
+    types: list[str]
+    name: str | None = None
+    issuer: str | None = None
+    subject: str | None = None
+    valid_from: str | None = None
+    valid_until: str | None = None
+    skills: list[str] = []
+    flags: list[str] = []
+    imported_at: str
+
+    @property
+    def verified(self) -> bool:
+        return "unverified" not in self.flags
+
+
+class KeySummary(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    did: str
+    verification_method: str
+    type: str
+    label: str | None = None
+    created_at: str
+
+
+class DisclosureEntry(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    at: str
+    verifier: str
+    purpose: str | None = None
+    credential_ids: list[str] = []
+    disclosed: list[str] = []
+
+
+@dataclass
+class ImportOutcome:
+    """One credential's fate: ``stored``, ``duplicate`` or ``refused``."""
+
+    status: str
+    record_id: str | None = None
+    credential_id: str | None = None
+    flags: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    outcomes: list[ImportOutcome] = field(default_factory=list)
+
+    @property
+    def stored(self) -> list[ImportOutcome]:
+        return [o for o in self.outcomes if o.status == "stored"]
+
+    @property
+    def duplicates(self) -> list[ImportOutcome]:
+        return [o for o in self.outcomes if o.status == "duplicate"]
+
+    @property
+    def refused(self) -> list[ImportOutcome]:
+        return [o for o in self.outcomes if o.status == "refused"]
+
+
+def iter_credentials(document: Any) -> Iterator[Any]:
+    """Credentials in an import: a credential, a presentation's credentials, or a JSON
+    array of either."""
+    if isinstance(document, list):
+        for item in document:
+            yield from iter_credentials(item)
+    elif isinstance(document, dict) and is_presentation(document):
+        yield from as_list(document.get("verifiableCredential"))
+    else:
+        yield document
+
+
+def extract_skills(credential: Any) -> list[str]:
+    """Skill URIs a credential is about: alignment targets and any ESCO URI it mentions."""
+    found: dict[str, None] = {}
+    stack = [credential]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            target = value.get("targetUrl")
+            if isinstance(target, str):
+                found[target] = None
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str) and value.startswith(ESCO_PREFIX):
+            found[value] = None
+    return sorted(found)
+
+
+def _content_bytes(credential: dict[str, Any]) -> bytes:
+    try:
+        return jcs.canonicalize(credential)
+    except CanonicalizationError:
+        return json.dumps(credential, sort_keys=True, ensure_ascii=False).encode()
+
+
+def _summary_meta(credential: dict[str, Any], flags: list[str], now: datetime) -> dict[str, Any]:
+    subject = as_list(credential.get("credentialSubject"))
+    v1 = vc_version(credential) == 1
+    name = credential.get("name")
+    return {
+        "credential_id": credential.get("id") if isinstance(credential.get("id"), str) else None,
+        "types": [t for t in as_list(credential.get("type")) if isinstance(t, str)],
+        "name": name if isinstance(name, str) else None,
+        "issuer": issuer_id(credential),
+        "subject": subject[0].get("id") if subject and isinstance(subject[0], dict) else None,
+        "valid_from": credential.get("issuanceDate" if v1 else "validFrom"),
+        "valid_until": credential.get("expirationDate" if v1 else "validUntil"),
+        "skills": extract_skills(credential),
+        "flags": flags,
+        "imported_at": format_datetime(now),
+    }
+
+
+def classify(result: VerificationResult) -> tuple[bool, list[str], list[str]]:
+    """(acceptable, flags, reasons) for an import, from a verification result."""
+    reasons = [
+        f"{c.id.value}: {c.reason}"
+        for c in result.checks
+        if c.id in _BLOCKING and c.status in (Status.FAILED, Status.INCONCLUSIVE)
+    ]
+    flags: list[str] = []
+    for check in result.checks:
+        if check.id is CheckId.VALIDITY_PERIOD and check.status is Status.FAILED:
+            flags.append("expired" if "expired" in check.reason else "not-yet-valid")
+        if check.id is CheckId.STATUS and check.status is Status.INCONCLUSIVE:
+            flags.append("status-unchecked")
+    return (not reasons, flags, reasons)
+
+
+_PARALLEL_MIN = 200
+_POOL_STATE: tuple[ContextLoader | None, DIDResolver | None] = (None, None)
+
+
+def _windows(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    window: list[Any] = []
+    for item in items:
+        window.append(item)
+        if len(window) >= size:
+            yield window
+            window = []
+    if window:
+        yield window
+
+
+def _classify_one(
+    credential: Any, now: datetime, loader: ContextLoader | None, resolver: DIDResolver | None
+) -> tuple[bool, list[str], list[str]]:
+    if not isinstance(credential, dict):
+        return False, [], ["structure: a credential must be a JSON object"]
+    return classify(verify(credential, now=now, loader=loader, resolver=resolver))
+
+
+def _pool_classify(args: tuple[Any, datetime]) -> tuple[bool, list[str], list[str]]:
+    credential, now = args
+    loader, resolver = _POOL_STATE
+    return _classify_one(credential, now, loader, resolver)
+
+
+def _make_pool(
+    workers: int | None, loader: ContextLoader | None, resolver: DIDResolver | None
+) -> Any:
+    """A fork-based process pool for verification (each credential is independent, so it
+    scales with cores), or None where fork is unavailable or one worker is asked for."""
+    count = workers if workers is not None else min(os.cpu_count() or 1, 8)
+    if count <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    global _POOL_STATE
+    _POOL_STATE = (loader, resolver)  # inherited by the forked workers
+    return multiprocessing.get_context("fork").Pool(count)
+
+
+def _outcome(
+    credential: Any, verdict: tuple[bool, list[str], list[str]], allow_unverified: bool
+) -> ImportOutcome:
+    ok, flags, reasons = verdict
+    cred_id = None
+    if isinstance(credential, dict) and isinstance(credential.get("id"), str):
+        cred_id = credential["id"]
+    if not ok:
+        if not allow_unverified or not isinstance(credential, dict):
+            return ImportOutcome("refused", credential_id=cred_id, reasons=reasons)
+        flags = ["unverified", *flags]
+    return ImportOutcome("stored", credential_id=cred_id, flags=flags, reasons=reasons)
+
+
+class VaultSigner:
+    """A :class:`~skillswallet.did.keys.Signer` whose key never leaves the vault."""
+
+    def __init__(self, wallet: Wallet, record_id: str, verification_method: str, key_type: KeyType):
+        self._wallet = wallet
+        self._record_id = record_id
+        self.verification_method = verification_method
+        self.key_type = key_type
+
+    def __repr__(self) -> str:
+        return f"VaultSigner({self.verification_method!r})"
+
+    def sign(self, data: bytes) -> bytes:
+        return self._wallet._sign_with(self._record_id, data)
+
+
+class Wallet:
+    """A person's encrypted skills wallet. Use as a context manager::
+
+    with Wallet.open(path, passphrase) as wallet:
+        wallet.import_credentials([credential])
+    """
+
+    def __init__(
+        self,
+        store: EncryptedStore,
+        *,
+        loader: ContextLoader | None = None,
+        resolver: DIDResolver | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self._store = store
+        self._loader = loader
+        self._resolver = resolver
+        self._clock = clock or (lambda: datetime.now(UTC))
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls, path: Path | str, passphrase: str, *, kdf: KdfParams | None = None, **kwargs: Any
+    ) -> Wallet:
+        Path(path).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return cls(EncryptedStore.create(path, passphrase, kdf), **kwargs)
+
+    @classmethod
+    def open(
+        cls,
+        path: Path | str,
+        passphrase: str,
+        *,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        **kwargs: Any,
+    ) -> Wallet:
+        return cls(EncryptedStore.open(path, passphrase, busy_timeout=busy_timeout), **kwargs)
+
+    @property
+    def path(self) -> Path:
+        return self._store.path
+
+    def close(self) -> None:
+        self._store.close()
+
+    def __enter__(self) -> Wallet:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Wallet({str(self.path)!r})"
+
+    # -- credentials ------------------------------------------------------------------------
+
+    def verify(self, credential: Any, now: datetime | None = None) -> VerificationResult:
+        return verify(
+            credential, now=now or self._clock(), loader=self._loader, resolver=self._resolver
+        )
+
+    def import_credentials(
+        self,
+        documents: Iterable[Any],
+        *,
+        allow_unverified: bool = False,
+        batch_size: int = 1000,
+        workers: int | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> ImportReport:
+        """Verify, then store. Refused credentials are reported, never stored (unless
+        ``allow_unverified``, which stores them flagged ``unverified``). Expired ones and
+        ones whose status cannot be checked offline are stored and flagged. A credential
+        already in the vault is reported as ``duplicate``.
+
+        The input is consumed as a stream, ``batch_size`` credentials at a time: each batch
+        is verified (on ``workers`` processes when it is large; default: every core) and
+        committed in one transaction, so memory stays bounded and every ``stored`` outcome
+        is durable when this returns."""
+        report = ImportReport()
+        pool: Any = None
+        in_flight: tuple[list[Any], datetime, Any] | None = None
+        try:
+            for window in _windows((c for d in documents for c in iter_credentials(d)), batch_size):
+                now = self._clock()
+                if pool is None and len(window) >= _PARALLEL_MIN:
+                    pool = _make_pool(workers, self._loader, self._resolver)
+                if pool is not None:
+                    # Workers verify this window while we store the previous one.
+                    chunk = max(1, len(window) // (pool._processes * 4))
+                    started = pool.map_async(
+                        _pool_classify, [(c, now) for c in window], chunksize=chunk
+                    )
+                    if in_flight is not None:
+                        self._store_window(report, *in_flight, allow_unverified, progress)
+                    in_flight = (window, now, started)
+                else:
+                    if in_flight is not None:
+                        self._store_window(report, *in_flight, allow_unverified, progress)
+                        in_flight = None
+                    verdicts = [_classify_one(c, now, self._loader, self._resolver) for c in window]
+                    self._store_window(report, window, now, verdicts, allow_unverified, progress)
+            if in_flight is not None:
+                self._store_window(report, *in_flight, allow_unverified, progress)
+        finally:
+            if pool is not None:
+                pool.terminate()
+                pool.join()
+        return report
+
+    def _store_window(
+        self,
+        report: ImportReport,
+        window: list[Any],
+        now: datetime,
+        verdicts: Any,
+        allow_unverified: bool,
+        progress: Callable[[int], None] | None,
+    ) -> None:
+        if not isinstance(verdicts, list):
+            verdicts = verdicts.get()  # an AsyncResult from the pool
+        items: list[tuple[ImportOutcome, tuple[str, dict[str, Any], Any, bytes | None]]] = []
+        for credential, verdict in zip(window, verdicts, strict=True):
+            outcome = _outcome(credential, verdict, allow_unverified)
+            report.outcomes.append(outcome)
+            if outcome.status == "stored":
+                meta = _summary_meta(credential, outcome.flags, now)
+                items.append((outcome, (CREDENTIAL, meta, credential, _content_bytes(credential))))
+        ids = self._store.put_many(item for _, item in items) if items else []
+        for (outcome, _), record_id in zip(items, ids, strict=True):
+            if record_id is None:
+                outcome.status = "duplicate"
+            else:
+                outcome.record_id = record_id
+        if progress is not None:
+            progress(len(window))
+
+    def add(self, credential: dict[str, Any], *, allow_unverified: bool = False) -> ImportOutcome:
+        """Import one credential (see :meth:`import_credentials`)."""
+        return self.import_credentials([credential], allow_unverified=allow_unverified).outcomes[0]
+
+    def _summary(self, record: Record) -> CredentialSummary:
+        return CredentialSummary(id=record.id, **record.meta)
+
+    def credentials(self) -> list[CredentialSummary]:
+        """Every readable credential, oldest first. Damaged records are skipped; see
+        :meth:`damaged` for them."""
+        return [self._summary(r) for r in self._store.records(CREDENTIAL) if isinstance(r, Record)]
+
+    def damaged(self) -> list[str]:
+        """Messages for records that cannot be decrypted."""
+        return [
+            str(r) for r in self._store.records(CREDENTIAL) if isinstance(r, RecordCorruptError)
+        ]
+
+    def search(
+        self,
+        *,
+        type: str | None = None,
+        issuer: str | None = None,
+        skill: str | None = None,
+        text: str | None = None,
+        valid_on: datetime | None = None,
+        imported_after: datetime | None = None,
+    ) -> list[CredentialSummary]:
+        """Filter credentials by type, issuer, skill URI (or suffix, e.g. an ESCO UUID),
+        name text, validity on a date, or import date. All filters must match."""
+        out = []
+        for summary in self.credentials():
+            if type is not None and type not in summary.types:
+                continue
+            if issuer is not None and summary.issuer != issuer:
+                continue
+            if skill is not None and not any(
+                s == skill or s.endswith("/" + skill) for s in summary.skills
+            ):
+                continue
+            if text is not None and text.lower() not in (summary.name or "").lower():
+                continue
+            if valid_on is not None:
+                start = parse_datetime(summary.valid_from, require_timezone=False)
+                end = parse_datetime(summary.valid_until, require_timezone=False)
+                if (start and start > valid_on) or (end and end < valid_on):
+                    continue
+            if imported_after is not None:
+                imported = parse_datetime(summary.imported_at)
+                if imported is None or imported < imported_after:
+                    continue
+            out.append(summary)
+        return out
+
+    def get(self, record_id: str) -> tuple[CredentialSummary, dict[str, Any]]:
+        record, body = self._get_kind(record_id, CREDENTIAL)
+        return self._summary(record), body
+
+    def _get_kind(self, record_id: str, kind: str) -> tuple[Record, Any]:
+        record, body = self._store.get(record_id)
+        if record.kind != kind:
+            raise RecordNotFoundError(f"no {kind} {record_id}")
+        return record, body
+
+    def resolve_id(self, prefix: str) -> str:
+        """Accept a unique prefix of a record id (as ``list`` shows), or a credential id."""
+        matches = [
+            s.id
+            for s in self.credentials()
+            if s.id.startswith(prefix)
+            or (s.credential_id is not None and s.credential_id == prefix)
+        ]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise RecordNotFoundError(f"no credential matches {prefix!r}")
+        raise RecordNotFoundError(
+            f"{prefix!r} matches {len(matches)} credentials; give more of the id"
+        )
+
+    def delete(self, record_id: str) -> None:
+        """Delete a credential for good (the row is zeroed and the file compacted)."""
+        self._get_kind(record_id, CREDENTIAL)
+        self._store.delete(record_id)
+
+    def export_plaintext(self, directory: Path | str) -> list[Path]:
+        """Write every credential as standard JSON into ``directory`` (UNENCRYPTED)."""
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        written = []
+        for summary in self.credentials():
+            _, body = self.get(summary.id)
+            path = directory / f"{summary.id}.json"
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(body, fh, indent=2, ensure_ascii=False)
+                fh.write("\n")
+            written.append(path)
+        return written
+
+    # -- keys and DIDs -----------------------------------------------------------------------
+
+    def create_did(
+        self, key_type: KeyType | str = KeyType.ED25519, *, label: str | None = None
+    ) -> str:
+        """Generate a key inside the vault and return its did:key DID."""
+        return self._store_key(KeyPair.generate(key_type), label)
+
+    def import_key_file(self, path: Path | str, *, label: str | None = None) -> str:
+        """Move a key file's key into the vault (the file itself is left for you to delete)."""
+        signer = read_key_file(Path(path))
+        return self._store_key(signer.key_pair, label)
+
+    def _store_key(self, pair: KeyPair, label: str | None) -> str:
+        did = did_from_public_key(pair.public)
+        meta = {
+            "did": did,
+            "verification_method": verification_method_id(pair.public),
+            "type": pair.type.value,
+            "label": label,
+            "created_at": format_datetime(self._clock()),
+        }
+        body = {"secretKeyMultibase": pair.secret_multibase()}
+        stored = self._store.put(KEY, meta, body, dedupe=did.encode())
+        if stored is None:
+            raise VaultExistsError(f"{did} is already in the vault")
+        return did
+
+    def dids(self) -> list[KeySummary]:
+        return [
+            KeySummary(id=r.id, **r.meta) for r in self._store.records(KEY) if isinstance(r, Record)
+        ]
+
+    def signer(self, did_or_method: str) -> VaultSigner:
+        """A signer for a vault key, looked up by DID or verification method."""
+        try:
+            did = parse_did_url(did_or_method).did
+        except DIDError as exc:
+            raise VaultError(str(exc)) from None
+        for key in self.dids():
+            if key.did == did and did_or_method in (key.did, key.verification_method):
+                return VaultSigner(self, key.id, key.verification_method, KeyType(key.type))
+        raise RecordNotFoundError(f"no key for {did_or_method} in this vault")
+
+    def _sign_with(self, record_id: str, data: bytes) -> bytes:
+        _, body = self._get_kind(record_id, KEY)
+        return KeyPair.from_secret_multibase(body["secretKeyMultibase"]).sign(data)
+
+    def issue(
+        self, credential: dict[str, Any], did: str, *, cryptosuite: str | None = None
+    ) -> dict[str, Any]:
+        """Sign a credential with a vault key (the issuer side)."""
+        signer = self.signer(did)
+        suite = cryptosuite or (
+            "eddsa-rdfc-2022" if signer.key_type is KeyType.ED25519 else "ecdsa-rdfc-2019"
+        )
+        if not isinstance(credential, dict):
+            raise InvalidDocumentError("a credential must be a JSON object")
+        return issue_credential(
+            credential, signer, cryptosuite=suite, created=self._clock(), loader=self._loader
+        )
+
+    # -- disclosure log -------------------------------------------------------------------------
+
+    def log_disclosure(
+        self,
+        verifier: str,
+        *,
+        credential_ids: list[str],
+        disclosed: list[str] | None = None,
+        purpose: str | None = None,
+    ) -> str:
+        """Record (encrypted) that credentials were shown to a verifier, and why."""
+        meta = {
+            "at": format_datetime(self._clock()),
+            "verifier": verifier,
+            "purpose": purpose,
+            "credential_ids": credential_ids,
+            "disclosed": disclosed or [],
+        }
+        record_id = self._store.put(DISCLOSURE, meta, {})
+        assert record_id is not None
+        return record_id
+
+    def disclosures(self) -> list[DisclosureEntry]:
+        return [
+            DisclosureEntry(id=r.id, **r.meta)
+            for r in self._store.records(DISCLOSURE)
+            if isinstance(r, Record)
+        ]
+
+    # -- passphrase, backup, restore ----------------------------------------------------------
+
+    def change_passphrase(self, new_passphrase: str, *, kdf: KdfParams | None = None) -> None:
+        self._store.change_passphrase(new_passphrase, kdf)
+
+    def backup(self, destination: Path | str) -> Path:
+        """An encrypted, consistent copy of the whole vault (restorable with the passphrase)."""
+        self._store.backup(destination)
+        return Path(destination)
+
+    @staticmethod
+    def restore(
+        backup: Path | str, vault_path: Path | str, passphrase: str, *, overwrite: bool = False
+    ) -> None:
+        """Restore a backup to ``vault_path``: checked with the passphrase first, then moved
+        into place atomically. An existing vault is replaced only with ``overwrite``."""
+        backup, vault_path = Path(backup), Path(vault_path)
+        if vault_path.exists() and not overwrite:
+            raise VaultExistsError(f"{vault_path} exists; pass overwrite to replace it")
+        vault_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp_name = tempfile.mkstemp(prefix=".restore-", dir=vault_path.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        try:
+            os.chmod(tmp, 0o600)
+            with open(backup, "rb") as src, open(tmp, "wb") as dst:
+                shutil.copyfileobj(src, dst)
+                dst.flush()
+                os.fsync(dst.fileno())
+            conn = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+            except sqlite3.DatabaseError:
+                pass  # not a database: EncryptedStore.open below says so clearly
+            finally:
+                conn.close()
+            EncryptedStore.open(tmp, passphrase).close()
+            for suffix in ("-wal", "-shm"):
+                with contextlib.suppress(OSError):
+                    os.unlink(f"{vault_path}{suffix}")
+            os.replace(tmp, vault_path)
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(OSError):
+                    os.unlink(f"{tmp}{suffix}")

@@ -1,0 +1,211 @@
+"""Vault commands end to end through the CLI entry point."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from skillswallet.storage import crypto
+
+from .conftest import INTEROP, invoke_main, load_json
+from .vaultkit import PASSPHRASE, credential
+
+
+@pytest.fixture(autouse=True)
+def cheap_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The CLI uses MODERATE; tests use the floor so each command opens quickly.
+    monkeypatch.setattr(crypto, "DEFAULT_OPS", crypto.OPS_FLOOR)
+    monkeypatch.setattr(crypto, "DEFAULT_MEM", crypto.MEM_FLOOR)
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    vault = tmp_path / "vault.sqlite"
+    monkeypatch.setenv("SKILLSWALLET_VAULT", str(vault))
+    monkeypatch.setenv("SKILLSWALLET_PASSPHRASE", PASSPHRASE)
+    return vault
+
+
+def cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, str, str]:
+    code, out, err = invoke_main(monkeypatch, capsys, *args)
+    assert PASSPHRASE not in out + err
+    return code, out, err
+
+
+def _write(path: Path, value: object) -> str:
+    path.write_text(json.dumps(value))
+    return str(path)
+
+
+def test_person_journey(
+    env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli(monkeypatch, capsys, "init")[0] == 0
+    assert stat.S_IMODE(env.stat().st_mode) == 0o600
+    good = _write(tmp_path / "good.json", credential("Welding"))
+    forged_vc = credential("Forged")
+    forged_vc["name"] = "Forged twice"
+    forged = _write(tmp_path / "forged.json", forged_vc)
+
+    code, out, _ = cli(monkeypatch, capsys, "import", good, forged)
+    assert code == 1
+    assert "stored" in out and "refused" in out and "proof:" in out
+
+    code, out, _ = cli(monkeypatch, capsys, "import", good)
+    assert code == 0 and "duplicate" in out
+
+    code, out, _ = cli(monkeypatch, capsys, "import", "--allow-unverified", forged)
+    assert code == 0 and "unverified" in out
+
+    code, out, _ = cli(monkeypatch, capsys, "list", "--json")
+    items = json.loads(out)
+    assert [i["name"] for i in items] == ["Welding", "Forged twice"]
+    assert items[1]["flags"] == ["unverified"]
+
+    code, out, _ = cli(
+        monkeypatch, capsys, "list", "--skill", "045f71e6-0699-4169-8a54-9c6b96f3174d"
+    )
+    assert code == 0 and "Welding" in out
+
+    rid = items[0]["id"]
+    code, out, _ = cli(monkeypatch, capsys, "show", rid[:10], "--json")
+    assert json.loads(out)["credential"]["name"] == "Welding"
+
+    code, out, _ = cli(monkeypatch, capsys, "delete", rid[:10])
+    assert code == 0
+    code, out, _ = cli(monkeypatch, capsys, "show", rid)
+    assert code == 3
+
+
+def test_issuer_journey_with_vault_key(
+    env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cli(monkeypatch, capsys, "init")
+    code, did, _ = cli(monkeypatch, capsys, "did", "create", "--label", "school")
+    did = did.strip()
+    assert code == 0 and did.startswith("did:key:z6Mk")
+    code, out, _ = cli(monkeypatch, capsys, "did", "list", "--json")
+    listed = json.loads(out)
+    assert listed[0]["did"] == did and listed[0]["label"] == "school"
+    assert "secret" not in out.lower()
+
+    unsigned = load_json(INTEROP / "ob3-unsigned.json")
+    del unsigned["issuer"]
+    src = _write(tmp_path / "u.json", unsigned)
+    signed_path = tmp_path / "signed.json"
+    code, _, err = cli(monkeypatch, capsys, "issue", "--as", did, src, "--out", str(signed_path))
+    assert code == 0, err
+    code, out, _ = cli(monkeypatch, capsys, "verify", str(signed_path))
+    assert code == 0
+
+    code, _, err = cli(monkeypatch, capsys, "issue", src)
+    assert code == 2 and "exactly one" in err
+
+
+def test_did_import_key_file(
+    env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cli(monkeypatch, capsys, "init")
+    key = tmp_path / "k.json"
+    _, did, _ = cli(monkeypatch, capsys, "key", "generate", "-o", str(key))
+    code, out, _ = cli(monkeypatch, capsys, "did", "import", str(key))
+    assert code == 0 and out.strip() == did.strip()
+    secret = load_json(key)["secretKeyMultibase"]
+    code, out, err = cli(monkeypatch, capsys, "did", "list")
+    assert secret not in out + err
+
+
+def test_backup_restore_export_passphrase(
+    env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cli(monkeypatch, capsys, "init")
+    cli(monkeypatch, capsys, "import", _write(tmp_path / "a.json", credential("A")))
+    backup = tmp_path / "b.skw"
+    assert cli(monkeypatch, capsys, "backup", "--out", str(backup))[0] == 0
+
+    other = tmp_path / "elsewhere" / "vault.sqlite"
+    code, _out, _ = cli(monkeypatch, capsys, "restore", str(backup), "--vault", str(other))
+    assert code == 0 and other.exists()
+    code, _, err = cli(monkeypatch, capsys, "restore", str(backup), "--vault", str(other))
+    assert code == 3 and "exists" in err
+
+    code, _, err = cli(monkeypatch, capsys, "export", "--out", str(tmp_path / "x"))
+    assert code == 2 and "--plaintext" in err
+    code, _, err = cli(monkeypatch, capsys, "export", "--plaintext", "--out", str(tmp_path / "x"))
+    assert code == 0 and "UNENCRYPTED" in err
+    assert len(list((tmp_path / "x").iterdir())) == 1
+
+    monkeypatch.setenv("SKILLSWALLET_NEW_PASSPHRASE", "a brand new passphrase")
+    assert cli(monkeypatch, capsys, "passphrase", "change")[0] == 0
+    code, _, err = cli(monkeypatch, capsys, "list")
+    assert code == 3 and "wrong passphrase" in err
+    monkeypatch.setenv("SKILLSWALLET_PASSPHRASE", "a brand new passphrase")
+    assert cli(monkeypatch, capsys, "list")[0] == 0
+
+
+def test_passphrase_file_and_vault_option(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("SKILLSWALLET_PASSPHRASE", raising=False)
+    monkeypatch.delenv("SKILLSWALLET_VAULT", raising=False)
+    secret = tmp_path / "pass.txt"
+    secret.write_text(PASSPHRASE + "\n")
+    vault = tmp_path / "v.sqlite"
+    assert (
+        cli(monkeypatch, capsys, "init", "--vault", str(vault), "--passphrase-file", str(secret))[0]
+        == 0
+    )
+    code, out, _ = cli(
+        monkeypatch, capsys, "list", "--vault", str(vault), "--passphrase-file", str(secret)
+    )
+    assert code == 0 and "No credentials" in out
+    # no terminal, no env, no file: a usage error, not a hang
+    code, _, err = cli(monkeypatch, capsys, "list", "--vault", str(vault))
+    assert code == 2 and "passphrase" in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["list"], ["import", "missing.json"], ["show", "abc"], ["did", "list"]],
+)
+def test_errors_are_clean(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    # no vault yet
+    code, _, err = cli(monkeypatch, capsys, *args)
+    assert code == 3 and err.startswith("error:")
+
+
+def test_corrupt_vault_is_reported(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env.write_bytes(os.urandom(2048))
+    code, _, err = cli(monkeypatch, capsys, "list")
+    assert code == 3 and "not a skillswallet vault" in err
+
+
+def test_vault_commands_have_help(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for args in (
+        ["init"],
+        ["import"],
+        ["list"],
+        ["show"],
+        ["delete"],
+        ["did", "create"],
+        ["did", "list"],
+        ["did", "import"],
+        ["backup"],
+        ["restore"],
+        ["export"],
+        ["passphrase", "change"],
+    ):
+        code, out, _ = cli(monkeypatch, capsys, *args, "--help")
+        assert code == 0 and "Usage" in out
