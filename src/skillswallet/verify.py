@@ -22,6 +22,7 @@ from .credentials.model import (
     vc_version,
 )
 from .credentials.proofs import unsecured_for_proof
+from .credentials.schema import JSON_SCHEMA_TYPES, SchemaRegistry, default_registry
 from .credentials.suites import ALL_SUITES, DEFAULT_SUITES
 from .did.resolver import DIDResolver, KeyResolver, dereference_verification_method
 from .errors import (
@@ -49,6 +50,7 @@ class VerifyOptions:
     skew: timedelta = DEFAULT_SKEW
     challenge: str | None = None
     domain: str | None = None
+    schemas: SchemaRegistry = field(default_factory=default_registry)
 
 
 def verify(
@@ -61,13 +63,16 @@ def verify(
     skew: timedelta = DEFAULT_SKEW,
     challenge: str | None = None,
     domain: str | None = None,
+    schemas: SchemaRegistry | None = None,
 ) -> VerificationResult:
     """Verify a credential or a presentation (and every credential inside it).
 
     ``suites`` lists the accepted cryptosuites; ``resolver`` resolves DIDs (did:key offline
-    by default); ``loader`` serves pinned contexts; ``now`` is the clock. For a presentation,
-    ``challenge`` is required (:class:`ValueError` otherwise is misuse: a verifier that
-    does not bind the presentation to its request can be replayed against).
+    by default); ``loader`` serves pinned contexts; ``now`` is the clock; ``schemas`` holds
+    the JSON Schemas that ``credentialSchema`` entries may name (bundled ones by default).
+    For a presentation, ``challenge`` is required; without it :class:`ValueError` is raised
+    (misuse: a verifier that does not bind the presentation to its request can be replayed
+    against).
     """
     if now is not None and now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
@@ -79,6 +84,7 @@ def verify(
         skew=skew,
         challenge=challenge,
         domain=domain,
+        schemas=schemas or default_registry(),
     )
     if isinstance(document, dict) and is_presentation(document):
         if challenge is None:
@@ -151,7 +157,7 @@ def _verify_credential(document: Any, target: str, opts: VerifyOptions) -> list[
         )
     checks.append(_check_validity(document, target, opts))
     checks.append(_check_status(document, target))
-    checks.append(_check_schema(document, target))
+    checks.append(_check_schema(document, target, opts))
     return checks
 
 
@@ -234,7 +240,7 @@ def _verify_one_proof(
     if proof.get("type") != "DataIntegrityProof":
         return Status.FAILED, f"unsupported proof type {proof.get('type')!r}", None
     suite_name = proof.get("cryptosuite")
-    if suite_name not in ALL_SUITES:
+    if not isinstance(suite_name, str) or suite_name not in ALL_SUITES:
         return Status.FAILED, f"unknown cryptosuite {suite_name!r}", None
     if suite_name not in opts.suites:
         return Status.FAILED, f"cryptosuite {suite_name!r} is not on the accepted list", None
@@ -344,17 +350,43 @@ def _check_status(document: dict[str, Any], target: str) -> Check:
     )
 
 
-def _check_schema(document: dict[str, Any], target: str) -> Check:
-    schemas = as_list(document.get("credentialSchema"))
-    if not schemas:
+def _check_schema(document: dict[str, Any], target: str, opts: VerifyOptions) -> Check:
+    entries = [s for s in as_list(document.get("credentialSchema")) if isinstance(s, dict)]
+    if not entries:
         return Check(CheckId.SCHEMA, target, Status.SKIPPED, "the credential names no schema")
-    ids = [s.get("id") for s in schemas if isinstance(s, dict)]
+    checked: list[str] = []
+    unavailable: list[str] = []
+    errors: dict[str, list[str]] = {}
+    for entry in entries:
+        schema_id = entry.get("id")
+        types = set(as_list(entry.get("type")))
+        if not isinstance(schema_id, str) or not types & JSON_SCHEMA_TYPES:
+            unavailable.append(str(schema_id))
+        elif schema_id not in opts.schemas:
+            unavailable.append(schema_id)
+        else:
+            checked.append(schema_id)
+            found = opts.schemas.errors(schema_id, document)
+            if found:
+                errors[schema_id] = found
+    detail: dict[str, Any] = {"checked": checked, "notAvailable": unavailable}
+    if errors:
+        detail["errors"] = errors
+        first = next(iter(errors.values()))[0]
+        return Check(
+            CheckId.SCHEMA, target, Status.FAILED, f"does not match its schema: {first}", detail
+        )
+    if checked:
+        note = f"; not available offline: {', '.join(unavailable)}" if unavailable else ""
+        return Check(
+            CheckId.SCHEMA, target, Status.PASSED, f"matches {', '.join(checked)}{note}", detail
+        )
     return Check(
         CheckId.SCHEMA,
         target,
         Status.SKIPPED,
-        "schema validation is not configured; not checked",
-        {"schemas": ids},
+        f"schema not available offline, not checked: {', '.join(unavailable)}",
+        detail,
     )
 
 

@@ -1,0 +1,70 @@
+"""JSON Schema checks for ``credentialSchema`` (VC Data Model 2.0 §4.11), offline: only
+schemas bundled with the package (or registered by the caller) are used."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+
+from ..errors import SkillsWalletError
+
+#: ``credentialSchema`` types whose ``id`` names a JSON Schema.
+JSON_SCHEMA_TYPES = frozenset({"JsonSchema", "1EdTechJsonSchemaValidator2019"})
+
+
+class SchemaRegistry:
+    """Known schemas by ``$id``. Unknown ids are never fetched."""
+
+    def __init__(self, extra: Mapping[str, dict[str, Any]] | None = None) -> None:
+        self._validators: dict[str, Draft202012Validator] = {}
+        for schema in _bundled():
+            self._add(schema["$id"], schema)
+        for schema_id, schema in (extra or {}).items():
+            self._add(schema_id, schema)
+
+    def _add(self, schema_id: str, schema: dict[str, Any]) -> None:
+        try:
+            Draft202012Validator.check_schema(schema)
+        except SchemaError as exc:
+            raise SkillsWalletError(
+                f"schema {schema_id!r} is not a valid JSON Schema: {exc.message}"
+            ) from None
+        self._validators[schema_id] = Draft202012Validator(schema)
+
+    def __contains__(self, schema_id: object) -> bool:
+        return schema_id in self._validators
+
+    def errors(self, schema_id: str, document: Any) -> list[str]:
+        """Readable validation errors (empty when valid), at most ten."""
+        validator = self._validators[schema_id]
+        out = []
+        for error in sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path)):
+            where = "/" + "/".join(str(p) for p in error.absolute_path)
+            out.append(f"{where}: {error.message}")
+            if len(out) == 10:
+                break
+        return out
+
+
+def _bundled() -> list[dict[str, Any]]:
+    root = resources.files("skillswallet.credentials") / "schemas"
+    return [
+        json.loads(entry.read_text("utf-8"))
+        for entry in sorted(root.iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(".json")
+    ]
+
+
+_DEFAULT: SchemaRegistry | None = None
+
+
+def default_registry() -> SchemaRegistry:
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = SchemaRegistry()
+    return _DEFAULT

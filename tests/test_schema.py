@@ -1,0 +1,78 @@
+"""credentialSchema checks against bundled JSON Schemas."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from skillswallet.credentials.schema import SchemaRegistry
+from skillswallet.result import Status
+from skillswallet.tour import skill_badge
+from skillswallet.verify import verify
+
+from .vaultkit import HOLDER_DID, ISSUER, NOW, credential
+
+ROOT = Path(__file__).parents[1]
+SKILL = {"id": "urn:skillswallet:schema:skill-credential:1", "type": "JsonSchema"}
+VCDM2 = {
+    "id": "https://www.w3.org/2022/credentials/v2/verifiable-credential-schema.json",
+    "type": "JsonSchema",
+}
+
+
+def test_packaged_schemas_are_the_published_ones() -> None:
+    packaged = ROOT / "src" / "skillswallet" / "credentials" / "schemas"
+    for schema in (ROOT / "schemas").glob("*.json"):
+        assert (packaged / schema.name).read_bytes() == schema.read_bytes()
+
+
+def test_credential_matching_its_schemas_passes() -> None:
+    result = verify(credential(credentialSchema=[SKILL, VCDM2]), now=NOW)
+    check = result.check("schema")
+    assert check.status is Status.PASSED, check
+    assert result.verified
+
+
+def test_tour_credentials_match_the_skill_schema() -> None:
+    from skillswallet.did.key import did_from_public_key
+
+    doc = skill_badge(
+        did_from_public_key(ISSUER.public), HOLDER_DID, valid_from="2025-01-01T00:00:00Z"
+    )
+    assert SchemaRegistry().errors(SKILL["id"], doc) == []
+
+
+def test_credential_not_matching_fails_with_the_path() -> None:
+    vc = credential(credentialSchema=SKILL)
+    # re-sign a credential whose achievement lacks criteria: valid JSON-LD, wrong shape
+    from skillswallet.credentials.issue import issue_credential
+    from skillswallet.did.key import verification_method_id
+
+    del vc["proof"]
+    del vc["credentialSubject"]["achievement"]["criteria"]
+    signed = issue_credential(vc, ISSUER.signer(verification_method_id(ISSUER.public)), created=NOW)
+    result = verify(signed, now=NOW)
+    check = result.check("schema")
+    assert check.status is Status.FAILED
+    assert "/credentialSubject/achievement" in check.reason and "criteria" in check.reason
+    assert not result.verified
+
+
+def test_unknown_schema_is_not_fetched_and_not_a_pass() -> None:
+    # 1EdTechJsonSchemaValidator2019 is defined by none of the bundled contexts (signing it
+    # would be data loss), so use the VC 2.0 type with a schema we do not have.
+    other = {
+        "id": "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json",
+        "type": "JsonSchema",
+    }
+    check = verify(credential(credentialSchema=other), now=NOW).check("schema")
+    assert check.status is Status.SKIPPED
+    assert "not available offline" in check.reason
+
+
+def test_invalid_caller_schema_is_refused() -> None:
+    from skillswallet.errors import SkillsWalletError
+
+    with pytest.raises(SkillsWalletError):
+        SchemaRegistry({"urn:x": {"type": 5}})
