@@ -121,9 +121,34 @@ class _Processor(pyld_jsonld.JsonLdProcessor):  # type: ignore[misc]
     never mutated after creation, so the cache stays keyed by exactly the same inputs.
     """
 
-    def __init__(self, on_property_dropped: Any, clone_memo: dict[str, Any]) -> None:
+    def __init__(
+        self, on_property_dropped: Any, clone_memo: dict[str, Any], iri_memo: dict[Any, Any]
+    ) -> None:
         super().__init__(on_property_dropped=on_property_dropped)
         self._clone_memo = clone_memo
+        self._iri_memo = iri_memo
+
+    def _expand_iri(
+        self,
+        active_ctx: Any,
+        value: Any,
+        base: Any = None,
+        vocab: bool = False,
+        local_ctx: Any = None,
+        defined: Any = None,
+    ) -> Any:
+        # Outside context processing (no local_ctx) the active context is immutable and its
+        # _uuid names its content, so the expansion of a string is a pure function of
+        # (context, value, base, vocab): memoize it. pyld re-expands every key of every node.
+        if local_ctx is not None or not isinstance(value, str) or "_uuid" not in active_ctx:
+            return super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
+        key = (active_ctx["_uuid"], value, base, vocab)
+        try:
+            return self._iri_memo[key]
+        except KeyError:
+            result = super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
+            self._iri_memo[key] = result
+            return result
 
     def _process_context(
         self,
@@ -180,7 +205,8 @@ def expand(document: dict[str, Any], loader: ContextLoader | None = None) -> lis
     }
     if loader.clone_memo is None:
         loader.clone_memo = _BoundedCache(maxsize=512)
-    processor = _Processor(on_dropped, loader.clone_memo)
+        loader.iri_memo = _BoundedCache(maxsize=8192)
+    processor = _Processor(on_dropped, loader.clone_memo, loader.iri_memo)
     try:
         expanded: list[Any] = processor.expand(document, options)
     except (ContextError, DataLossError):

@@ -78,6 +78,7 @@ class ContextLoader:
         self._pinned_ids: frozenset[int] | None = None
         # active-context clones reused by the expansion processor (see jsonld._Processor)
         self.clone_memo: Any = None
+        self.iri_memo: Any = None
         # canonical N-Quads of proof configurations, keyed by their JCS bytes
         self.proof_config_cache: dict[bytes, str] = {}
 
