@@ -9,13 +9,13 @@ from typing import Any
 
 from pyld import jsonld as pyld_jsonld
 from pyld.context_resolver import ContextResolver
-from pyld.identifier_issuer import IdentifierIssuer
 from pyld.resolved_context import ResolvedContext
 
 from ..errors import CanonicalizationError, ContextError, DataLossError
 from .jcs import MAX_SAFE_INTEGER
 from .loader import ContextLoader, default_loader
-from .nquads import Quad, from_pyld_dataset
+from .nquads import Quad
+from .rdf import expanded_to_quads
 from .rdfc import canonicalize_quads
 
 
@@ -227,26 +227,9 @@ def _describe(exc: BaseException) -> str:
 
 
 def to_quads(document: dict[str, Any], loader: ContextLoader | None = None) -> list[Quad]:
-    """Convert a JSON-LD document to RDF quads (deserialize JSON-LD, RDFC-1.0 §... input)."""
-    loader = loader or default_loader()
-    expanded = expand(document, loader)
-    processor = pyld_jsonld.JsonLdProcessor()
-    issuer = IdentifierIssuer("_:b")
-    node_map: dict[str, Any] = {"@default": {}}
-    options = {
-        "produceGeneralizedRdf": False,
-        "rdfDirection": None,
-        "processingMode": "json-ld-1.1",
-    }
-    try:
-        processor._create_node_map(expanded, node_map, "@default", issuer)
-        dataset: dict[str, Any] = {}
-        for graph_name, graph in sorted(node_map.items()):
-            if graph_name == "@default" or ":" in graph_name:
-                dataset[graph_name] = processor._graph_to_rdf(graph, issuer, options)
-    except Exception as exc:
-        raise CanonicalizationError(f"JSON-LD to RDF failed: {_describe(exc)}") from None
-    return from_pyld_dataset(dataset)
+    """Convert a JSON-LD document to RDF quads: pyld's expansion (with data-loss
+    detection), then our deserialization to RDF (:mod:`skillswallet.credentials.rdf`)."""
+    return expanded_to_quads(expand(document, loader or default_loader()))
 
 
 def canonicalize(
