@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from ...errors import CryptosuiteError
 from .base import Cryptosuite
-from .ecdsa import ECDSA_JCS_2019, ECDSA_RDFC_2019
-from .eddsa import EDDSA_JCS_2022, EDDSA_RDFC_2022
+from .ecdsa_jcs_2019 import ECDSA_JCS_2019
+from .ecdsa_rdfc_2019 import ECDSA_RDFC_2019
+from .eddsa_jcs_2022 import EDDSA_JCS_2022
+from .eddsa_rdfc_2022 import EDDSA_RDFC_2022
 
 #: Every suite this library implements, by name.
 ALL_SUITES: dict[str, Cryptosuite] = {

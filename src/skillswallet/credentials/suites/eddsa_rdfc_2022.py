@@ -1,4 +1,5 @@
-"""EdDSA cryptosuites v1.0: eddsa-rdfc-2022 and eddsa-jcs-2022 (Ed25519, SHA-256)."""
+"""eddsa-rdfc-2022 (W3C Data Integrity EdDSA Cryptosuites v1.0 §3.2): RDFC-1.0 + SHA-256,
+Ed25519 signature over proofConfigHash || documentHash."""
 
 from __future__ import annotations
 
@@ -11,12 +12,4 @@ EDDSA_RDFC_2022 = Cryptosuite(
     key_types=frozenset({KeyType.ED25519}),
     hashes={KeyType.ED25519: sha256},
     context_in_proof=False,
-)
-
-EDDSA_JCS_2022 = Cryptosuite(
-    name="eddsa-jcs-2022",
-    canonicalization="jcs",
-    key_types=frozenset({KeyType.ED25519}),
-    hashes={KeyType.ED25519: sha256},
-    context_in_proof=True,
 )
