@@ -84,9 +84,20 @@ def main() -> int:
 
         start = time.perf_counter()
         result = wallet.import_credentials(stream())
-        report["import_s"] = round(time.perf_counter() - start, 3)
-        report["import_per_credential_ms"] = round(report["import_s"] / args.count * 1000, 3)
+        runs = [time.perf_counter() - start]
         report["stored"] = len(result.stored)
+        # Two more imports into fresh vaults: this machine's speed drifts, report the median.
+        for extra in range(2):
+            other = Wallet.create(
+                Path(tmp) / f"again{extra}.sqlite", "p", kdf=KdfParams.new(2, 64 * 2**20)
+            )
+            start = time.perf_counter()
+            other.import_credentials(stream())
+            runs.append(time.perf_counter() - start)
+            other.close()
+        report["import_runs_s"] = [round(r, 3) for r in runs]
+        report["import_s"] = round(sorted(runs)[1], 3)
+        report["import_per_credential_ms"] = round(report["import_s"] / args.count * 1000, 3)
 
         start = time.perf_counter()
         listed = wallet.credentials()
@@ -109,7 +120,7 @@ def main() -> int:
         tracemalloc.stop()
         second.close()
     report["targets"] = {
-        "import < 3 s": report["import_s"] < 3,
+        "import < 3 s (median of 3)": report["import_s"] < 3,
         "list < 0.5 s": report["list_s"] < 0.5,
         "search < 0.5 s": report["search_s"] < 0.5,
         "open - KDF < 0.2 s": report[f"open_after_kdf_s ({args.count} records)"] < 0.2,

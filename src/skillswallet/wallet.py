@@ -5,6 +5,8 @@ disclosure log. Everything else in the library is pure."""
 from __future__ import annotations
 
 import contextlib
+import gc
+import itertools
 import json
 import multiprocessing
 import os
@@ -42,7 +44,7 @@ from .errors import (
 )
 from .result import CheckId, Status, VerificationResult
 from .storage.crypto import KdfParams
-from .storage.vault import DEFAULT_BUSY_TIMEOUT, EncryptedStore, Record
+from .storage.vault import DEFAULT_BUSY_TIMEOUT, EncryptedStore, Record, SealedRecord
 from .verify import verify
 
 CREDENTIAL = "credential"
@@ -196,18 +198,19 @@ def classify(result: VerificationResult) -> tuple[bool, list[str], list[str]]:
 
 
 _PARALLEL_MIN = 200
-_POOL_STATE: tuple[ContextLoader | None, DIDResolver | None] = (None, None)
 
 
-def _windows(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    window: list[Any] = []
-    for item in items:
-        window.append(item)
-        if len(window) >= size:
-            yield window
-            window = []
-    if window:
-        yield window
+@dataclass(frozen=True)
+class _ImportContext:
+    """What a worker needs to verify and seal one credential (inherited through fork)."""
+
+    store: EncryptedStore
+    loader: ContextLoader | None
+    resolver: DIDResolver | None
+    allow_unverified: bool
+
+
+_POOL_CONTEXT: _ImportContext | None = None
 
 
 def _classify_one(
@@ -218,24 +221,52 @@ def _classify_one(
     return classify(verify(credential, now=now, loader=loader, resolver=resolver))
 
 
-def _pool_classify(args: tuple[Any, datetime]) -> tuple[bool, list[str], list[str]]:
-    credential, now = args
-    loader, resolver = _POOL_STATE
-    return _classify_one(credential, now, loader, resolver)
+def _prepare(
+    context: _ImportContext, credential: Any, now: datetime
+) -> tuple[ImportOutcome, SealedRecord | None]:
+    """Verify one credential and, if it is to be stored, seal it: all the CPU work of an
+    import, so it can run in a worker process."""
+    verdict = _classify_one(credential, now, context.loader, context.resolver)
+    outcome = _outcome(credential, verdict, context.allow_unverified)
+    if outcome.status != "stored":
+        return outcome, None
+    # One deterministic serialization serves the dedupe tag, the skill scan and the body.
+    serialized = _compact_json(credential)
+    encoded = serialized.encode("utf-8")
+    meta = _summary_meta(credential, outcome.flags, now, serialized)
+    record = context.store.seal_record(CREDENTIAL, meta, None, encoded, encoded_body=encoded)
+    return outcome, record
 
 
-def _make_pool(
-    workers: int | None, loader: ContextLoader | None, resolver: DIDResolver | None
-) -> Any:
-    """A fork-based process pool for verification (each credential is independent, so it
-    scales with cores), or None where fork is unavailable or one worker is asked for."""
+def _pool_prepare(args: tuple[Any, datetime]) -> tuple[ImportOutcome, SealedRecord | None]:
+    assert _POOL_CONTEXT is not None
+    return _prepare(_POOL_CONTEXT, *args)
+
+
+def _make_pool(workers: int | None, context: _ImportContext) -> Any:
+    """A fork-based process pool (each credential is independent, so verification scales
+    with cores), or None where fork is unavailable or one worker is asked for. The workers
+    inherit the open vault's keys through fork, as the same program, and never touch its
+    database connection."""
     count = workers if workers is not None else min(os.cpu_count() or 1, 8)
-    # fork is safe and cheap on Linux; elsewhere (macOS, Windows) verify in-process.
+    # fork is safe and cheap on Linux; elsewhere (macOS, Windows) work in-process.
     if count <= 1 or not sys.platform.startswith("linux"):
         return None
-    global _POOL_STATE
-    _POOL_STATE = (loader, resolver)  # inherited by the forked workers
-    return multiprocessing.get_context("fork").Pool(count)
+    global _POOL_CONTEXT
+    _POOL_CONTEXT = context
+    # Freeze the parent's objects while forking (the gc module's advice for fork without
+    # exec): the workers' collections then skip everything they inherited, instead of
+    # walking, and copy-on-write copying, the caller's whole heap.
+    gc.freeze()
+    try:
+        return multiprocessing.get_context("fork").Pool(count)
+    finally:
+        gc.unfreeze()
+
+
+def _forget_pool_context() -> None:
+    global _POOL_CONTEXT
+    _POOL_CONTEXT = None
 
 
 def _outcome(
@@ -350,69 +381,56 @@ class Wallet:
         ones whose status cannot be checked offline are stored and flagged. A credential
         already in the vault is reported as ``duplicate``.
 
-        The input is consumed as a stream, ``batch_size`` credentials at a time: each batch
-        is verified (on ``workers`` processes when it is large; default: every core) and
-        committed in one transaction, so memory stays bounded and every ``stored`` outcome
-        is durable when this returns."""
+        The input is consumed as a stream, a batch at a time, and every batch is committed
+        in one transaction, so memory stays bounded and every ``stored`` outcome is durable
+        when this returns. Large imports verify and encrypt on ``workers`` processes
+        (default: every core; Linux) while this process writes the previous batch."""
         report = ImportReport()
+        context = _ImportContext(self._store, self._loader, self._resolver, allow_unverified)
+        credentials = iter(c for d in documents for c in iter_credentials(d))
         pool: Any = None
-        in_flight: tuple[list[Any], datetime, Any] | None = None
+        in_flight: Any = None
         try:
-            for window in _windows((c for d in documents for c in iter_credentials(d)), batch_size):
+            while True:
+                window = list(itertools.islice(credentials, batch_size))
+                if not window:
+                    break
                 now = self._clock()
                 if pool is None and len(window) >= _PARALLEL_MIN:
-                    pool = _make_pool(workers, self._loader, self._resolver)
-                if pool is not None:
-                    # Workers verify this window while we store the previous one.
-                    chunk = max(1, len(window) // (pool._processes * 4))
-                    started = pool.map_async(
-                        _pool_classify, [(c, now) for c in window], chunksize=chunk
-                    )
-                    if in_flight is not None:
-                        self._store_window(report, *in_flight, allow_unverified, progress)
-                    in_flight = (window, now, started)
-                else:
-                    if in_flight is not None:
-                        self._store_window(report, *in_flight, allow_unverified, progress)
-                        in_flight = None
-                    verdicts = [_classify_one(c, now, self._loader, self._resolver) for c in window]
-                    self._store_window(report, window, now, verdicts, allow_unverified, progress)
+                    pool = _make_pool(workers, context)
+                if pool is None:
+                    self._commit(report, [_prepare(context, c, now) for c in window], progress)
+                    continue
+                # Workers verify and seal this window while we write the previous one.
+                started = pool.map_async(_pool_prepare, [(c, now) for c in window], chunksize=16)
+                if in_flight is not None:
+                    self._commit(report, in_flight.get(), progress)
+                in_flight = started
             if in_flight is not None:
-                self._store_window(report, *in_flight, allow_unverified, progress)
+                self._commit(report, in_flight.get(), progress)
         finally:
             if pool is not None:
                 pool.terminate()
                 pool.join()
+                _forget_pool_context()
         return report
 
-    def _store_window(
+    def _commit(
         self,
         report: ImportReport,
-        window: list[Any],
-        now: datetime,
-        verdicts: Any,
-        allow_unverified: bool,
+        prepared: list[tuple[ImportOutcome, SealedRecord | None]],
         progress: Callable[[int], None] | None,
     ) -> None:
-        if not isinstance(verdicts, list):
-            verdicts = verdicts.get()  # an AsyncResult from the pool
-        items: list[tuple[ImportOutcome, tuple[str, dict[str, Any], Any, bytes | None]]] = []
-        for credential, verdict in zip(window, verdicts, strict=True):
-            outcome = _outcome(credential, verdict, allow_unverified)
-            report.outcomes.append(outcome)
-            if outcome.status == "stored":
-                # One deterministic serialization serves the dedupe tag and the skill scan.
-                serialized = _compact_json(credential)
-                meta = _summary_meta(credential, outcome.flags, now, serialized)
-                items.append((outcome, (CREDENTIAL, meta, credential, serialized.encode("utf-8"))))
-        ids = self._store.put_many(item for _, item in items) if items else []
-        for (outcome, _), record_id in zip(items, ids, strict=True):
+        records = [(outcome, record) for outcome, record in prepared if record is not None]
+        ids = self._store.put_sealed(r for _, r in records) if records else []
+        for (outcome, _), record_id in zip(records, ids, strict=True):
             if record_id is None:
                 outcome.status = "duplicate"
             else:
                 outcome.record_id = record_id
+        report.outcomes.extend(outcome for outcome, _ in prepared)
         if progress is not None:
-            progress(len(window))
+            progress(len(prepared))
 
     def add(self, credential: dict[str, Any], *, allow_unverified: bool = False) -> ImportOutcome:
         """Import one credential (see :meth:`import_credentials`)."""

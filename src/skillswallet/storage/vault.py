@@ -105,6 +105,20 @@ CREATE TABLE manifest (
 
 
 @dataclass(frozen=True)
+class SealedRecord:
+    """A record sealed for one vault, ready to insert (:meth:`EncryptedStore.seal_record`)."""
+
+    id: str
+    kind: str
+    version: int
+    dedupe: bytes | None
+    edges: bytes
+    entry_hash: bytes
+    meta: bytes
+    body: bytes
+
+
+@dataclass(frozen=True)
 class Record:
     id: str
     kind: str
@@ -410,45 +424,87 @@ class EncryptedStore:
     def dedupe_tag(self, content: bytes) -> bytes:
         return keyed_hash(self._dedupe_key, content)
 
-    def put_many(
-        self, items: Iterable[tuple[str, dict[str, Any], Any, bytes | None]]
-    ) -> list[str | None]:
-        """Store records in one transaction. Each item is (kind, meta, body, dedupe content).
-        Returns the new ids; None where a record with the same dedupe content exists."""
+    def seal_record(
+        self,
+        kind: str,
+        meta: dict[str, Any],
+        body: Any,
+        dedupe_content: bytes | None = None,
+        *,
+        encoded_body: bytes | None = None,
+    ) -> SealedRecord:
+        """Encrypt a new record without touching the database (so batches can be sealed
+        in worker processes). ``encoded_body`` skips re-serializing a body already in JSON."""
+        record_id = uuid.uuid4().hex
+        version = 1
+        meta_ct = seal(self._data_key, _encode(meta), self._aad(record_id, kind, version, "meta"))
+        body_ct = seal(
+            self._data_key,
+            encoded_body if encoded_body is not None else _encode(body),
+            self._aad(record_id, kind, version, "body"),
+        )
+        edges = _edges(meta_ct, body_ct)
+        return SealedRecord(
+            id=record_id,
+            kind=kind,
+            version=version,
+            dedupe=self.dedupe_tag(dedupe_content) if dedupe_content is not None else None,
+            edges=edges,
+            entry_hash=self._entry_hash(record_id, kind, version, edges),
+            meta=meta_ct,
+            body=body_ct,
+        )
+
+    def put_sealed(self, records: Iterable[SealedRecord]) -> list[str | None]:
+        """Store sealed records in one transaction. Returns their ids; None where a record
+        of the same kind with the same dedupe tag exists already."""
         ids: list[str | None] = []
         with self._transaction():
             count, acc = self._read_manifest()
             (seq,) = self._conn.execute("SELECT coalesce(max(seq), 0) FROM records").fetchone()
-            for kind, meta, body, dedupe_content in items:
-                tag = self.dedupe_tag(dedupe_content) if dedupe_content is not None else None
-                if tag is not None:
+            for record in records:
+                if record.dedupe is not None:
                     exists = self._conn.execute(
-                        "SELECT id FROM records WHERE kind = ? AND dedupe = ?", (kind, tag)
+                        "SELECT id FROM records WHERE kind = ? AND dedupe = ?",
+                        (record.kind, record.dedupe),
                     ).fetchone()
                     if exists:
                         ids.append(None)
                         continue
-                record_id = uuid.uuid4().hex
-                version = 1
-                meta_ct = seal(
-                    self._data_key, _encode(meta), self._aad(record_id, kind, version, "meta")
-                )
-                body_ct = seal(
-                    self._data_key, _encode(body), self._aad(record_id, kind, version, "body")
-                )
+                if record.entry_hash != self._entry_hash(
+                    record.id, record.kind, record.version, record.edges
+                ):
+                    raise VaultError("a sealed record does not belong to this vault")
                 seq += 1
-                edges = _edges(meta_ct, body_ct)
                 self._conn.execute(
                     "INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (record_id, kind, version, seq, tag, edges, meta_ct, body_ct),
+                    (
+                        record.id,
+                        record.kind,
+                        record.version,
+                        seq,
+                        record.dedupe,
+                        record.edges,
+                        record.meta,
+                        record.body,
+                    ),
                 )
-                acc = xor_bytes(acc, self._entry_hash(record_id, kind, version, edges))
+                acc = xor_bytes(acc, record.entry_hash)
                 count += 1
-                ids.append(record_id)
+                ids.append(record.id)
             self._conn.execute(
                 "UPDATE manifest SET sealed = ? WHERE id = 1", (self._seal_manifest(count, acc),)
             )
         return ids
+
+    def put_many(
+        self, items: Iterable[tuple[str, dict[str, Any], Any, bytes | None]]
+    ) -> list[str | None]:
+        """Seal and store records in one transaction. Each item is (kind, meta, body,
+        dedupe content). Returns the new ids; None for duplicates."""
+        return self.put_sealed(
+            self.seal_record(kind, meta, body, dedupe) for kind, meta, body, dedupe in items
+        )
 
     def put(
         self, kind: str, meta: dict[str, Any], body: Any, dedupe: bytes | None = None
