@@ -176,6 +176,15 @@ def test_creating_with_weak_parameters_is_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "v").exists()
 
 
+def test_newer_file_format_is_refused_before_reading_the_header(store_path: Path) -> None:
+    _sql(store_path, f"PRAGMA user_version = {vault.FORMAT_VERSION + 1}")
+    _sql(store_path, "DROP TABLE header")  # a future format may lay its header out differently
+    before = _digest(store_path)
+    with pytest.raises(UnsupportedVaultVersionError, match="newer"):
+        EncryptedStore.open(store_path, PASSPHRASE)
+    assert _digest(store_path) == before
+
+
 def test_newer_format_is_refused_and_never_rewritten(store_path: Path) -> None:
     _rewrite_header(store_path, format_version=vault.FORMAT_VERSION + 1)
     before = _digest(store_path)

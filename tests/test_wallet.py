@@ -104,6 +104,7 @@ def test_search(wallet: Wallet) -> None:
     on = NOW - timedelta(days=61)  # 2025-05-01: before the second one expired
     assert len(wallet.search(valid_on=on)) == 3
     assert len(wallet.search(valid_on=NOW)) == 2
+    assert len(wallet.search(valid_on=NOW.replace(tzinfo=None))) == 2
 
 
 def test_get_show_delete(wallet: Wallet) -> None:
@@ -114,6 +115,8 @@ def test_get_show_delete(wallet: Wallet) -> None:
     assert body == vc
     assert wallet.resolve_id(rid[:8]) == rid
     assert wallet.resolve_id(vc["id"]) == rid
+    with pytest.raises(RecordNotFoundError, match="at least 4"):
+        wallet.resolve_id("")
     wallet.delete(rid)
     with pytest.raises(RecordNotFoundError):
         wallet.get(rid)

@@ -461,7 +461,12 @@ class Wallet:
         imported_after: datetime | None = None,
     ) -> list[CredentialSummary]:
         """Filter credentials by type, issuer, skill URI (or suffix, e.g. an ESCO UUID),
-        name text, validity on a date, or import date. All filters must match."""
+        name text, validity on a date, or import date. All filters must match. Naive
+        datetimes are taken as UTC."""
+        if valid_on is not None and valid_on.tzinfo is None:
+            valid_on = valid_on.replace(tzinfo=UTC)
+        if imported_after is not None and imported_after.tzinfo is None:
+            imported_after = imported_after.replace(tzinfo=UTC)
         out = []
         for summary in self.credentials():
             if type is not None and type not in summary.types:
@@ -497,7 +502,13 @@ class Wallet:
         return record, body
 
     def resolve_id(self, prefix: str) -> str:
-        """Accept a unique prefix of a record id (as ``list`` shows), or a credential id."""
+        """Accept a unique prefix (4+ characters) of a record id, as ``list`` shows, or a
+        credential's own id."""
+        if len(prefix) < 4:
+            exact = [s.id for s in self.credentials() if prefix and s.credential_id == prefix]
+            if len(exact) == 1:
+                return exact[0]
+            raise RecordNotFoundError("give at least 4 characters of the id from 'list'")
         matches = [
             s.id
             for s in self.credentials()

@@ -283,6 +283,12 @@ class EncryptedStore:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             if app_id != APPLICATION_ID:
                 raise CorruptVaultError(f"{path} is not a skillswallet vault")
+            (file_version,) = conn.execute("PRAGMA user_version").fetchone()
+            if file_version > FORMAT_VERSION:  # before reading a header that may have changed
+                raise UnsupportedVaultVersionError(
+                    f"this vault uses format {file_version}, newer than this skillswallet "
+                    f"supports ({FORMAT_VERSION}); upgrade skillswallet. The vault was not changed."
+                )
             row = conn.execute(
                 "SELECT magic, format_version, vault_id, kdf, wrapped_key, checksum FROM header"
             ).fetchall()
