@@ -118,11 +118,3 @@ class KDFParameterError(VaultError):
 
 class RecordNotFoundError(VaultError):
     """No record with that id."""
-
-
-class ImportRefusedError(VaultError):
-    """A credential failed verification and was not stored (the report says why)."""
-
-    def __init__(self, message: str, reasons: list[str]) -> None:
-        super().__init__(message)
-        self.reasons = reasons
