@@ -22,7 +22,6 @@ from typing import Any
 
 from skillswallet import KeyPair, issue_credential, verification_method_id
 from skillswallet.did.key import did_from_public_key
-from skillswallet.storage import crypto
 from skillswallet.storage import vault as vault_module
 from skillswallet.storage.crypto import KdfParams, derive_key
 from skillswallet.tour import skill_badge
@@ -128,8 +127,6 @@ def main() -> int:
     print(json.dumps(report, indent=2))
     return 0
 
-
-_ = crypto
 
 if __name__ == "__main__":
     raise SystemExit(main())

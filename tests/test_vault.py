@@ -419,3 +419,31 @@ def test_backup_restores_with_the_passphrase(store_path: Path, tmp_path: Path) -
     store.close()
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
     assert b"body 1" not in backup.read_bytes()
+
+
+class _FailingConnection:
+    """Wraps a connection and fails every INSERT with an I/O error, as a dying disk would."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def execute(self, sql: str, *args: Any) -> Any:
+        if sql.lstrip().upper().startswith("INSERT"):
+            raise sqlite3.OperationalError("disk I/O error")
+        return self._conn.execute(sql, *args)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
+
+
+def test_io_error_during_a_write_keeps_the_old_state(store_path: Path) -> None:
+    store = EncryptedStore.open(store_path, PASSPHRASE)
+    real = store._conn
+    store._conn = _FailingConnection(real)  # type: ignore[assignment]
+    with pytest.raises(VaultError, match="nothing was changed"):
+        store.put_many([("credential", {"n": 7}, {"x": 1}, b"c7")])
+    store._conn = real
+    assert store.count("credential") == 3
+    store.check_integrity()
+    assert store.put("credential", {"n": 7}, {"x": 1}, b"c7") is not None
+    store.close()

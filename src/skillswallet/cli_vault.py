@@ -16,7 +16,6 @@ from platformdirs import user_data_dir
 
 from . import jsonio
 from .cli_common import EXIT_NOT_VERIFIED, EXIT_OK, EXIT_USAGE, fail, read_input
-from .storage import crypto
 from .storage.crypto import KdfParams
 from .wallet import ImportReport, Wallet, iter_credentials
 
@@ -386,6 +385,3 @@ def _render_import(report: ImportReport, json_output: bool) -> None:
         f"{len(report.stored)} stored, {len(report.duplicates)} duplicate, "
         f"{len(report.refused)} refused"
     )
-
-
-_ = crypto  # tests lower the default KDF cost through this module
