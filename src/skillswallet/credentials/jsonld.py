@@ -140,7 +140,14 @@ class _Processor(pyld_jsonld.JsonLdProcessor):  # type: ignore[misc]
         # Outside context processing (no local_ctx) the active context is immutable and its
         # _uuid names its content, so the expansion of a string is a pure function of
         # (context, value, base, vocab): memoize it. pyld re-expands every key of every node.
-        if local_ctx is not None or not isinstance(value, str) or "_uuid" not in active_ctx:
+        # Only vocabulary lookups (keys and types: a small, recurring set) are memoized;
+        # @id values are mostly unique per document and would only churn the memo.
+        if (
+            not vocab
+            or local_ctx is not None
+            or not isinstance(value, str)
+            or "_uuid" not in active_ctx
+        ):
             return super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
         key = (active_ctx["_uuid"], value, base, vocab)
         try:
