@@ -71,7 +71,9 @@ def ob3_credentials(draw: st.DrawFn) -> dict[str, Any]:
 @given(doc=ob3_credentials())
 def test_cached_expansion_equals_stock_pyld(doc: dict[str, Any]) -> None:
     loader = default_loader()
+    before = copy.deepcopy(doc)
     assert jsonld.canonicalize(doc, loader) == _stock_canonical(doc, loader)
+    assert doc == before  # expansion never changes its input (we skip pyld's deep copy)
 
 
 def test_interleaved_documents_with_different_contexts() -> None:
@@ -84,4 +86,6 @@ def test_interleaved_documents_with_different_contexts() -> None:
     ]
     for _ in range(3):
         for doc in docs:
+            before = copy.deepcopy(doc)
             assert jsonld.canonicalize(doc, loader) == _stock_canonical(doc, loader)
+            assert doc == before

@@ -13,7 +13,9 @@ from typing import Any
 
 import pytest
 from pyld import jsonld as pyld_jsonld
+from pyld.context_resolver import ContextResolver
 
+from skillswallet.credentials.jsonld import _Processor
 from skillswallet.credentials.nquads import from_pyld_dataset, parse_nquads
 from skillswallet.credentials.rdf import expanded_to_quads
 from skillswallet.credentials.rdfc import canonicalize_quads
@@ -65,6 +67,15 @@ def test_w3c_to_rdf(entry: dict[str, Any]) -> None:
     except Exception as exc:  # a pyld expansion gap, not ours
         pytest.skip(f"pyld cannot expand this input: {type(exc).__name__}")
     ours = _canonical(expanded_to_quads(expanded))
+    if "expandContext" not in option:
+        # Our copy-free expansion gives pyld's result and leaves the input untouched.
+        processor = _Processor(lambda _prop: None, {}, {})
+        before = json.dumps(document, sort_keys=True)
+        in_place = processor.expand_in_place(
+            document, {**options, "contextResolver": ContextResolver({}, _loader)}
+        )
+        assert json.dumps(document, sort_keys=True) == before
+        assert _canonical(expanded_to_quads(in_place)) == ours
 
     expected = _canonical(parse_nquads((SUITE / entry["expect"]).read_text("utf-8")))
     try:

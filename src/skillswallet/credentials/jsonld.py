@@ -12,7 +12,6 @@ from pyld.context_resolver import ContextResolver
 from pyld.resolved_context import ResolvedContext
 
 from ..errors import CanonicalizationError, ContextError, DataLossError
-from .jcs import MAX_SAFE_INTEGER
 from .loader import ContextLoader, default_loader
 from .nquads import Quad
 from .rdf import expanded_to_quads
@@ -29,46 +28,6 @@ def _find_cause(exc: BaseException) -> BaseException | None:
         cur = nxt if isinstance(nxt, BaseException) else None
         seen += 1
     return None
-
-
-def _check_numbers(value: Any) -> None:
-    # Integers above 2^53 are read differently by JavaScript processors: refuse them.
-    stack = [value]
-    while stack:
-        v = stack.pop()
-        if isinstance(v, dict):
-            stack.extend(v.values())
-        elif isinstance(v, list):
-            stack.extend(v)
-        elif isinstance(v, int) and not isinstance(v, bool) and abs(v) > MAX_SAFE_INTEGER:
-            raise CanonicalizationError(
-                f"integer {v} is outside the interoperable range (±2^53-1) and cannot be signed"
-            )
-
-
-def _check_expanded(expanded: Any) -> None:
-    """Relative @id/@type IRIs are dropped by toRdf: treat them as data loss."""
-    stack = [expanded]
-    while stack:
-        v = stack.pop()
-        if isinstance(v, list):
-            stack.extend(v)
-        elif isinstance(v, dict):
-            node_id = v.get("@id")
-            if isinstance(node_id, str) and ":" not in node_id:
-                raise DataLossError(
-                    f"relative IRI {node_id!r} used as an id would be dropped from the signed data"
-                )
-            types = v.get("@type")
-            if "@value" not in v:
-                for t in types if isinstance(types, list) else [types] if types else []:
-                    if isinstance(t, str) and ":" not in t:
-                        raise DataLossError(
-                            f"type {t!r} is not defined by any context and would not be signed"
-                        )
-            for key, item in v.items():
-                if key not in ("@id", "@type", "@value", "@language", "@direction"):
-                    stack.append(item)
 
 
 class _BoundedCache(dict[str, Any]):
@@ -187,6 +146,25 @@ class _Processor(pyld_jsonld.JsonLdProcessor):  # type: ignore[misc]
             active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
         )
 
+    def expand_in_place(self, document: Any, options: dict[str, Any]) -> list[Any]:
+        """pyld's ``expand`` minus its defensive deep copy of the input: expansion reads the
+        input and builds a new tree (tests check the input is never changed). Loading
+        remote documents and ``expandContext`` are not needed here and not supported."""
+        options = {
+            "isFrame": False,
+            "keepFreeFloatingNodes": False,
+            "extractAllScripts": False,
+            "processingMode": "json-ld-1.1",
+            **options,
+        }
+        active_ctx = self._get_initial_context(options)
+        expanded = self._expand(active_ctx, None, document, options, inside_list=False)
+        if isinstance(expanded, dict) and "@graph" in expanded and len(expanded) == 1:
+            expanded = expanded["@graph"]
+        elif expanded is None:
+            expanded = []
+        return expanded if isinstance(expanded, list) else [expanded]
+
 
 def _resolver(loader: ContextLoader) -> ContextResolver:
     if loader.resolved_cache is None:
@@ -195,9 +173,9 @@ def _resolver(loader: ContextLoader) -> ContextResolver:
 
 
 def expand(document: dict[str, Any], loader: ContextLoader | None = None) -> list[Any]:
-    """Expand a JSON-LD document; any term that would be dropped raises DataLossError."""
+    """Expand a JSON-LD document; any term that would be dropped raises DataLossError.
+    (Relative IRIs and unsafe integers are caught later, by the strict RDF step.)"""
     loader = loader or default_loader()
-    _check_numbers(document)
 
     def on_dropped(prop: str | None) -> None:
         raise DataLossError(
@@ -215,7 +193,7 @@ def expand(document: dict[str, Any], loader: ContextLoader | None = None) -> lis
         loader.iri_memo = _BoundedCache(maxsize=8192)
     processor = _Processor(on_dropped, loader.clone_memo, loader.iri_memo)
     try:
-        expanded: list[Any] = processor.expand(document, options)
+        expanded: list[Any] = processor.expand_in_place(document, options)
     except (ContextError, DataLossError):
         raise
     except Exception as exc:  # pyld raises JsonLdError and, on odd input, anything
@@ -223,7 +201,6 @@ def expand(document: dict[str, Any], loader: ContextLoader | None = None) -> lis
         if cause is not None:
             raise cause from None
         raise CanonicalizationError(f"JSON-LD processing failed: {_describe(exc)}") from None
-    _check_expanded(expanded)
     return expanded
 
 
@@ -236,7 +213,7 @@ def _describe(exc: BaseException) -> str:
 def to_quads(document: dict[str, Any], loader: ContextLoader | None = None) -> list[Quad]:
     """Convert a JSON-LD document to RDF quads: pyld's expansion (with data-loss
     detection), then our deserialization to RDF (:mod:`skillswallet.credentials.rdf`)."""
-    return expanded_to_quads(expand(document, loader or default_loader()))
+    return expanded_to_quads(expand(document, loader or default_loader()), strict=True)
 
 
 def canonicalize(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..errors import CanonicalizationError
+from ..errors import CanonicalizationError, DataLossError
 from . import jcs
 from .nquads import RDF_LANGSTRING, XSD_STRING, Quad, Term
 
@@ -39,7 +39,8 @@ def canonical_double(value: float) -> str:
 
 
 class _Emitter:
-    def __init__(self) -> None:
+    def __init__(self, strict: bool) -> None:
+        self.strict = strict
         self.quads: list[Quad] = []
         self._labels: dict[str, str] = {}
         self._counter = 0
@@ -63,6 +64,11 @@ class _Emitter:
             return self._bnode(value)
         if _ABSOLUTE_IRI.match(value):
             return Term("iri", value)
+        if self.strict:
+            raise DataLossError(
+                f"{value!r} is not an absolute IRI (an undefined type or a relative id): "
+                "it would be dropped from the signed data"
+            )
         return None
 
     def _emit(self, s: Term | None, p: Term | None, o: Term | None, g: Term | None) -> None:
@@ -116,7 +122,11 @@ class _Emitter:
         if prop.startswith("_:"):
             self._bnode(prop)  # labelled, as the node map would, but never a predicate
             return None
-        return Term("iri", prop) if _ABSOLUTE_IRI.match(prop) else None
+        if _ABSOLUTE_IRI.match(prop):
+            return Term("iri", prop)
+        if self.strict:
+            raise DataLossError(f"property {prop!r} does not expand to an absolute IRI")
+        return None
 
     def object(self, item: Any, graph: Term | None) -> Term | None:
         if not isinstance(item, dict):
@@ -157,6 +167,12 @@ class _Emitter:
                 return Term("literal", str(value), XSD_DOUBLE)
             return Term("literal", canonical_double(number), XSD_DOUBLE)
         if isinstance(value, int | float):
+            if self.strict and isinstance(value, int) and abs(value) > jcs.MAX_SAFE_INTEGER:
+                # JavaScript processors read such integers differently: refuse to sign them.
+                raise CanonicalizationError(
+                    f"integer {value} is outside the interoperable range (±2^53-1) "
+                    "and cannot be signed"
+                )
             if abs(value) >= 1e21:
                 return Term("literal", canonical_double(float(value)), datatype or XSD_DOUBLE)
             return Term("literal", str(int(value)), datatype or XSD_INTEGER)
@@ -168,9 +184,11 @@ class _Emitter:
         return Term("literal", value, datatype or XSD_STRING)
 
 
-def expanded_to_quads(expanded: Any) -> list[Quad]:
+def expanded_to_quads(expanded: Any, *, strict: bool = False) -> list[Quad]:
     """The RDF dataset of an expanded JSON-LD document (duplicates possible; RDFC-1.0
-    treats the result as a set)."""
-    emitter = _Emitter()
+    treats the result as a set). ``strict`` refuses, instead of dropping, anything that
+    would not reach the dataset (relative IRIs, undefined types) and unsafe integers: what
+    signing and verifying need, since dropped data would be unsigned data."""
+    emitter = _Emitter(strict)
     emitter.walk(expanded, None)
     return emitter.quads
