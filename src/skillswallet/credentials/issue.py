@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import copy
 from datetime import UTC, datetime
 from typing import Any
 
 from ..did.keys import Signer
 from ..did.url import parse_did_url
 from ..errors import InvalidDocumentError
+from .jsoncopy import json_copy
 from .loader import ContextLoader
 from .model import issuer_id, validate_credential
 from .proofs import add_proof
@@ -28,7 +28,7 @@ def issue_credential(
     """
     if not isinstance(credential, dict):
         raise InvalidDocumentError("a credential must be a JSON object")
-    doc = copy.deepcopy(credential)
+    doc = json_copy(credential)
     signer_did = parse_did_url(signer.verification_method).did
     if "issuer" not in doc:
         doc["issuer"] = signer_did
@@ -41,4 +41,6 @@ def issue_credential(
             f"{signer_did!r}"
         )
     when = created if created is not None else datetime.now(UTC)
-    return add_proof(doc, signer, cryptosuite=cryptosuite, created=when, loader=loader)
+    return add_proof(
+        doc, signer, cryptosuite=cryptosuite, created=when, loader=loader, copy_input=False
+    )

@@ -3,7 +3,6 @@ quads for RDFC-1.0. Wraps pyld with our loader and our own context cache."""
 
 from __future__ import annotations
 
-import copy
 import uuid
 from typing import Any
 
@@ -220,5 +219,4 @@ def canonicalize(
     document: dict[str, Any], loader: ContextLoader | None = None, *, hash_algorithm: str = "sha256"
 ) -> str:
     """RDFC-1.0 canonical N-Quads of a JSON-LD document."""
-    doc = copy.copy(document)
-    return canonicalize_quads(to_quads(doc, loader), hash_algorithm=hash_algorithm).nquads
+    return canonicalize_quads(to_quads(document, loader), hash_algorithm=hash_algorithm).nquads

@@ -3,13 +3,13 @@ unsecured document for verification. Pure functions over plain JSON."""
 
 from __future__ import annotations
 
-import copy
 from datetime import datetime
 from typing import Any
 
 from ..did.keys import Signer
 from ..errors import ProofError
 from .dates import format_datetime
+from .jsoncopy import json_copy
 from .loader import ContextLoader
 from .model import as_list
 from .suites import get_suite
@@ -33,8 +33,10 @@ def add_proof(
     proof_id: str | None = None,
     previous_proof: str | list[str] | None = None,
     loader: ContextLoader | None = None,
+    copy_input: bool = True,
 ) -> dict[str, Any]:
     """Return a copy of ``document`` with one more proof (Data Integrity §4.2 Add Proof).
+    (``copy_input=False`` is for callers that pass a private copy already.)
 
     An existing proof makes a proof set (each proof signs the document without proofs);
     ``previous_proof`` makes a chain (the named earlier proofs are signed too, §4.3).
@@ -59,7 +61,7 @@ def add_proof(
         options["previousProof"] = previous_proof
         unsecured["proof"] = _matching_previous(existing, previous_proof)
     proof = suite.create_proof(unsecured, options, signer, loader)
-    out = copy.deepcopy(unsecured_copy(document))
+    out = json_copy(unsecured_copy(document)) if copy_input else unsecured_copy(document)
     out["proof"] = [*existing, proof] if existing else proof
     return out
 

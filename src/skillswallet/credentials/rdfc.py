@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ..errors import WorkLimitError
-from .nquads import Quad, Term, quad_to_nquads
+from .nquads import Quad, Term, term_to_nquads
 
 HashFn = Callable[[bytes], "hashlib._Hash"]
 
@@ -66,6 +66,23 @@ class _State:
         self.max_calls_per_node = max_calls_per_node
         self.calls_per_node: dict[str, int] = {}
         self.steps = 0
+        self._serialized: dict[Term, str] = {}
+
+    def term(self, term: Term) -> str:
+        """Canonical N-Quads form of an IRI or literal, serialized once per call."""
+        found = self._serialized.get(term)
+        if found is None:
+            found = self._serialized[term] = term_to_nquads(term)
+        return found
+
+    def line(self, quad: Quad, label: Callable[[str], str]) -> str:
+        """One N-Quads line with blank nodes written as ``_:`` + ``label(id)``."""
+        parts = []
+        for t in (quad.subject, quad.predicate, quad.object, quad.graph):
+            if t is None:
+                continue
+            parts.append("_:" + label(t.value) if t.kind == "bnode" else self.term(t))
+        return " ".join(parts) + " .\n"
 
     def hexhash(self, data: str) -> str:
         return self.hash_fn(data.encode("utf-8")).hexdigest()
@@ -83,10 +100,11 @@ class _State:
         cached = self.first_degree_cache.get(ref)
         if cached is not None:
             return cached
-        lines = []
-        for quad in self.bnode_to_quads[ref]:
-            lines.append(quad_to_nquads(Quad(*(_relabel(t, ref) for t in quad))))  # type: ignore[arg-type]
-        lines.sort()
+
+        def label(value: str) -> str:
+            return "a" if value == ref else "z"
+
+        lines = sorted(self.line(quad, label) for quad in self.bnode_to_quads[ref])
         result = self.hexhash("".join(lines))
         self.first_degree_cache[ref] = result
         return result
@@ -165,12 +183,6 @@ class _State:
         return self.hexhash(data_to_hash), issuer
 
 
-def _relabel(term: Term | None, ref: str) -> Term | None:
-    if term is None or term.kind != "bnode":
-        return term
-    return Term("bnode", "a" if term.value == ref else "z")
-
-
 def canonicalize_quads(
     quads: Iterable[Quad],
     *,
@@ -219,17 +231,5 @@ def canonicalize_quads(
     # Step 6-7: relabel and serialize.
     issued = state.canonical.issued
 
-    def relabel(term: Term | None) -> Term | None:
-        if term is None or term.kind != "bnode":
-            return term
-        return Term("bnode", issued[term.value])
-
-    lines = sorted(
-        {
-            quad_to_nquads(
-                Quad(relabel(q.subject), q.predicate, relabel(q.object), relabel(q.graph))  # type: ignore[arg-type]
-            )
-            for q in quad_list
-        }
-    )
+    lines = sorted({state.line(q, issued.__getitem__) for q in quad_list})
     return CanonicalizationResult("".join(lines), dict(issued))

@@ -4,7 +4,6 @@ ECDSA cryptosuite specs §3). Pure functions over plain JSON."""
 
 from __future__ import annotations
 
-import copy
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from ...did.keys import Signer, verify_signature
 from ...did.multikey import KeyType, PublicKey, decode_multibase_base58, encode_multibase_base58
 from ...errors import CanonicalizationError, CryptosuiteError, InvalidKeyError, ProofError
 from .. import jcs, jsonld
+from ..jsoncopy import json_copy
 from ..loader import ContextLoader, default_loader
 
 #: The order our proofs list their properties in (the reference implementation's order).
@@ -136,7 +136,7 @@ class Cryptosuite:
         if "proofPurpose" not in proof:
             raise ProofError("proof options need a proofPurpose")
         if self.context_in_proof and "@context" in unsecured_document:
-            proof["@context"] = copy.deepcopy(unsecured_document["@context"])
+            proof["@context"] = json_copy(unsecured_document["@context"])
         proof = _ordered(proof)
         data = self.hash_data(unsecured_document, proof, signer.key_type, loader)
         signature = signer.sign(data.combined)
