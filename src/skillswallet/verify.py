@@ -122,10 +122,15 @@ def _verify_credential(document: Any, target: str, opts: VerifyOptions) -> list[
     proof_check, methods = _check_proofs(document, target, "assertionMethod", opts)
     checks.append(proof_check)
     if proof_check.status is not Status.PASSED or checks[1].status is not Status.PASSED:
+        reason = (
+            "not checked: the proof did not verify"
+            if proof_check.status is not Status.PASSED
+            else "not checked: the contexts are not acceptable"
+        )
         checks.extend(
             _skipped(
                 target,
-                "the proof did not verify",
+                reason,
                 CheckId.ISSUER_BINDING,
                 CheckId.VALIDITY_PERIOD,
                 CheckId.STATUS,
