@@ -383,3 +383,26 @@ def test_result_json_shape() -> None:
     data = verify(_signed(), now=NOW).to_json()
     assert data["verified"] is True
     assert set(data["checks"][0]) >= {"id", "target", "status", "reason"}
+
+
+def _deep(levels: int) -> dict[str, Any]:
+    root: dict[str, Any] = {}
+    node = root
+    for _ in range(levels):
+        node["a"] = {}
+        node = node["a"]
+    return root
+
+
+@pytest.mark.parametrize("suite", ["eddsa-rdfc-2022", "eddsa-jcs-2022"])
+def test_deeply_nested_documents_fail_cleanly(suite: str) -> None:
+    doc = _signed(suite)
+    doc["credentialSubject"]["deep"] = _deep(5000)
+    result = verify(doc, now=NOW)  # must not raise RecursionError
+    assert _status(result, "proof") is Status.FAILED
+    unsigned = skill_badge(ISSUER_DID, HOLDER_DID, valid_from="2025-01-01T00:00:00Z")
+    unsigned["credentialSubject"]["deep"] = _deep(5000)
+    from skillswallet.errors import SkillsWalletError
+
+    with pytest.raises(SkillsWalletError):
+        issue_credential(unsigned, _signer(ISSUER), cryptosuite=suite)

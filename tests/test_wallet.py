@@ -206,3 +206,16 @@ def test_change_passphrase(wallet: Wallet) -> None:
 
 def test_extract_skills() -> None:
     assert extract_skills(load_json(INTEROP / "ob3-unsigned.json")) == [ESCO]
+
+
+def test_unstorable_documents_are_refused_not_raised(wallet: Wallet) -> None:
+    deep: dict[str, object] = {}
+    node = deep
+    for _ in range(5000):
+        node["a"] = {}
+        node = node["a"]  # type: ignore[assignment]
+    vc = credential()
+    vc["credentialSubject"]["deep"] = deep
+    outcome = wallet.add(vc, allow_unverified=True)
+    assert outcome.status == "refused"
+    assert wallet.credentials() == []

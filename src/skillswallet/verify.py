@@ -297,6 +297,8 @@ def _verify_one_proof(
         return Status.FAILED, str(exc), None
     except SkillsWalletError as exc:
         return Status.FAILED, str(exc), None
+    except RecursionError:
+        return Status.FAILED, "the document is nested too deeply to process", None
     if not ok:
         return (
             Status.FAILED,

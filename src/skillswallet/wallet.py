@@ -231,7 +231,11 @@ def _prepare(
     if outcome.status != "stored":
         return outcome, None
     # One deterministic serialization serves the dedupe tag, the skill scan and the body.
-    serialized = _compact_json(credential)
+    try:
+        serialized = _compact_json(credential)
+    except (RecursionError, TypeError, ValueError):
+        reason = "structure: the credential cannot be stored as JSON (too deep or not JSON)"
+        return ImportOutcome("refused", credential_id=outcome.credential_id, reasons=[reason]), None
     encoded = serialized.encode("utf-8")
     meta = _summary_meta(credential, outcome.flags, now, serialized)
     record = context.store.seal_record(CREDENTIAL, meta, None, encoded, encoded_body=encoded)

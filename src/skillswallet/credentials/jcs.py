@@ -139,14 +139,17 @@ def _fast_path_ok(value: Any) -> bool:
 
 def canonicalize(value: Any) -> bytes:
     """Return the RFC 8785 canonical UTF-8 encoding of a JSON value."""
-    if _fast_path_ok(value):
-        # json's C encoder escapes exactly what RFC 8785 requires (\b \f \n \r \t, \" \\
-        # and \u00xx for other controls) and leaves everything else as is.
-        text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    else:
-        out: list[str] = []
-        _serialize(value, out)
-        text = "".join(out)
+    try:
+        if _fast_path_ok(value):
+            # json's C encoder escapes exactly what RFC 8785 requires (\b \f \n \r \t,
+            # \" \\ and \u00xx for other controls) and leaves everything else as is.
+            text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        else:
+            out: list[str] = []
+            _serialize(value, out)
+            text = "".join(out)
+    except RecursionError:
+        raise CanonicalizationError("the document is nested too deeply to canonicalize") from None
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError:

@@ -5,10 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import InvalidDocumentError
+
 
 def json_copy(value: Any) -> Any:
+    """Copy a JSON value; :class:`InvalidDocumentError` if it is nested too deeply."""
+    try:
+        return _copy(value)
+    except RecursionError:
+        raise InvalidDocumentError("the document is nested too deeply") from None
+
+
+def _copy(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: json_copy(v) for k, v in value.items()}
+        return {k: _copy(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [json_copy(v) for v in value]
+        return [_copy(v) for v in value]
     return value  # str, int, float, bool, None are immutable

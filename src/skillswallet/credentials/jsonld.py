@@ -212,7 +212,11 @@ def _describe(exc: BaseException) -> str:
 def to_quads(document: dict[str, Any], loader: ContextLoader | None = None) -> list[Quad]:
     """Convert a JSON-LD document to RDF quads: pyld's expansion (with data-loss
     detection), then our deserialization to RDF (:mod:`skillswallet.credentials.rdf`)."""
-    return expanded_to_quads(expand(document, loader or default_loader()), strict=True)
+    expanded = expand(document, loader or default_loader())
+    try:
+        return expanded_to_quads(expanded, strict=True)
+    except RecursionError:
+        raise CanonicalizationError("the document is nested too deeply to canonicalize") from None
 
 
 def canonicalize(
