@@ -67,3 +67,30 @@ def test_mutated_credentials_never_raise(edits: list[tuple[tuple[Any, ...], Any]
 @given(JSON)
 def test_arbitrary_json_never_raises(value: Any) -> None:
     assert isinstance(verify(value, now=NOW), VerificationResult)
+
+
+VP = load_json(INTEROP / "vp-eddsa-rdfc-2022.json")
+VP_PATHS = [p for p in _paths(VP) if p]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    edits=st.lists(
+        st.tuples(st.sampled_from(VP_PATHS), st.one_of(st.just("__delete__"), JSON)), max_size=3
+    )
+)
+def test_mutated_presentations_never_raise(edits: list[tuple[tuple[Any, ...], Any]]) -> None:
+    doc = copy.deepcopy(VP)
+    for path, value in edits:
+        parent: Any = doc
+        try:
+            for key in path[:-1]:
+                parent = parent[key]
+            if value == "__delete__":
+                del parent[path[-1]]
+            else:
+                parent[path[-1]] = value
+        except (KeyError, IndexError, TypeError):
+            continue
+    result = verify(doc, now=NOW, challenge="c0ffee-42", domain="employer.example")
+    assert isinstance(result, VerificationResult)
