@@ -142,4 +142,6 @@ def keyed_hash(key: bytes, *parts: bytes) -> bytes:
 
 
 def xor_bytes(a: bytes, b: bytes) -> bytes:
-    return bytes(x ^ y for x, y in zip(a, b, strict=True))
+    if len(a) != len(b):
+        raise ValueError("xor_bytes needs equal lengths")
+    return (int.from_bytes(a, "big") ^ int.from_bytes(b, "big")).to_bytes(len(a), "big")

@@ -108,6 +108,7 @@ CREATE TABLE manifest (
 class SealedRecord:
     """A record sealed for one vault, ready to insert (:meth:`EncryptedStore.seal_record`)."""
 
+    vault_id: bytes
     id: str
     kind: str
     version: int
@@ -451,6 +452,7 @@ class EncryptedStore:
         )
         edges = _edges(meta_ct, body_ct)
         return SealedRecord(
+            vault_id=self.vault_id,
             id=record_id,
             kind=kind,
             version=version,
@@ -466,40 +468,37 @@ class EncryptedStore:
         of the same kind with the same dedupe tag exists already."""
         ids: list[str | None] = []
         with self._transaction():
-            count, acc = self._read_manifest()
+            count, acc_bytes = self._read_manifest()
+            acc = int.from_bytes(acc_bytes, "big")
             (seq,) = self._conn.execute("SELECT coalesce(max(seq), 0) FROM records").fetchone()
             for record in records:
-                if record.dedupe is not None:
-                    exists = self._conn.execute(
-                        "SELECT id FROM records WHERE kind = ? AND dedupe = ?",
-                        (record.kind, record.dedupe),
-                    ).fetchone()
-                    if exists:
-                        ids.append(None)
-                        continue
-                if record.entry_hash != self._entry_hash(
-                    record.id, record.kind, record.version, record.edges
-                ):
-                    raise VaultError("a sealed record does not belong to this vault")
-                seq += 1
-                self._conn.execute(
-                    "INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                if record.vault_id != self.vault_id:
+                    raise VaultError("a sealed record belongs to another vault")
+                # The unique (kind, dedupe) index refuses duplicates: one statement a record.
+                cursor = self._conn.execute(
+                    "INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (kind, dedupe) WHERE dedupe IS NOT NULL DO NOTHING",
                     (
                         record.id,
                         record.kind,
                         record.version,
-                        seq,
+                        seq + 1,
                         record.dedupe,
                         record.edges,
                         record.meta,
                         record.body,
                     ),
                 )
-                acc = xor_bytes(acc, record.entry_hash)
+                if cursor.rowcount != 1:
+                    ids.append(None)
+                    continue
+                seq += 1
+                acc ^= int.from_bytes(record.entry_hash, "big")
                 count += 1
                 ids.append(record.id)
             self._conn.execute(
-                "UPDATE manifest SET sealed = ? WHERE id = 1", (self._seal_manifest(count, acc),)
+                "UPDATE manifest SET sealed = ? WHERE id = 1",
+                (self._seal_manifest(count, acc.to_bytes(32, "big")),),
             )
         return ids
 
