@@ -38,6 +38,23 @@ def canonical_double(value: float) -> str:
     return _DOUBLE_RE.sub(r"\1E\2\3", f"{value:1.15E}")
 
 
+_IRI_TERMS: dict[str, Term] = {}
+
+
+def _iri_term(value: str) -> Term | None:
+    """The IRI term for an absolute IRI (memoized: vocabulary IRIs recur in every
+    document), or None."""
+    term = _IRI_TERMS.get(value)
+    if term is None:
+        if not _ABSOLUTE_IRI.match(value):
+            return None
+        term = Term("iri", value)
+        if len(_IRI_TERMS) >= 4096:
+            _IRI_TERMS.clear()
+        _IRI_TERMS[value] = term
+    return term
+
+
 class _Emitter:
     def __init__(self, strict: bool) -> None:
         self.strict = strict
@@ -62,8 +79,9 @@ class _Emitter:
             return None
         if value.startswith("_:"):
             return self._bnode(value)
-        if _ABSOLUTE_IRI.match(value):
-            return Term("iri", value)
+        term = _iri_term(value)
+        if term is not None:
+            return term
         if self.strict:
             raise DataLossError(
                 f"{value!r} is not an absolute IRI (an undefined type or a relative id): "
@@ -122,8 +140,9 @@ class _Emitter:
         if prop.startswith("_:"):
             self._bnode(prop)  # labelled, as the node map would, but never a predicate
             return None
-        if _ABSOLUTE_IRI.match(prop):
-            return Term("iri", prop)
+        term = _iri_term(prop)
+        if term is not None:
+            return term
         if self.strict:
             raise DataLossError(f"property {prop!r} does not expand to an absolute IRI")
         return None
