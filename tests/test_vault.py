@@ -228,7 +228,7 @@ def test_random_bit_flips_anywhere_give_typed_errors_or_intact_data(store_path: 
     store.close()
     original = store_path.read_bytes()
     rng = __import__("random").Random(7)
-    for _ in range(60):
+    for _ in range(120):
         data = bytearray(original)
         pos = rng.randrange(len(data))
         data[pos] ^= 1 << rng.randrange(8)

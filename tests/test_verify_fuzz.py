@@ -59,8 +59,8 @@ def test_mutated_credentials_never_raise(edits: list[tuple[tuple[Any, ...], Any]
             continue
     result = verify(doc, now=NOW)
     assert isinstance(result, VerificationResult)
-    if edits and doc != SIGNED:
-        assert not result.verified or doc == SIGNED
+    # (No claim that every change breaks the proof: some edits, e.g. ["Profile"] -> "Profile",
+    # keep the same RDF and rightly still verify.)
 
 
 @settings(max_examples=100, deadline=None)

@@ -293,7 +293,7 @@ class EncryptedStore:
             row = conn.execute(
                 "SELECT magic, format_version, vault_id, kdf, wrapped_key, checksum FROM header"
             ).fetchall()
-        except sqlite3.DatabaseError:
+        except (sqlite3.DatabaseError, UnicodeDecodeError):
             raise CorruptVaultError(f"{path} is damaged or not a skillswallet vault") from None
         if len(row) != 1:
             raise CorruptVaultError("the vault header is missing or duplicated")
@@ -385,7 +385,8 @@ class EncryptedStore:
                 h = self._entry_hash(str(rid), str(kind), int(version), bytes(edges))
                 actual = xor_bytes(actual, h)
                 seen += 1
-        except sqlite3.DatabaseError:
+        except (sqlite3.DatabaseError, UnicodeDecodeError, ValueError, TypeError):
+            # (a damaged file can even change a column's type)
             raise CorruptVaultError("the vault file is damaged") from None
         if seen != count or actual != acc:
             raise VaultIntegrityError(
@@ -554,18 +555,20 @@ class EncryptedStore:
                 "UPDATE manifest SET sealed = ? WHERE id = 1", (self._seal_manifest(count, acc),)
             )
 
-    def _open(self, record_id: str, kind: str, version: int, part: str, sealed: bytes) -> Any:
-        plain = open_sealed(
-            self._data_key, bytes(sealed), self._aad(record_id, kind, version, part)
-        )
+    def _open(self, record_id: Any, kind: Any, version: Any, part: str, sealed: Any) -> Any:
+        plain = None
+        # A damaged file can change a column's type: anything but bytes is damage too.
+        if isinstance(sealed, bytes) and isinstance(record_id, str) and isinstance(kind, str):
+            plain = open_sealed(self._data_key, sealed, self._aad(record_id, kind, version, part))
         if plain is None:
             raise RecordCorruptError(f"record {record_id} is damaged and cannot be read")
         return json.loads(plain)
 
     def get(self, record_id: str) -> tuple[Record, Any]:
-        row = self._conn.execute(
-            "SELECT kind, version, meta, body FROM records WHERE id = ?", (record_id,)
-        ).fetchone()
+        with _reading():
+            row = self._conn.execute(
+                "SELECT kind, version, meta, body FROM records WHERE id = ?", (record_id,)
+            ).fetchone()
         if row is None:
             raise RecordNotFoundError(f"no record {record_id}")
         kind, version, meta, body = row
@@ -575,18 +578,21 @@ class EncryptedStore:
         )
 
     def find_by_dedupe(self, kind: str, content: bytes) -> str | None:
-        row = self._conn.execute(
-            "SELECT id FROM records WHERE kind = ? AND dedupe = ?", (kind, self.dedupe_tag(content))
-        ).fetchone()
+        with _reading():
+            row = self._conn.execute(
+                "SELECT id FROM records WHERE kind = ? AND dedupe = ?",
+                (kind, self.dedupe_tag(content)),
+            ).fetchone()
         return None if row is None else str(row[0])
 
     def records(self, kind: str) -> Iterator[Record | RecordCorruptError]:
         """Every record of a kind, in insertion order; a damaged one is yielded as its error
         so one bad record never hides the others."""
-        cursor = self._conn.execute(
-            "SELECT id, version, meta FROM records WHERE kind = ? ORDER BY seq", (kind,)
-        )
-        for rid, version, meta in cursor:
+        with _reading():
+            rows = self._conn.execute(
+                "SELECT id, version, meta FROM records WHERE kind = ? ORDER BY seq", (kind,)
+            ).fetchall()
+        for rid, version, meta in rows:
             try:
                 yield Record(rid, kind, version, self._open(rid, kind, version, "meta", meta))
             except RecordCorruptError as exc:
@@ -609,11 +615,14 @@ class EncryptedStore:
             self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def count(self, kind: str | None = None) -> int:
-        if kind is None:
-            return int(self._conn.execute("SELECT count(*) FROM records").fetchone()[0])
-        return int(
-            self._conn.execute("SELECT count(*) FROM records WHERE kind = ?", (kind,)).fetchone()[0]
-        )
+        with _reading():
+            if kind is None:
+                return int(self._conn.execute("SELECT count(*) FROM records").fetchone()[0])
+            return int(
+                self._conn.execute(
+                    "SELECT count(*) FROM records WHERE kind = ?", (kind,)
+                ).fetchone()[0]
+            )
 
     # -- backup -----------------------------------------------------------------------------
 
@@ -636,6 +645,15 @@ class EncryptedStore:
             if isinstance(exc, sqlite3.Error):
                 raise _write_error(exc) from None
             raise
+
+
+@contextlib.contextmanager
+def _reading() -> Iterator[None]:
+    """SQLite reports a damaged file as DatabaseError: give callers our typed error."""
+    try:
+        yield
+    except (sqlite3.DatabaseError, UnicodeDecodeError):
+        raise CorruptVaultError("the vault file is damaged and this part cannot be read") from None
 
 
 def _configure(conn: sqlite3.Connection, busy_timeout: float) -> None:
