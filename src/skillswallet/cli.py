@@ -18,6 +18,7 @@ from .cli_vault import PassFileOpt, VaultOpt, opened
 from .cli_vault import register as register_vault_commands
 from .credentials.issue import issue_credential
 from .credentials.model import is_presentation
+from .did.key import did_from_public_key
 from .did.keyfile import read_key_file, write_key_file
 from .did.keys import KeyPair
 from .did.multikey import KeyType
@@ -147,8 +148,6 @@ def key_generate(
     The file holds the private key: keep it safe."""
     key_pair = KeyPair.generate(key_type.value)
     write_key_file(out, key_pair, overwrite=force)
-    from .did.key import did_from_public_key
-
     did = did_from_public_key(key_pair.public)
     typer.echo(jsonio.dumps({"did": did, "keyFile": str(out)}) if json_output else did)
 
