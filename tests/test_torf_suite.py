@@ -16,7 +16,13 @@ from pyld import jsonld as pyld_jsonld
 from pyld.context_resolver import ContextResolver
 
 from skillswallet.credentials.jsonld import _Processor
-from skillswallet.credentials.nquads import from_pyld_dataset, parse_nquads
+from skillswallet.credentials.nquads import (
+    RDF_LANGSTRING,
+    XSD_STRING,
+    Quad,
+    Term,
+    parse_nquads,
+)
 from skillswallet.credentials.rdf import expanded_to_quads
 from skillswallet.credentials.rdfc import canonicalize_quads
 
@@ -104,3 +110,30 @@ def _pyld_reference(expanded: Any, processing_mode: str) -> str:
         if name == "@default" or pyld_jsonld._is_absolute_iri(name)
     }
     return _canonical(from_pyld_dataset(dataset))
+
+
+def from_pyld_dataset(dataset: dict[str, list[dict[str, dict[str, str]]]]) -> list[Quad]:
+    """Convert pyld's ``to_rdf`` dataset (dicts) to quads."""
+
+    def term(obj: dict[str, str]) -> Term:
+        kind = obj["type"]
+        if kind == "IRI":
+            return Term("iri", obj["value"])
+        if kind == "blank node":
+            return Term("bnode", obj["value"][2:])
+        lang = obj.get("language") or ""
+        datatype = obj.get("datatype") or (RDF_LANGSTRING if lang else XSD_STRING)
+        return Term("literal", obj["value"], datatype, lang)
+
+    quads: list[Quad] = []
+    for graph_name, triples in dataset.items():
+        graph: Term | None = None
+        if graph_name != "@default":
+            graph = (
+                Term("bnode", graph_name[2:])
+                if graph_name.startswith("_:")
+                else Term("iri", graph_name)
+            )
+        for t in triples:
+            quads.append(Quad(term(t["subject"]), term(t["predicate"]), term(t["object"]), graph))
+    return quads

@@ -68,8 +68,13 @@ def test_expired_and_status_unchecked_are_stored_and_marked(wallet: Wallet) -> N
         "statusListCredential": "https://status.example.edu/lists/1",
     }
     with_status = credential(credentialStatus=status)
-    report = wallet.import_credentials([expired, with_status])
-    assert [o.flags for o in report.outcomes] == [["expired"], ["status-unchecked"]]
+    future = credential(validFrom="2026-01-01T00:00:00Z")
+    report = wallet.import_credentials([expired, with_status, future])
+    assert [o.flags for o in report.outcomes] == [
+        ["expired"],
+        ["status-unchecked"],
+        ["not-yet-valid"],
+    ]
 
 
 def test_same_credential_twice_is_not_duplicated(wallet: Wallet) -> None:

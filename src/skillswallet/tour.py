@@ -4,7 +4,6 @@ Pure library code; the CLI only renders the result."""
 
 from __future__ import annotations
 
-import copy
 import secrets
 import tempfile
 import uuid
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .credentials.issue import issue_credential
+from .credentials.jsoncopy import json_copy
 from .did.key import did_from_public_key, verification_method_id
 from .did.keys import KeyPair
 from .result import VerificationResult
@@ -83,7 +83,7 @@ def run_tour(now: datetime | None = None) -> TourReport:
         unsigned, issuer_key.signer(verification_method_id(issuer_key.public)), created=now
     )
     result = verify(signed, now=now)
-    tampered = copy.deepcopy(signed)
+    tampered = json_copy(signed)
     tampered["credentialSubject"]["achievement"]["name"] = "Advising colleagues (expert)"
     tampered_result = verify(tampered, now=now)
     # The holder's side: a throw-away encrypted vault, deleted when the tour ends.

@@ -140,7 +140,7 @@ def _verify_credential(document: Any, target: str, opts: VerifyOptions) -> list[
         return checks
 
     issuer = issuer_id(document)
-    controllers = sorted({m for m in methods})
+    controllers = sorted(set(methods))
     if issuer in controllers:
         checks.append(
             Check(
@@ -324,7 +324,7 @@ def _check_validity(document: dict[str, Any], target: str, opts: VerifyOptions) 
             target,
             Status.FAILED,
             f"not valid yet: valid from {document[start_name]}",
-            detail,
+            {**detail, "problem": "not-yet-valid"},
         )
     if end is not None and end < opts.now - opts.skew:
         return Check(
@@ -332,7 +332,7 @@ def _check_validity(document: dict[str, Any], target: str, opts: VerifyOptions) 
             target,
             Status.FAILED,
             f"expired at {document[end_name]}",
-            detail,
+            {**detail, "problem": "expired"},
         )
     if start is None and end is None:
         return Check(

@@ -191,7 +191,7 @@ def classify(result: VerificationResult) -> tuple[bool, list[str], list[str]]:
     flags: list[str] = []
     for check in result.checks:
         if check.id is CheckId.VALIDITY_PERIOD and check.status is Status.FAILED:
-            flags.append("expired" if "expired" in check.reason else "not-yet-valid")
+            flags.append(str(check.detail.get("problem", "outside-validity-period")))
         if check.id is CheckId.STATUS and check.status is Status.INCONCLUSIVE:
             flags.append("status-unchecked")
     return (not reasons, flags, reasons)

@@ -93,33 +93,6 @@ def quad_to_nquads(quad: Quad) -> str:
     return " ".join(parts) + " .\n"
 
 
-def from_pyld_dataset(dataset: dict[str, list[dict[str, dict[str, str]]]]) -> list[Quad]:
-    """Convert pyld's ``to_rdf`` dataset (dicts) to quads."""
-
-    def term(obj: dict[str, str]) -> Term:
-        kind = obj["type"]
-        if kind == "IRI":
-            return Term("iri", obj["value"])
-        if kind == "blank node":
-            return Term("bnode", obj["value"][2:])
-        lang = obj.get("language") or ""
-        datatype = obj.get("datatype") or (RDF_LANGSTRING if lang else XSD_STRING)
-        return Term("literal", obj["value"], datatype, lang)
-
-    quads: list[Quad] = []
-    for graph_name, triples in dataset.items():
-        graph: Term | None = None
-        if graph_name != "@default":
-            graph = (
-                Term("bnode", graph_name[2:])
-                if graph_name.startswith("_:")
-                else Term("iri", graph_name)
-            )
-        for t in triples:
-            quads.append(Quad(term(t["subject"]), term(t["predicate"]), term(t["object"]), graph))
-    return quads
-
-
 # --- parsing ---------------------------------------------------------------------------
 
 _UNESCAPE_RE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|([btnrf\"'\\]))")

@@ -57,8 +57,7 @@ class CanonicalizationResult:
 
 
 class _State:
-    def __init__(self, quads: list[Quad], hash_fn: HashFn, max_calls_per_node: int) -> None:
-        self.quads = quads
+    def __init__(self, hash_fn: HashFn, max_calls_per_node: int) -> None:
         self.hash_fn = hash_fn
         self.bnode_to_quads: dict[str, list[Quad]] = {}
         self.canonical = IdentifierIssuer("c14n")
@@ -200,7 +199,7 @@ def canonicalize_quads(
                 entries = bnodes.setdefault(term.value, [])
                 if not entries or entries[-1] is not quad:
                     entries.append(quad)
-    state = _State(quad_list, hash_fn, max(1, len(bnodes)) ** max(work_factor, 1))
+    state = _State(hash_fn, max(1, len(bnodes)) ** max(work_factor, 1))
     state.bnode_to_quads = bnodes
 
     # Step 3: first degree hashes.

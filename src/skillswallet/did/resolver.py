@@ -12,14 +12,14 @@ from .keys import public_key_from_jwk
 from .multikey import PublicKey
 from .url import parse_did_url
 
-#: Verification relationships a proof purpose needs (Data Integrity §2.1).
-PROOF_PURPOSE_RELATIONSHIP = {
-    "assertionMethod": "assertionMethod",
-    "authentication": "authentication",
-    "capabilityInvocation": "capabilityInvocation",
-    "capabilityDelegation": "capabilityDelegation",
-    "keyAgreement": "keyAgreement",
-}
+#: Verification relationships; a proof purpose names the one it needs (Data Integrity §2.1).
+VERIFICATION_RELATIONSHIPS = (
+    "assertionMethod",
+    "authentication",
+    "capabilityInvocation",
+    "capabilityDelegation",
+    "keyAgreement",
+)
 
 
 class DIDResolver(Protocol):
@@ -109,7 +109,7 @@ def _dereference(vm_url: str, resolver: DIDResolver) -> ResolvedMethod:
             method = candidate
             break
     relationships: set[str] = set()
-    for rel in PROOF_PURPOSE_RELATIONSHIP.values():
+    for rel in VERIFICATION_RELATIONSHIPS:
         for entry in document.get(rel, []) or []:
             if isinstance(entry, str) and _absolute(entry, parsed.did) == wanted:
                 relationships.add(rel)

@@ -577,14 +577,6 @@ class EncryptedStore:
             self._open(record_id, kind, version, "body", body),
         )
 
-    def find_by_dedupe(self, kind: str, content: bytes) -> str | None:
-        with _reading():
-            row = self._conn.execute(
-                "SELECT id FROM records WHERE kind = ? AND dedupe = ?",
-                (kind, self.dedupe_tag(content)),
-            ).fetchone()
-        return None if row is None else str(row[0])
-
     def records(self, kind: str) -> Iterator[Record | RecordCorruptError]:
         """Every record of a kind, in insertion order; a damaged one is yielded as its error
         so one bad record never hides the others."""
