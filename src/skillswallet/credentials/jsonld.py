@@ -11,6 +11,7 @@ from pyld.context_resolver import ContextResolver
 from pyld.resolved_context import ResolvedContext
 
 from ..errors import CanonicalizationError, ContextError, DataLossError
+from .expansion import ExpansionMemos, FastExpander, Unsupported
 from .loader import ContextLoader, default_loader
 from .nquads import Quad
 from .rdf import expanded_to_quads
@@ -149,13 +150,7 @@ class _Processor(pyld_jsonld.JsonLdProcessor):  # type: ignore[misc]
         """pyld's ``expand`` minus its defensive deep copy of the input: expansion reads the
         input and builds a new tree (tests check the input is never changed). Loading
         remote documents and ``expandContext`` are not needed here and not supported."""
-        options = {
-            "isFrame": False,
-            "keepFreeFloatingNodes": False,
-            "extractAllScripts": False,
-            "processingMode": "json-ld-1.1",
-            **options,
-        }
+        options = _with_defaults(options)
         active_ctx = self._get_initial_context(options)
         expanded = self._expand(active_ctx, None, document, options, inside_list=False)
         if isinstance(expanded, dict) and "@graph" in expanded and len(expanded) == 1:
@@ -163,6 +158,16 @@ class _Processor(pyld_jsonld.JsonLdProcessor):  # type: ignore[misc]
         elif expanded is None:
             expanded = []
         return expanded if isinstance(expanded, list) else [expanded]
+
+
+def _with_defaults(options: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "isFrame": False,
+        "keepFreeFloatingNodes": False,
+        "extractAllScripts": False,
+        "processingMode": "json-ld-1.1",
+        **options,
+    }
 
 
 def _resolver(loader: ContextLoader) -> ContextResolver:
@@ -182,17 +187,27 @@ def expand(document: dict[str, Any], loader: ContextLoader | None = None) -> lis
             "it would be silently left out of the signature"
         )
 
-    options = {
-        "documentLoader": loader.pyld_loader,
-        "contextResolver": _resolver(loader),
-        "base": None,  # never resolve relative IRIs against pyld's made-up default base
-    }
+    options = _with_defaults(
+        {
+            "documentLoader": loader.pyld_loader,
+            "contextResolver": _resolver(loader),
+            "base": None,  # never resolve relative IRIs against pyld's made-up default base
+        }
+    )
     if loader.clone_memo is None:
         loader.clone_memo = _BoundedCache(maxsize=512)
         loader.iri_memo = _BoundedCache(maxsize=8192)
+        loader.expansion_memos = ExpansionMemos()
     processor = _Processor(on_dropped, loader.clone_memo, loader.iri_memo)
     try:
-        expanded: list[Any] = processor.expand_in_place(document, options)
+        expanded: list[Any]
+        try:
+            fast = FastExpander(
+                processor, options, loader.expansion_memos, loader.pinned_object_ids()
+            )
+            expanded = fast.expand(document)
+        except Unsupported:  # a shape the fast path leaves to pyld (see .expansion)
+            expanded = processor.expand_in_place(document, options)
     except (ContextError, DataLossError):
         raise
     except Exception as exc:  # pyld raises JsonLdError and, on odd input, anything

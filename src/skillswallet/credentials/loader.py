@@ -79,8 +79,9 @@ class ContextLoader:
         # active-context clones reused by the expansion processor (see jsonld._Processor)
         self.clone_memo: Any = None
         self.iri_memo: Any = None
-        # canonical N-Quads of proof configurations, keyed by their JCS bytes
-        self.proof_config_cache: dict[bytes, str] = {}
+        self.expansion_memos: Any = None  # see credentials.expansion
+        # canonical N-Quads of proof configurations, keyed by their content
+        self.proof_config_cache: dict[Any, str] = {}
 
     @property
     def urls(self) -> frozenset[str]:

@@ -1,0 +1,393 @@
+"""A fast JSON-LD 1.1 expansion for the documents we sign and verify.
+
+pyld's expansion is general and slow: every key of every node re-derives its term
+definition through several generic helpers, and every scoped context is re-resolved. This
+module implements the Expansion Algorithm (JSON-LD 1.1 Processing Algorithms and API,
+§5.1.2) for the shapes credentials use (node objects, ``@id`` / ``@type`` / ``@list`` /
+``@set`` / ``@graph``, type-scoped and property-scoped contexts, ``@id`` / ``@vocab`` /
+``@json`` / datatype coercion, default language and direction, ``@list`` / ``@set`` /
+``@graph`` containers) on top of pyld's context processing, with two memos:
+
+* the *term plan* of a key in an active context (its expanded IRI and the parts of its
+  term definition expansion reads), computed once per active context;
+* the result of processing a context that is named by URL or is part of a pinned
+  document, per active context (active contexts are immutable once built, and pyld
+  gives each a unique ``_uuid``).
+
+Everything else, including every input the algorithm would reject or drop (``@value``
+objects, index/language/id/type maps, ``@nest``, ``@reverse``, ``@included``, colliding
+keywords, undefined terms), raises :class:`Unsupported`, and the caller expands the whole
+document with pyld instead, which then gives the spec's result or error. The output
+mirrors pyld's exactly (same structure, key order and list order); tests compare the two
+on the W3C toRdf suite and on randomized credentials.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from pyld import jsonld as pyld_jsonld
+
+_KEYWORDS = frozenset(pyld_jsonld.KEYWORDS)
+_KEYWORD_LIKE = re.compile(pyld_jsonld.KEYWORD_PATTERN)
+_get_context_value = pyld_jsonld.JsonLdProcessor.get_context_value
+_is_absolute_iri = pyld_jsonld._is_absolute_iri
+
+#: Keywords a node may use on the fast path; the rest go to pyld.
+_NODE_KEYWORDS = frozenset({"@id", "@type", "@list", "@set", "@graph"})
+#: Containers whose maps the fast path does not expand.
+_MAP_CONTAINERS = frozenset({"@language", "@index", "@id", "@type"})
+#: Memo sizes: bounded, because inline contexts and keys come from untrusted documents.
+_MAX_CONTEXTS = 512
+_MAX_TERMS_PER_CONTEXT = 4096
+
+
+class Unsupported(Exception):
+    """The fast path does not handle this input; expand it with pyld."""
+
+
+class _Term:
+    """What expansion needs to know about one key (or type) in one active context."""
+
+    __slots__ = ("container", "direction", "iri", "keyword", "language", "scoped", "type", "usable")
+
+    def __init__(self, ctx: Any, key: str | None, processor: Any) -> None:
+        iri = None if key is None else processor._expand_iri(ctx, key, vocab=True)
+        self.iri: Any = iri
+        self.keyword = isinstance(iri, str) and iri in _KEYWORDS
+        self.usable = self.keyword or bool(_is_absolute_iri(iri))
+        self.scoped: Any = _get_context_value(ctx, key, "@context")
+        container = _get_context_value(ctx, key, "@container")
+        self.container: tuple[Any, ...] = tuple(
+            container if isinstance(container, list) else [] if container is None else [container]
+        )
+        self.type: Any = _get_context_value(ctx, key, "@type")
+        self.language: Any = _get_context_value(ctx, key, "@language")
+        self.direction: Any = _get_context_value(ctx, key, "@direction")
+
+
+class ExpansionMemos:
+    """Per-loader memos (see the module docstring). Keys are active-context ``_uuid``s."""
+
+    def __init__(self) -> None:
+        self.terms: dict[str, dict[str | None, _Term]] = {}
+        self.contexts: dict[tuple[Any, ...], Any] = {}
+
+    def trim(self) -> None:
+        if len(self.terms) > _MAX_CONTEXTS:
+            self.terms.clear()
+        if len(self.contexts) > _MAX_CONTEXTS:
+            self.contexts.clear()
+
+
+def _uid(ctx: Any) -> str:
+    uid = ctx.get("_uuid")
+    if uid is None:  # pyld names a context lazily; do it the same way
+        uid = ctx["_uuid"] = str(uuid.uuid1())
+    return str(uid)
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _extend(target: list[Any], value: Any) -> None:
+    """pyld's add_value with propertyIsArray: arrays are flattened into the target."""
+    if isinstance(value, list):
+        for item in value:
+            _extend(target, item)
+    else:
+        target.append(value)
+
+
+class FastExpander:
+    """Expands one document at a time with a pyld processor's context processing."""
+
+    def __init__(
+        self,
+        processor: Any,
+        options: dict[str, Any],
+        memos: ExpansionMemos,
+        pinned_ids: frozenset[int],
+    ) -> None:
+        if options.get("base") is not None:
+            raise ValueError("the fast expansion supports documents without a base IRI only")
+        self._processor = processor
+        self._options = options
+        self._memos = memos
+        self._pinned = pinned_ids
+
+    # -- memoized lookups -------------------------------------------------------------
+
+    def _terms(self, ctx: Any) -> dict[str | None, _Term]:
+        """The term plans of one active context (filled lazily by :meth:`_term`)."""
+        uid = _uid(ctx)
+        terms = self._memos.terms.get(uid)
+        if terms is None:
+            self._memos.trim()
+            terms = self._memos.terms[uid] = {}
+        elif len(terms) > _MAX_TERMS_PER_CONTEXT:
+            terms.clear()
+        return terms
+
+    def _term(
+        self, ctx: Any, key: str | None, terms: dict[str | None, _Term] | None = None
+    ) -> _Term:
+        if terms is None:
+            terms = self._terms(ctx)
+        term = terms.get(key)
+        if term is None:
+            term = terms[key] = _Term(ctx, key, self._processor)
+        return term
+
+    def _context_key(self, local: Any) -> Any:
+        if isinstance(local, str):
+            return local
+        if isinstance(local, list) and all(isinstance(item, str) for item in local):
+            return tuple(local)
+        if isinstance(local, dict) and id(local) in self._pinned:
+            return ("pinned", id(local))
+        return None
+
+    def _process(
+        self, ctx: Any, local: Any, *, propagate: bool = True, override_protected: bool = False
+    ) -> Any:
+        key = self._context_key(local)
+        if key is None:  # an inline context of the document: pyld's own path, unmemoized
+            return self._processor._process_context(
+                ctx, local, self._options, override_protected, propagate
+            )
+        memo_key = (_uid(ctx), key, propagate, override_protected)
+        result = self._memos.contexts.get(memo_key)
+        if result is None:
+            result = self._processor._process_context(
+                ctx, local, self._options, override_protected, propagate
+            )
+            self._memos.trim()
+            self._memos.contexts[memo_key] = result
+        return result
+
+    @staticmethod
+    def _expand_id(ctx: Any, value: Any) -> Any:
+        """pyld's _expand_iri for a document-relative IRI without a base (vocab=False)."""
+        if not isinstance(value, str) or value in _KEYWORDS:
+            return value
+        if _KEYWORD_LIKE.match(value):
+            return None
+        colon = value.find(":")
+        if colon > 0:
+            prefix, suffix = value[:colon], value[colon + 1 :]
+            if prefix == "_" or suffix.startswith("//"):
+                return value
+            mapping = ctx["mappings"].get(prefix)
+            if mapping and mapping["_prefix"]:
+                return mapping["@id"] + suffix
+        return value
+
+    # -- the algorithm ----------------------------------------------------------------
+
+    def expand(self, document: Any) -> list[Any]:
+        ctx = self._processor._get_initial_context(self._options)
+        expanded = self._element(ctx, None, document, False, None)
+        if isinstance(expanded, dict) and "@graph" in expanded and len(expanded) == 1:
+            expanded = expanded["@graph"]
+        elif expanded is None:
+            expanded = []
+        return expanded if isinstance(expanded, list) else [expanded]
+
+    def _element(
+        self,
+        ctx: Any,
+        prop: str | None,
+        element: Any,
+        inside_list: bool,
+        type_scoped: Any,
+        term: _Term | None = None,  # the term of ``prop`` in ``ctx``, when the caller has it
+    ) -> Any:
+        if element is None:
+            return None
+        if isinstance(element, list):
+            term = term or self._term(ctx, prop)
+            inside_list = inside_list or "@list" in term.container
+            out: list[Any] = []
+            for item in element:
+                expanded = self._element(ctx, prop, item, inside_list, type_scoped, term)
+                if inside_list and isinstance(expanded, list):
+                    expanded = {"@list": expanded}
+                if expanded is not None:
+                    if isinstance(expanded, list):
+                        out.extend(expanded)
+                    else:
+                        out.append(expanded)
+            return out
+        if isinstance(element, dict):
+            return self._node(ctx, prop, element, inside_list, type_scoped, term)
+        term = term or self._term(ctx, prop)
+        if not inside_list and (prop is None or term.iri == "@graph"):
+            return None  # a free-floating scalar
+        return self._value(ctx, term, element)
+
+    def _value(self, ctx: Any, term: _Term, value: Any) -> Any:
+        """Value Expansion (§5.3.2), as pyld's _expand_value."""
+        iri = term.iri
+        if iri == "@id":
+            return self._expand_id(ctx, value)
+        if iri == "@type":
+            return self._processor._expand_iri(ctx, value, vocab=True, base=None)
+        coerce = term.type
+        if isinstance(value, str):
+            if coerce == "@id" or iri == "@graph":
+                return {"@id": self._expand_id(ctx, value)}
+            if coerce == "@vocab":
+                return {"@id": self._processor._expand_iri(ctx, value, vocab=True, base=None)}
+        if term.keyword:
+            return value
+        out: dict[str, Any] = {}
+        if coerce is not None and coerce not in ("@id", "@vocab", "@none"):
+            out["@type"] = coerce
+        elif isinstance(value, str):
+            if term.language is not None:
+                out["@language"] = term.language
+            if term.direction is not None:
+                out["@direction"] = term.direction
+        if not isinstance(value, (bool, int, float, str)):
+            value = str(value)
+        out["@value"] = value
+        return out
+
+    def _node(
+        self,
+        ctx: Any,
+        prop: str | None,
+        element: dict[str, Any],
+        inside_list: bool,
+        type_scoped: Any,
+        prop_term: _Term | None,
+    ) -> Any:
+        prop_term = prop_term or self._term(ctx, prop)
+        active_iri = prop_term.iri
+        if not type_scoped and ctx.get("previousContext"):
+            type_scoped = ctx
+        # Revert a type-scoped context, unless this is a subject reference.
+        must_revert = True
+        if type_scoped and len(element) <= 2 and "@context" not in element:
+            for key in sorted(element):
+                iri = self._term(type_scoped, key).iri
+                if iri == "@value":
+                    raise Unsupported("value object")
+                if iri == "@id" and len(element) == 1:
+                    must_revert = False
+                    break
+        if must_revert and "previousContext" in ctx:
+            ctx = ctx["previousContext"]
+        if prop_term.scoped is not None:
+            ctx = self._process(ctx, prop_term.scoped, override_protected=True)
+
+        # Embedded context, then type-scoped contexts (looked up before applying any).
+        if "@context" in element:
+            local = element["@context"]
+            if isinstance(local, dict) and len(local) == 1 and "@context" in local:
+                raise Unsupported("a context wrapping a context")
+            ctx = self._process(ctx, local)
+        type_scoped = ctx
+        type_terms = terms = self._terms(ctx)
+        items = sorted(element.items())
+        for key, value in items:
+            if self._term(ctx, key, terms).iri != "@type":
+                continue
+            for type_name in sorted(t for t in _as_list(value) if isinstance(t, str)):
+                scoped = self._term(type_scoped, type_name, type_terms).scoped
+                if scoped is not None and scoped is not False:
+                    ctx = self._process(ctx, scoped, propagate=False)
+                    terms = self._terms(ctx)
+
+        out = self._properties(ctx, terms, prop, active_iri, items, type_scoped, type_terms)
+
+        count = len(out)
+        result: Any = out
+        if "@type" in out:
+            pass  # already an array
+        elif "@set" in out or "@list" in out:
+            if count > 1:
+                raise Unsupported("a list or set object with other entries")
+            if "@set" in out:
+                result = out["@set"]
+        if (
+            isinstance(result, dict)
+            and not inside_list
+            and (prop is None or active_iri == "@graph")
+            and (count == 0 or "@list" in result or (count == 1 and "@id" in result))
+        ):
+            return None  # a free-floating node reference or empty object
+        return result
+
+    def _properties(
+        self,
+        ctx: Any,
+        terms: dict[str | None, _Term],
+        prop: str | None,
+        active_iri: Any,
+        items: list[tuple[str, Any]],
+        type_scoped: Any,
+        type_terms: dict[str | None, _Term],
+    ) -> dict[str, Any]:
+        """The Expansion Algorithm's step 13, for one node (pyld's _expand_object).
+        ``terms`` and ``type_terms`` are the term plans of ``ctx`` and ``type_scoped``."""
+        out: dict[str, Any] = {}
+        for key, value in items:
+            if key == "@context":
+                continue
+            term = terms.get(key) or self._term(ctx, key, terms)
+            iri = term.iri
+            if not term.usable:
+                raise Unsupported(f"key {key!r} is not defined")  # pyld reports the loss
+            if term.keyword:
+                if iri in out or iri not in _NODE_KEYWORDS:
+                    raise Unsupported(f"keyword {iri}")
+                if iri == "@id":
+                    if not isinstance(value, str):
+                        raise Unsupported("non-string @id")
+                    out["@id"] = self._expand_id(ctx, value)
+                    continue
+                if iri == "@type":
+                    types = _as_list(value)
+                    if value is None or not all(isinstance(t, str) for t in types):
+                        raise Unsupported("invalid @type")
+                    if types:
+                        out["@type"] = [self._term(type_scoped, t, type_terms).iri for t in types]
+                    continue
+                if iri == "@graph" and not isinstance(value, (dict, list)):
+                    raise Unsupported("invalid @graph")
+
+            term_ctx = ctx
+            if term.scoped is not None:
+                term_ctx = self._process(ctx, term.scoped, override_protected=True)
+            container = term.container
+            if container and not _MAP_CONTAINERS.isdisjoint(container):
+                raise Unsupported("map container")
+            if iri == "@list" or iri == "@set":
+                is_list = iri == "@list"
+                next_prop = None if is_list and active_iri == "@graph" else prop
+                expanded = self._element(term_ctx, next_prop, value, is_list, None)
+            elif term.type == "@json":
+                expanded = {"@type": "@json", "@value": value}
+            else:
+                same = term if term_ctx is ctx else None
+                expanded = self._element(term_ctx, key, value, False, None, same)
+            if expanded is None:
+                continue
+            if (
+                iri != "@list"
+                and "@list" in container
+                and not (isinstance(expanded, dict) and "@list" in expanded)
+            ):
+                expanded = {"@list": _as_list(expanded)}
+            if "@graph" in container:
+                expanded = [{"@graph": [item]} for item in _as_list(expanded)]
+            mapping = term_ctx["mappings"].get(key)
+            if mapping and mapping.get("reverse"):
+                raise Unsupported("reverse property")
+            _extend(out.setdefault(iri, []), expanded)
+        return out

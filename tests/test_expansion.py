@@ -1,0 +1,133 @@
+"""Our fast JSON-LD expansion (:mod:`skillswallet.credentials.expansion`) against pyld's.
+
+The fast path either gives exactly pyld's expansion (same values, key order and list
+order) or declines (``Unsupported``) so that pyld expands the document. It is checked on
+every input of the W3C JSON-LD toRdf suite and on randomized credentials."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from pyld.context_resolver import ContextResolver
+
+from skillswallet.credentials import jsonld
+from skillswallet.credentials.expansion import ExpansionMemos, FastExpander, Unsupported
+from skillswallet.credentials.jsonld import _Processor, _with_defaults
+from skillswallet.credentials.loader import ContextLoader
+
+from .conftest import CONFORMANCE, INTEROP, load_json
+from .test_jsonld_cache import ob3_credentials
+
+SUITE = CONFORMANCE / "json-ld-api"
+MANIFEST = json.loads((SUITE / "toRdf-manifest.jsonld").read_text())
+BASE = MANIFEST["baseIri"]
+
+
+def _suite_loader(url: str, options: Any = None) -> dict[str, Any]:
+    if not url.startswith(BASE):
+        raise ValueError(f"test loader refuses {url}")
+    path = SUITE / url[len(BASE) :]
+    return {"contextUrl": None, "documentUrl": url, "document": json.loads(path.read_text())}
+
+
+def _run(expand: Any) -> tuple[str, Any]:
+    try:
+        return "ok", expand()
+    except Unsupported:
+        return "unsupported", None
+    except Exception as exc:  # pyld raises JsonLdError and, on odd input, anything
+        return "error", type(exc).__name__
+
+
+def _both(document: Any, options: dict[str, Any], memos: ExpansionMemos) -> tuple[Any, Any]:
+    before = json.dumps(document, sort_keys=True)
+    fast = _run(
+        lambda: FastExpander(_Processor(_dropped, {}, {}), options, memos, frozenset()).expand(
+            document
+        )
+    )
+    assert json.dumps(document, sort_keys=True) == before  # the input is never changed
+    slow = _run(lambda: _Processor(_dropped, {}, {}).expand_in_place(document, options))
+    return fast, slow
+
+
+def _dropped(prop: Any) -> None:
+    raise LookupError(f"dropped {prop}")
+
+
+def test_fast_expansion_equals_pyld_on_the_w3c_suite() -> None:
+    handled = declined = 0
+    for entry in MANIFEST["sequence"]:
+        option = entry.get("option", {})
+        if "expandContext" in option:
+            continue
+        options = _with_defaults(
+            {
+                "documentLoader": _suite_loader,
+                "contextResolver": ContextResolver({}, _suite_loader),
+                "base": None,
+                "processingMode": option.get("processingMode", "json-ld-1.1"),
+            }
+        )
+        document = json.loads((SUITE / entry["input"]).read_text())
+        # A fresh and a shared memo: memoized contexts and terms must not change results.
+        for memos in (ExpansionMemos(), SHARED_MEMOS):
+            fast, slow = _both(document, options, memos)
+            if fast[0] == "unsupported":
+                declined += 1
+                continue
+            handled += 1
+            assert fast[0] == slow[0], entry["@id"]
+            if fast[0] == "ok":
+                # Same values, and the same key and list order (blank node labels follow it).
+                assert json.dumps(fast[1]) == json.dumps(slow[1]), entry["@id"]
+            else:
+                assert fast[1] == slow[1], entry["@id"]
+    # The comparison is not vacuous: most of the suite runs on the fast path.
+    assert handled > 500 and declined > 100, (handled, declined)
+
+
+SHARED_MEMOS = ExpansionMemos()
+
+
+@pytest.mark.parametrize(
+    "name", ["ob3-unsigned.json", "ob3-eddsa-rdfc-2022.json", "vp-eddsa-rdfc-2022.json"]
+)
+def test_interop_documents_take_the_fast_path(name: str) -> None:
+    loader = ContextLoader()
+    document = load_json(INTEROP / name)
+    options = _with_defaults(
+        {
+            "documentLoader": loader.pyld_loader,
+            "contextResolver": jsonld._resolver(loader),
+            "base": None,
+        }
+    )
+    processor = _Processor(_dropped, {}, {})
+    fast = FastExpander(processor, options, ExpansionMemos(), loader.pinned_object_ids())
+    expanded = fast.expand(document)  # no Unsupported: these are the shapes we sign
+    assert json.dumps(expanded) == json.dumps(
+        _Processor(_dropped, {}, {}).expand_in_place(document, options)
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ob3_credentials())
+def test_fast_expansion_equals_pyld_on_random_credentials(doc: dict[str, Any]) -> None:
+    loader = ContextLoader()
+    options = _with_defaults(
+        {
+            "documentLoader": loader.pyld_loader,
+            "contextResolver": jsonld._resolver(loader),
+            "base": None,
+        }
+    )
+    memos = ExpansionMemos()
+    fast = FastExpander(_Processor(_dropped, {}, {}), options, memos, loader.pinned_object_ids())
+    twice = [fast.expand(copy.deepcopy(doc)) for _ in range(2)]  # cold, then memoized
+    slow = _Processor(_dropped, {}, {}).expand_in_place(doc, options)
+    assert json.dumps(twice[0]) == json.dumps(slow) == json.dumps(twice[1])
