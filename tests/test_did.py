@@ -6,6 +6,8 @@ from typing import Any
 
 import base58
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from skillswallet.did.key import public_key_from_did, resolve_did_key
 from skillswallet.did.keys import (
@@ -15,7 +17,7 @@ from skillswallet.did.keys import (
     public_key_to_jwk,
     verify_signature,
 )
-from skillswallet.did.multikey import KeyType, PublicKey
+from skillswallet.did.multikey import KeyType, PublicKey, base58_decode, decode_multibase_base58
 from skillswallet.did.resolver import KeyResolver, dereference_verification_method
 from skillswallet.did.url import parse_did_url
 from skillswallet.errors import DIDError, InvalidKeyError, UnsupportedDIDMethodError
@@ -113,6 +115,20 @@ def test_malformed_multibase_is_a_typed_error() -> None:
         PublicKey.from_multibase("m7QFeyJ")
     with pytest.raises(InvalidKeyError):
         KeyPair.from_secret_multibase("z111")
+
+
+@given(st.binary(max_size=200))
+def test_base58_decoding_inverts_the_reference_encoder(data: bytes) -> None:
+    # Leading zero bytes are leading "1"s; our fast decoder must agree with the package.
+    encoded = base58.b58encode(data).decode()
+    assert base58_decode(encoded) == data == base58.b58decode(encoded)
+
+
+@pytest.mark.parametrize("text", ["z3mJr7AoUXx2Wqd ", "z3mJr7AoUXx2Wqd\n", "z 3mJr7", "zI0Ol"])
+def test_multibase_with_characters_outside_the_alphabet_is_refused(text: str) -> None:
+    # The base58 package would strip the trailing whitespace and accept the first two.
+    with pytest.raises(InvalidKeyError):
+        decode_multibase_base58(text)
 
 
 def test_parse_did_url_parts() -> None:

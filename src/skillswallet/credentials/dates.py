@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from functools import lru_cache
 
 _DATETIME_RE = re.compile(
     r"^(?P<y>-?\d{4,})-(?P<mo>\d{2})-(?P<d>\d{2})T(?P<h>\d{2}):(?P<mi>\d{2}):(?P<s>\d{2})"
@@ -15,7 +16,11 @@ def parse_datetime(value: object, *, require_timezone: bool = True) -> datetime 
     """Parse an xsd:dateTimeStamp; return None when malformed (callers report why)."""
     if not isinstance(value, str) or len(value) > 64:
         return None
-    text = value
+    return _parse(value, require_timezone)
+
+
+@lru_cache(maxsize=4096)  # timestamps recur (a batch, a search); datetimes are immutable
+def _parse(text: str, require_timezone: bool) -> datetime | None:
     if not require_timezone and re.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$", text):
         text += "Z"
     m = _DATETIME_RE.match(text)

@@ -67,20 +67,21 @@ class _State:
         self.steps = 0
         self._serialized: dict[Term, str] = {}
 
-    def term(self, term: Term) -> str:
-        """Canonical N-Quads form of an IRI or literal, serialized once per call."""
-        found = self._serialized.get(term)
-        if found is None:
-            found = self._serialized[term] = term_to_nquads(term)
-        return found
-
     def line(self, quad: Quad, label: Callable[[str], str]) -> str:
         """One N-Quads line with blank nodes written as ``_:`` + ``label(id)``."""
+        # (the hot loop of canonicalization: plain tuple indexing, terms serialized once)
+        serialized = self._serialized
         parts = []
-        for t in (quad.subject, quad.predicate, quad.object, quad.graph):
+        for t in quad:  # subject, predicate, object, graph
             if t is None:
                 continue
-            parts.append("_:" + label(t.value) if t.kind == "bnode" else self.term(t))
+            if t[0] == "bnode":
+                parts.append("_:" + label(t[1]))
+                continue
+            text = serialized.get(t)
+            if text is None:
+                text = serialized[t] = term_to_nquads(t)
+            parts.append(text)
         return " ".join(parts) + " .\n"
 
     def hexhash(self, data: str) -> str:

@@ -134,11 +134,9 @@ def subkey(key: bytes, purpose: str) -> bytes:
 
 
 def keyed_hash(key: bytes, *parts: bytes) -> bytes:
-    mac = hmac.new(key, digestmod=hashlib.sha256)
-    for part in parts:
-        mac.update(len(part).to_bytes(4, "big"))
-        mac.update(part)
-    return mac.digest()
+    """HMAC-SHA-256 over the parts, each prefixed with its 4-byte length (one-shot C call)."""
+    message = b"".join(len(part).to_bytes(4, "big") + part for part in parts)
+    return hmac.digest(key, message, hashlib.sha256)
 
 
 def xor_bytes(a: bytes, b: bytes) -> bytes:

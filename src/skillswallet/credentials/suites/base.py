@@ -74,14 +74,17 @@ class Cryptosuite:
 
     def _canonical_config(self, config: dict[str, Any], loader: ContextLoader | None) -> str:
         """Proof configurations repeat (one issuer, one batch): memoize their RDFC form,
-        keyed by their exact JCS serialization, per loader."""
+        keyed by their exact content (a tuple of their string entries, else their JCS
+        serialization), per loader."""
         if self.canonicalization == "jcs":
             return self.canonicalize(config, loader)
         active = loader or default_loader()
-        try:
-            key = jcs.canonicalize(config)
-        except CanonicalizationError:
-            return self.canonicalize(config, active)
+        key: Any = _flat_key(config)
+        if key is None:
+            try:
+                key = jcs.canonicalize(config)
+            except CanonicalizationError:
+                return self.canonicalize(config, active)
         cache = active.proof_config_cache
         found = cache.get(key)
         if found is None:
@@ -192,3 +195,19 @@ def sha256(data: bytes) -> Any:
 
 def sha384(data: bytes) -> Any:
     return hashlib.sha384(data)
+
+
+def _flat_key(config: dict[str, Any]) -> tuple[tuple[str, Any], ...] | None:
+    """An exact, cheap cache key for the usual proof configuration: string entries and
+    lists of strings (the @context). None for anything else."""
+    items: list[tuple[str, Any]] = []
+    for name, value in config.items():
+        if not isinstance(name, str):
+            return None
+        if isinstance(value, str):
+            items.append((name, value))
+        elif isinstance(value, list) and all(isinstance(item, str) for item in value):
+            items.append((name, tuple(value)))
+        else:
+            return None
+    return tuple(sorted(items))
