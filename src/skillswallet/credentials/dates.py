@@ -36,6 +36,7 @@ def _parse(text: str, require_timezone: bool) -> datetime | None:
     return parsed.astimezone(UTC)
 
 
+@lru_cache(maxsize=256)  # an import stamps a whole batch with one clock reading
 def format_datetime(value: datetime) -> str:
     """Seconds precision, UTC, ``Z`` suffix: the form most verifiers expect."""
     return value.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -51,7 +51,18 @@ class Unsupported(Exception):
 class _Term:
     """What expansion needs to know about one key (or type) in one active context."""
 
-    __slots__ = ("container", "direction", "iri", "keyword", "language", "scoped", "type", "usable")
+    __slots__ = (
+        "container",
+        "direction",
+        "iri",
+        "keyword",
+        "language",
+        "map_container",
+        "reverse",
+        "scoped",
+        "type",
+        "usable",
+    )
 
     def __init__(self, ctx: Any, key: str | None, processor: Any) -> None:
         iri = None if key is None else processor._expand_iri(ctx, key, vocab=True)
@@ -63,6 +74,9 @@ class _Term:
         self.container: tuple[Any, ...] = tuple(
             container if isinstance(container, list) else [] if container is None else [container]
         )
+        self.map_container = not _MAP_CONTAINERS.isdisjoint(self.container)
+        mapping = ctx["mappings"].get(key) if key is not None else None
+        self.reverse = bool(mapping and mapping.get("reverse"))
         self.type: Any = _get_context_value(ctx, key, "@type")
         self.language: Any = _get_context_value(ctx, key, "@language")
         self.direction: Any = _get_context_value(ctx, key, "@direction")
@@ -361,18 +375,29 @@ class FastExpander:
                 if iri == "@graph" and not isinstance(value, (dict, list)):
                     raise Unsupported("invalid @graph")
 
-            term_ctx = ctx
-            if term.scoped is not None:
-                term_ctx = self._process(ctx, term.scoped, override_protected=True)
-            container = term.container
-            if container and not _MAP_CONTAINERS.isdisjoint(container):
+            if term.map_container:
                 raise Unsupported("map container")
+            if term.scoped is None:
+                term_ctx = ctx
+                reverse = term.reverse
+            else:
+                term_ctx = self._process(ctx, term.scoped, override_protected=True)
+                mapping = term_ctx["mappings"].get(key)
+                reverse = bool(mapping and mapping.get("reverse"))
+            if reverse:
+                raise Unsupported("reverse property")
+            container = term.container
             if iri == "@list" or iri == "@set":
                 is_list = iri == "@list"
                 next_prop = None if is_list and active_iri == "@graph" else prop
                 expanded = self._element(term_ctx, next_prop, value, is_list, None)
             elif term.type == "@json":
                 expanded = {"@type": "@json", "@value": value}
+            elif term_ctx is ctx and not isinstance(value, (dict, list)):
+                # A scalar: Value Expansion, as _element would do it.
+                if value is None or iri == "@graph":
+                    continue
+                expanded = self._value(ctx, term, value)
             else:
                 same = term if term_ctx is ctx else None
                 expanded = self._element(term_ctx, key, value, False, None, same)
@@ -386,8 +411,5 @@ class FastExpander:
                 expanded = {"@list": _as_list(expanded)}
             if "@graph" in container:
                 expanded = [{"@graph": [item]} for item in _as_list(expanded)]
-            mapping = term_ctx["mappings"].get(key)
-            if mapping and mapping.get("reverse"):
-                raise Unsupported("reverse property")
             _extend(out.setdefault(iri, []), expanded)
         return out

@@ -56,6 +56,12 @@ class CanonicalizationResult:
     issued: dict[str, str] = field(default_factory=dict)
 
 
+#: Canonical N-Quads forms of IRIs and literals, shared by every canonicalization:
+#: vocabulary IRIs recur in every document. (A pure function of the term; bounded.)
+_SERIALIZED_TERMS: dict[Term, str] = {}
+_MAX_SERIALIZED_TERMS = 16384
+
+
 class _State:
     def __init__(self, hash_fn: HashFn, max_calls_per_node: int) -> None:
         self.hash_fn = hash_fn
@@ -65,12 +71,14 @@ class _State:
         self.max_calls_per_node = max_calls_per_node
         self.calls_per_node: dict[str, int] = {}
         self.steps = 0
-        self._serialized: dict[Term, str] = {}
+        self._serialized = _SERIALIZED_TERMS
 
     def line(self, quad: Quad, label: Callable[[str], str]) -> str:
         """One N-Quads line with blank nodes written as ``_:`` + ``label(id)``."""
         # (the hot loop of canonicalization: plain tuple indexing, terms serialized once)
         serialized = self._serialized
+        if len(serialized) > _MAX_SERIALIZED_TERMS:
+            serialized.clear()
         parts = []
         for t in quad:  # subject, predicate, object, graph
             if t is None:
@@ -203,10 +211,14 @@ def canonicalize_quads(
     state = _State(hash_fn, max(1, len(bnodes)) ** max(work_factor, 1))
     state.bnode_to_quads = bnodes
 
-    # Step 3: first degree hashes.
+    # Step 3: first degree hashes. (A lone blank node gets c14n0 whatever its hash, as
+    # step 4 would give it: skip hashing it, the usual case of a proof configuration.)
     hash_to_bnodes: dict[str, list[str]] = {}
-    for ref in bnodes:
-        hash_to_bnodes.setdefault(state.hash_first_degree(ref), []).append(ref)
+    if len(bnodes) == 1:
+        state.canonical.issue(next(iter(bnodes)))
+    else:
+        for ref in bnodes:
+            hash_to_bnodes.setdefault(state.hash_first_degree(ref), []).append(ref)
 
     # Step 4: unique hashes get canonical identifiers in hash order.
     for h in sorted(hash_to_bnodes):
