@@ -113,27 +113,34 @@ class _Emitter:
         subject = self._bnode(None) if node_id is None else self._resource(node_id)
         if node_id is not None and subject is None and not isinstance(node_id, str):
             raise CanonicalizationError("a node @id must be a string")
+        # Quads of a relative graph name are dropped; so are those of a dropped subject.
+        emitting = subject if graph is None or graph.kind != "relative" else None
+        quads = self.quads
         for type_ in obj.get("@type", ()):
-            self._emit(subject, RDF_TYPE, self._resource(type_), graph)
+            type_term = self._resource(type_)
+            if emitting is not None and type_term is not None:
+                quads.append(Quad(emitting, RDF_TYPE, type_term, graph))
         for key, values in obj.items():
-            if key == "@reverse":
-                for prop, items in values.items():
-                    predicate = self._predicate(prop)
-                    for item in items:
-                        self._emit(self.node(item, graph), predicate, subject, graph)
-            elif key == "@graph":
-                name: Term | None = subject
-                if name is None:  # a relative graph name: its quads are dropped
-                    name = Term("relative", str(node_id))
-                self.walk(values, name)
-            elif key == "@included":
-                self.walk(values, graph)
-            elif key.startswith("@"):
+            if key.startswith("@"):
+                if key == "@reverse":
+                    for prop, items in values.items():
+                        predicate = self._predicate(prop)
+                        for item in items:
+                            self._emit(self.node(item, graph), predicate, subject, graph)
+                elif key == "@graph":
+                    name: Term | None = subject
+                    if name is None:  # a relative graph name: its quads are dropped
+                        name = Term("relative", str(node_id))
+                    self.walk(values, name)
+                elif key == "@included":
+                    self.walk(values, graph)
                 continue
-            else:
-                predicate = self._predicate(key)
-                for value in values:
-                    self._emit(subject, predicate, self.object(value, graph), graph)
+            predicate = self._predicate(key)
+            for value in values:
+                # (objects are converted even when the quad is dropped: their own quads stay)
+                term = self.object(value, graph)
+                if emitting is not None and predicate is not None and term is not None:
+                    quads.append(Quad(emitting, predicate, term, graph))
         return subject
 
     def _predicate(self, prop: str) -> Term | None:

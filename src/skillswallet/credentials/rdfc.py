@@ -71,26 +71,28 @@ class _State:
         self.max_calls_per_node = max_calls_per_node
         self.calls_per_node: dict[str, int] = {}
         self.steps = 0
-        self._serialized = _SERIALIZED_TERMS
 
     def line(self, quad: Quad, label: Callable[[str], str]) -> str:
         """One N-Quads line with blank nodes written as ``_:`` + ``label(id)``."""
-        # (the hot loop of canonicalization: plain tuple indexing, terms serialized once)
-        serialized = self._serialized
-        if len(serialized) > _MAX_SERIALIZED_TERMS:
-            serialized.clear()
-        parts = []
-        for t in quad:  # subject, predicate, object, graph
-            if t is None:
-                continue
-            if t[0] == "bnode":
-                parts.append("_:" + label(t[1]))
-                continue
-            text = serialized.get(t)
-            if text is None:
-                text = serialized[t] = term_to_nquads(t)
-            parts.append(text)
-        return " ".join(parts) + " .\n"
+        # The hot path of canonicalization: plain tuple indexing, terms serialized once.
+        subject, predicate, obj, graph = quad
+        text = self._text
+        s = "_:" + label(subject[1]) if subject[0] == "bnode" else text(subject)
+        o = "_:" + label(obj[1]) if obj[0] == "bnode" else text(obj)
+        if graph is None:
+            return f"{s} {text(predicate)} {o} .\n"
+        g = "_:" + label(graph[1]) if graph[0] == "bnode" else text(graph)
+        return f"{s} {text(predicate)} {o} {g} .\n"
+
+    @staticmethod
+    def _text(term: Term) -> str:
+        """The canonical form of an IRI or literal, from the shared table."""
+        found = _SERIALIZED_TERMS.get(term)
+        if found is None:
+            if len(_SERIALIZED_TERMS) >= _MAX_SERIALIZED_TERMS:
+                _SERIALIZED_TERMS.clear()
+            found = _SERIALIZED_TERMS[term] = term_to_nquads(term)
+        return found
 
     def hexhash(self, data: str) -> str:
         return self.hash_fn(data.encode("utf-8")).hexdigest()
