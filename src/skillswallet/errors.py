@@ -76,6 +76,10 @@ class KeyFileError(SkillsWalletError):
     """A key file could not be read or written."""
 
 
+class ImportWorkerError(SkillsWalletError):
+    """A worker process verifying an import died; that batch was not stored."""
+
+
 class VaultError(SkillsWalletError):
     """Something is wrong with a vault (base of the vault errors)."""
 

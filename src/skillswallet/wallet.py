@@ -16,6 +16,8 @@ import sqlite3
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,6 +38,7 @@ from .did.resolver import DIDResolver
 from .did.url import parse_did_url
 from .errors import (
     DIDError,
+    ImportWorkerError,
     InvalidDocumentError,
     RecordCorruptError,
     RecordNotFoundError,
@@ -247,25 +250,44 @@ def _pool_prepare(args: tuple[Any, datetime]) -> tuple[ImportOutcome, SealedReco
     return _prepare(_POOL_CONTEXT, *args)
 
 
-def _make_pool(workers: int | None, context: _ImportContext) -> Any:
+def _make_pool(workers: int | None, context: _ImportContext) -> ProcessPoolExecutor | None:
     """A fork-based process pool (each credential is independent, so verification scales
     with cores), or None where fork is unavailable or one worker is asked for. The workers
     inherit the open vault's keys through fork, as the same program, and never touch its
-    database connection."""
+    database connection.
+
+    (concurrent.futures rather than multiprocessing.Pool: the latter's worker-handler
+    thread wakes on every result and spins until the result thread has read it, a tenth
+    of an import's CPU on two cores; and a worker that dies makes it hang, where this
+    pool reports it.)"""
     count = workers if workers is not None else min(os.cpu_count() or 1, 8)
     # fork is safe and cheap on Linux; elsewhere (macOS, Windows) work in-process.
     if count <= 1 or not sys.platform.startswith("linux"):
         return None
     global _POOL_CONTEXT
     _POOL_CONTEXT = context
-    # Freeze the parent's objects while forking (the gc module's advice for fork without
-    # exec): the workers' collections then skip everything they inherited, instead of
+    pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"))
+    # Freeze the parent's objects while the workers fork (the gc module's advice for fork
+    # without exec): their collections then skip everything they inherited, instead of
     # walking, and copy-on-write copying, the caller's whole heap.
     gc.freeze()
     try:
-        return multiprocessing.get_context("fork").Pool(count)
+        pool.submit(int).result()  # the first task starts every worker
     finally:
         gc.unfreeze()
+    return pool
+
+
+def _collect(
+    results: Iterator[tuple[ImportOutcome, SealedRecord | None]],
+) -> list[tuple[ImportOutcome, SealedRecord | None]]:
+    try:
+        return list(results)
+    except BrokenProcessPool:
+        raise ImportWorkerError(
+            "a verification worker process died (killed, or out of memory); the "
+            "credentials of earlier batches are stored, those of this batch are not"
+        ) from None
 
 
 def _forget_pool_context() -> None:
@@ -392,8 +414,8 @@ class Wallet:
         report = ImportReport()
         context = _ImportContext(self._store, self._loader, self._resolver, allow_unverified)
         credentials = iter(c for d in documents for c in iter_credentials(d))
-        pool: Any = None
-        in_flight: Any = None
+        pool: ProcessPoolExecutor | None = None
+        in_flight: Iterator[tuple[ImportOutcome, SealedRecord | None]] | None = None
         try:
             while True:
                 window = list(itertools.islice(credentials, batch_size))
@@ -406,16 +428,15 @@ class Wallet:
                     self._commit(report, [_prepare(context, c, now) for c in window], progress)
                     continue
                 # Workers verify and seal this window while we write the previous one.
-                started = pool.map_async(_pool_prepare, [(c, now) for c in window], chunksize=16)
+                started = pool.map(_pool_prepare, [(c, now) for c in window], chunksize=16)
                 if in_flight is not None:
-                    self._commit(report, in_flight.get(), progress)
+                    self._commit(report, _collect(in_flight), progress)
                 in_flight = started
             if in_flight is not None:
-                self._commit(report, in_flight.get(), progress)
+                self._commit(report, _collect(in_flight), progress)
         finally:
             if pool is not None:
-                pool.terminate()
-                pool.join()
+                pool.shutdown(wait=True, cancel_futures=True)
                 _forget_pool_context()
         return report
 
