@@ -16,7 +16,7 @@ import time
 import tracemalloc
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from skillswallet.did.key import did_from_public_key
 from skillswallet.storage import vault as vault_module
 from skillswallet.storage.crypto import KdfParams, derive_key
 from skillswallet.tour import skill_badge
+from skillswallet.verify import verify
 from skillswallet.wallet import Wallet
 
 NOW = datetime(2025, 7, 1, tzinfo=UTC)
@@ -39,7 +40,8 @@ def make_credentials(count: int) -> list[dict[str, Any]]:
         doc = skill_badge(issuer, "did:example:holder", valid_from="2025-01-01T00:00:00Z")
         doc["id"] = f"urn:uuid:{uuid.uuid4()}"
         doc["name"] = f"Skill badge {i}"
-        out.append(issue_credential(doc, signer, created=NOW))
+        # Each credential signed at its own second: no two proof configurations are alike.
+        out.append(issue_credential(doc, signer, created=NOW - timedelta(seconds=i)))
     return out
 
 
@@ -64,12 +66,28 @@ def _open_minus_kdf(path: Path) -> float:
         vault_module.derive_key = original
 
 
+def _verify_ms(creds: list[dict[str, Any]]) -> float:
+    """Calibration: one core's time to verify() one of these credentials (best of 3), so
+    that import figures taken on a busier or slower host can be read against it."""
+    sample = creds[:500]
+    for credential in sample[:50]:
+        verify(credential, now=NOW)
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        for credential in sample:
+            verify(credential, now=NOW)
+        best = min(best, time.perf_counter() - start)
+    return best / len(sample) * 1000
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=10_000)
     args = parser.parse_args()
     creds = make_credentials(args.count)
     report: dict[str, Any] = {"count": args.count}
+    report["calibration_verify_ms (one core)"] = round(_verify_ms(creds), 3)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "vault.sqlite"
         params = KdfParams.new()  # MODERATE, the default
