@@ -6,16 +6,20 @@ from __future__ import annotations
 
 import copy
 import os
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from skillswallet import wallet as wallet_module
+from skillswallet import importing
 from skillswallet.errors import ImportWorkerError
 from skillswallet.wallet import Wallet
 
+from .faults.kill_loop import ROOT
 from .vaultkit import NOW, PASSPHRASE, credential, fast_kdf
 
 pytestmark = pytest.mark.skipif(
@@ -52,14 +56,14 @@ def test_worker_processes_give_the_in_process_result(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pools: list[Any] = []
-    real_make_pool = wallet_module._make_pool
+    real_make_pool = importing._make_pool
 
     def spy(workers: int | None, context: Any) -> Any:
         pool = real_make_pool(workers, context)
         pools.append(pool)
         return pool
 
-    monkeypatch.setattr(wallet_module, "_make_pool", spy)
+    monkeypatch.setattr(importing, "_make_pool", spy)
     items = _mixed_batch()
     parallel, in_workers = _import(tmp_path, "parallel.sqlite", items, workers=2)
     assert pools and pools[0] is not None  # the worker path really ran
@@ -82,14 +86,14 @@ def test_worker_processes_give_the_in_process_result(
 def test_a_dead_worker_is_a_clear_error_and_earlier_batches_stay(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_prepare = wallet_module._prepare
+    real_prepare = importing.prepare
 
     def dies_on_poison(context: Any, credential: Any, now: Any) -> Any:
         if isinstance(credential, dict) and credential.get("name") == "poison":
             os._exit(9)  # as if killed, or out of memory
         return real_prepare(context, credential, now)
 
-    monkeypatch.setattr(wallet_module, "_prepare", dies_on_poison)  # the workers inherit it
+    monkeypatch.setattr(importing, "prepare", dies_on_poison)  # the workers inherit it
     items = [credential(f"Skill {i}") for i in range(700)]
     items[500]["name"] = "poison"  # in the third batch of 200
     path = tmp_path / "vault.sqlite"
@@ -102,3 +106,53 @@ def test_a_dead_worker_is_a_clear_error_and_earlier_batches_stay(
         reopened._store.check_integrity()
         kept = {s.credential_id for s in reopened.credentials()}
         assert kept == {vc["id"] for vc in items[:400]}  # the two batches committed before
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.add(int(entry))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")  # a zombie has exited
+
+
+def test_killing_an_import_leaves_no_worker_holding_the_keys(tmp_path: Path) -> None:
+    path = tmp_path / "vault.sqlite"
+    Wallet.create(path, PASSPHRASE, kdf=fast_kdf()).close()
+    env = dict(os.environ, SKILLSWALLET_PASSPHRASE=PASSPHRASE)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.faults.stalled_import", str(path)],
+        stdout=subprocess.PIPE,
+        env=env,
+        cwd=ROOT,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline().startswith("ready")
+        workers = _children(child.pid)
+        assert len(workers) >= 2  # the import's worker processes (they hold the data key)
+    finally:
+        child.kill()
+        child.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    lingering = [pid for pid in workers if _alive(pid)]
+    for pid in lingering:  # do not leave them behind if this fails
+        os.kill(pid, signal.SIGKILL)
+    assert not lingering

@@ -1,24 +1,17 @@
 """The Wallet: the one stateful facade a person (or an embedding app) uses. It holds an
 open encrypted vault, verifies before it stores, signs with vault keys, and keeps the
-disclosure log. Everything else in the library is pure."""
+disclosure log. Everything else in the library is pure. (Importing is in
+:mod:`skillswallet.importing`; its public names are re-exported here.)"""
 
 from __future__ import annotations
 
 import contextlib
-import gc
-import itertools
 import json
-import multiprocessing
 import os
-import re
 import shutil
 import sqlite3
-import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -29,7 +22,6 @@ from pydantic import BaseModel, ConfigDict
 from .credentials.dates import format_datetime, parse_datetime
 from .credentials.issue import issue_credential
 from .credentials.loader import ContextLoader
-from .credentials.model import as_list, is_presentation, issuer_id, vc_version
 from .did.key import did_from_public_key, verification_method_id
 from .did.keyfile import read_key_file
 from .did.keys import KeyPair
@@ -38,26 +30,40 @@ from .did.resolver import DIDResolver
 from .did.url import parse_did_url
 from .errors import (
     DIDError,
-    ImportWorkerError,
     InvalidDocumentError,
     RecordCorruptError,
     RecordNotFoundError,
     VaultError,
     VaultExistsError,
 )
-from .result import CheckId, Status, VerificationResult
+from .importing import (
+    CREDENTIAL,
+    ImportContext,
+    ImportOutcome,
+    ImportReport,
+    extract_skills,
+    iter_credentials,
+    run_import,
+)
+from .result import VerificationResult
 from .storage.crypto import KdfParams
-from .storage.vault import DEFAULT_BUSY_TIMEOUT, EncryptedStore, Record, SealedRecord
+from .storage.vault import DEFAULT_BUSY_TIMEOUT, EncryptedStore, Record
 from .verify import verify
 
-CREDENTIAL = "credential"
+__all__ = [
+    "CredentialSummary",
+    "DisclosureEntry",
+    "ImportOutcome",
+    "ImportReport",
+    "KeySummary",
+    "VaultSigner",
+    "Wallet",
+    "extract_skills",
+    "iter_credentials",
+]
+
 KEY = "key"
 DISCLOSURE = "disclosure"
-
-ESCO_PREFIX = "http://data.europa.eu/esco/"
-
-#: Checks whose failure means "this is not what it claims to be": refused on import.
-_BLOCKING = (CheckId.STRUCTURE, CheckId.CONTEXTS, CheckId.PROOF, CheckId.ISSUER_BINDING)
 
 
 class CredentialSummary(BaseModel):
@@ -102,211 +108,6 @@ class DisclosureEntry(BaseModel):
     purpose: str | None = None
     credential_ids: list[str] = []
     disclosed: list[str] = []
-
-
-@dataclass
-class ImportOutcome:
-    """One credential's fate: ``stored``, ``duplicate`` or ``refused``."""
-
-    status: str
-    record_id: str | None = None
-    credential_id: str | None = None
-    flags: list[str] = field(default_factory=list)
-    reasons: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ImportReport:
-    outcomes: list[ImportOutcome] = field(default_factory=list)
-
-    @property
-    def stored(self) -> list[ImportOutcome]:
-        return [o for o in self.outcomes if o.status == "stored"]
-
-    @property
-    def duplicates(self) -> list[ImportOutcome]:
-        return [o for o in self.outcomes if o.status == "duplicate"]
-
-    @property
-    def refused(self) -> list[ImportOutcome]:
-        return [o for o in self.outcomes if o.status == "refused"]
-
-
-def iter_credentials(document: Any) -> Iterator[Any]:
-    """Credentials in an import: a credential, a presentation's credentials, or a JSON
-    array of either."""
-    if isinstance(document, list):
-        for item in document:
-            yield from iter_credentials(item)
-    elif isinstance(document, dict) and is_presentation(document):
-        yield from as_list(document.get("verifiableCredential"))
-    else:
-        yield document
-
-
-_SKILL_RE = re.compile(
-    r'"targetUrl":"((?:[^"\\]|\\.)*)"|"(http://data\.europa\.eu/esco/(?:[^"\\]|\\.)*)"'
-)
-
-
-def extract_skills(credential: Any, serialized: str | None = None) -> list[str]:
-    """Skill URIs a credential is about: alignment targets and any ESCO URI it mentions.
-    (A scan of the compact JSON text: one C-speed pass instead of a tree walk.)"""
-    text = serialized if serialized is not None else _compact_json(credential)
-    found: dict[str, None] = {}
-    for match in _SKILL_RE.finditer(text):
-        raw = match.group(1) if match.group(1) is not None else match.group(2)
-        found[json.loads(f'"{raw}"')] = None
-    return sorted(found)
-
-
-def _compact_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def _summary_meta(
-    credential: dict[str, Any], flags: list[str], now: datetime, serialized: str
-) -> dict[str, Any]:
-    subject = as_list(credential.get("credentialSubject"))
-    v1 = vc_version(credential) == 1
-    name = credential.get("name")
-    return {
-        "credential_id": credential.get("id") if isinstance(credential.get("id"), str) else None,
-        "types": [t for t in as_list(credential.get("type")) if isinstance(t, str)],
-        "name": name if isinstance(name, str) else None,
-        "issuer": issuer_id(credential),
-        "subject": subject[0].get("id") if subject and isinstance(subject[0], dict) else None,
-        "valid_from": credential.get("issuanceDate" if v1 else "validFrom"),
-        "valid_until": credential.get("expirationDate" if v1 else "validUntil"),
-        "skills": extract_skills(credential, serialized),
-        "flags": flags,
-        "imported_at": format_datetime(now),
-    }
-
-
-def classify(result: VerificationResult) -> tuple[bool, list[str], list[str]]:
-    """(acceptable, flags, reasons) for an import, from a verification result."""
-    reasons = [
-        f"{c.id.value}: {c.reason}"
-        for c in result.checks
-        if c.id in _BLOCKING and c.status in (Status.FAILED, Status.INCONCLUSIVE)
-    ]
-    flags: list[str] = []
-    for check in result.checks:
-        if check.id is CheckId.VALIDITY_PERIOD and check.status is Status.FAILED:
-            flags.append(str(check.detail.get("problem", "outside-validity-period")))
-        if check.id is CheckId.STATUS and check.status is Status.INCONCLUSIVE:
-            flags.append("status-unchecked")
-    return (not reasons, flags, reasons)
-
-
-_PARALLEL_MIN = 200
-
-
-@dataclass(frozen=True)
-class _ImportContext:
-    """What a worker needs to verify and seal one credential (inherited through fork)."""
-
-    store: EncryptedStore
-    loader: ContextLoader | None
-    resolver: DIDResolver | None
-    allow_unverified: bool
-
-
-_POOL_CONTEXT: _ImportContext | None = None
-
-
-def _classify_one(
-    credential: Any, now: datetime, loader: ContextLoader | None, resolver: DIDResolver | None
-) -> tuple[bool, list[str], list[str]]:
-    if not isinstance(credential, dict):
-        return False, [], ["structure: a credential must be a JSON object"]
-    return classify(verify(credential, now=now, loader=loader, resolver=resolver))
-
-
-def _prepare(
-    context: _ImportContext, credential: Any, now: datetime
-) -> tuple[ImportOutcome, SealedRecord | None]:
-    """Verify one credential and, if it is to be stored, seal it: all the CPU work of an
-    import, so it can run in a worker process."""
-    verdict = _classify_one(credential, now, context.loader, context.resolver)
-    outcome = _outcome(credential, verdict, context.allow_unverified)
-    if outcome.status != "stored":
-        return outcome, None
-    # One deterministic serialization serves the dedupe tag, the skill scan and the body.
-    try:
-        serialized = _compact_json(credential)
-    except (RecursionError, TypeError, ValueError):
-        reason = "structure: the credential cannot be stored as JSON (too deep or not JSON)"
-        return ImportOutcome("refused", credential_id=outcome.credential_id, reasons=[reason]), None
-    encoded = serialized.encode("utf-8")
-    meta = _summary_meta(credential, outcome.flags, now, serialized)
-    record = context.store.seal_record(CREDENTIAL, meta, None, encoded, encoded_body=encoded)
-    return outcome, record
-
-
-def _pool_prepare(args: tuple[Any, datetime]) -> tuple[ImportOutcome, SealedRecord | None]:
-    assert _POOL_CONTEXT is not None
-    return _prepare(_POOL_CONTEXT, *args)
-
-
-def _make_pool(workers: int | None, context: _ImportContext) -> ProcessPoolExecutor | None:
-    """A fork-based process pool (each credential is independent, so verification scales
-    with cores), or None where fork is unavailable or one worker is asked for. The workers
-    inherit the open vault's keys through fork, as the same program, and never touch its
-    database connection.
-
-    (concurrent.futures rather than multiprocessing.Pool: the latter's worker-handler
-    thread wakes on every result and spins until the result thread has read it, a tenth
-    of an import's CPU on two cores; and a worker that dies makes it hang, where this
-    pool reports it.)"""
-    count = workers if workers is not None else min(os.cpu_count() or 1, 8)
-    # fork is safe and cheap on Linux; elsewhere (macOS, Windows) work in-process.
-    if count <= 1 or not sys.platform.startswith("linux"):
-        return None
-    global _POOL_CONTEXT
-    _POOL_CONTEXT = context
-    pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"))
-    # Freeze the parent's objects while the workers fork (the gc module's advice for fork
-    # without exec): their collections then skip everything they inherited, instead of
-    # walking, and copy-on-write copying, the caller's whole heap.
-    gc.freeze()
-    try:
-        pool.submit(int).result()  # the first task starts every worker
-    finally:
-        gc.unfreeze()
-    return pool
-
-
-def _collect(
-    results: Iterator[tuple[ImportOutcome, SealedRecord | None]],
-) -> list[tuple[ImportOutcome, SealedRecord | None]]:
-    try:
-        return list(results)
-    except BrokenProcessPool:
-        raise ImportWorkerError(
-            "a verification worker process died (killed, or out of memory); the "
-            "credentials of earlier batches are stored, those of this batch are not"
-        ) from None
-
-
-def _forget_pool_context() -> None:
-    global _POOL_CONTEXT
-    _POOL_CONTEXT = None
-
-
-def _outcome(
-    credential: Any, verdict: tuple[bool, list[str], list[str]], allow_unverified: bool
-) -> ImportOutcome:
-    ok, flags, reasons = verdict
-    cred_id = None
-    if isinstance(credential, dict) and isinstance(credential.get("id"), str):
-        cred_id = credential["id"]
-    if not ok:
-        if not allow_unverified or not isinstance(credential, dict):
-            return ImportOutcome("refused", credential_id=cred_id, reasons=reasons)
-        flags = ["unverified", *flags]
-    return ImportOutcome("stored", credential_id=cred_id, flags=flags, reasons=reasons)
 
 
 class VaultSigner:
@@ -410,52 +211,18 @@ class Wallet:
         The input is consumed as a stream, a batch at a time, and every batch is committed
         in one transaction, so memory stays bounded and every ``stored`` outcome is durable
         when this returns. Large imports verify and encrypt on ``workers`` processes
-        (default: every core; Linux) while this process writes the previous batch."""
-        report = ImportReport()
-        context = _ImportContext(self._store, self._loader, self._resolver, allow_unverified)
-        credentials = iter(c for d in documents for c in iter_credentials(d))
-        pool: ProcessPoolExecutor | None = None
-        in_flight: Iterator[tuple[ImportOutcome, SealedRecord | None]] | None = None
-        try:
-            while True:
-                window = list(itertools.islice(credentials, batch_size))
-                if not window:
-                    break
-                now = self._clock()
-                if pool is None and len(window) >= _PARALLEL_MIN:
-                    pool = _make_pool(workers, context)
-                if pool is None:
-                    self._commit(report, [_prepare(context, c, now) for c in window], progress)
-                    continue
-                # Workers verify and seal this window while we write the previous one.
-                started = pool.map(_pool_prepare, [(c, now) for c in window], chunksize=16)
-                if in_flight is not None:
-                    self._commit(report, _collect(in_flight), progress)
-                in_flight = started
-            if in_flight is not None:
-                self._commit(report, _collect(in_flight), progress)
-        finally:
-            if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
-                _forget_pool_context()
-        return report
-
-    def _commit(
-        self,
-        report: ImportReport,
-        prepared: list[tuple[ImportOutcome, SealedRecord | None]],
-        progress: Callable[[int], None] | None,
-    ) -> None:
-        records = [(outcome, record) for outcome, record in prepared if record is not None]
-        ids = self._store.put_sealed(r for _, r in records) if records else []
-        for (outcome, _), record_id in zip(records, ids, strict=True):
-            if record_id is None:
-                outcome.status = "duplicate"
-            else:
-                outcome.record_id = record_id
-        report.outcomes.extend(outcome for outcome, _ in prepared)
-        if progress is not None:
-            progress(len(prepared))
+        (default: every core; Linux) while this process writes the previous batch; if one
+        of them dies, :class:`~skillswallet.errors.ImportWorkerError` is raised and the
+        batches committed before it stay stored."""
+        return run_import(
+            self._store,
+            documents,
+            ImportContext(self._store, self._loader, self._resolver, allow_unverified),
+            clock=self._clock,
+            batch_size=batch_size,
+            workers=workers,
+            progress=progress,
+        )
 
     def add(self, credential: dict[str, Any], *, allow_unverified: bool = False) -> ImportOutcome:
         """Import one credential (see :meth:`import_credentials`)."""

@@ -1,0 +1,320 @@
+"""Importing credentials into a vault: verify every one first, then seal and store it.
+
+All the CPU work of an import (verification, serialization, encryption) is in
+:func:`prepare`, a pure function of one credential and the vault's keys, so a large import
+runs it on fork-based worker processes while this process writes the previous batch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import gc
+import itertools
+import json
+import multiprocessing
+import os
+import re
+import signal
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from .credentials.dates import format_datetime
+from .credentials.loader import ContextLoader
+from .credentials.model import as_list, is_presentation, issuer_id, vc_version
+from .did.resolver import DIDResolver
+from .errors import ImportWorkerError
+from .result import CheckId, Status, VerificationResult
+from .storage.vault import EncryptedStore, SealedRecord
+from .verify import verify
+
+CREDENTIAL = "credential"  # the record kind of a stored credential
+
+_PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h)
+
+
+@dataclass
+class ImportOutcome:
+    """One credential's fate: ``stored``, ``duplicate`` or ``refused``."""
+
+    status: str
+    record_id: str | None = None
+    credential_id: str | None = None
+    flags: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    outcomes: list[ImportOutcome] = field(default_factory=list)
+
+    @property
+    def stored(self) -> list[ImportOutcome]:
+        return [o for o in self.outcomes if o.status == "stored"]
+
+    @property
+    def duplicates(self) -> list[ImportOutcome]:
+        return [o for o in self.outcomes if o.status == "duplicate"]
+
+    @property
+    def refused(self) -> list[ImportOutcome]:
+        return [o for o in self.outcomes if o.status == "refused"]
+
+
+def iter_credentials(document: Any) -> Iterator[Any]:
+    """Credentials in an import: a credential, a presentation's credentials, or a JSON
+    array of either."""
+    if isinstance(document, list):
+        for item in document:
+            yield from iter_credentials(item)
+    elif isinstance(document, dict) and is_presentation(document):
+        yield from as_list(document.get("verifiableCredential"))
+    else:
+        yield document
+
+
+_SKILL_RE = re.compile(
+    r'"targetUrl":"((?:[^"\\]|\\.)*)"|"(http://data\.europa\.eu/esco/(?:[^"\\]|\\.)*)"'
+)
+
+
+def extract_skills(credential: Any, serialized: str | None = None) -> list[str]:
+    """Skill URIs a credential is about: alignment targets and any ESCO URI it mentions.
+    (A scan of the compact JSON text: one C-speed pass instead of a tree walk.)"""
+    text = serialized if serialized is not None else _compact_json(credential)
+    found: dict[str, None] = {}
+    for match in _SKILL_RE.finditer(text):
+        raw = match.group(1) if match.group(1) is not None else match.group(2)
+        found[json.loads(f'"{raw}"')] = None
+    return sorted(found)
+
+
+def _compact_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _summary_meta(
+    credential: dict[str, Any], flags: list[str], now: datetime, serialized: str
+) -> dict[str, Any]:
+    subject = as_list(credential.get("credentialSubject"))
+    v1 = vc_version(credential) == 1
+    name = credential.get("name")
+    return {
+        "credential_id": credential.get("id") if isinstance(credential.get("id"), str) else None,
+        "types": [t for t in as_list(credential.get("type")) if isinstance(t, str)],
+        "name": name if isinstance(name, str) else None,
+        "issuer": issuer_id(credential),
+        "subject": subject[0].get("id") if subject and isinstance(subject[0], dict) else None,
+        "valid_from": credential.get("issuanceDate" if v1 else "validFrom"),
+        "valid_until": credential.get("expirationDate" if v1 else "validUntil"),
+        "skills": extract_skills(credential, serialized),
+        "flags": flags,
+        "imported_at": format_datetime(now),
+    }
+
+
+#: Checks whose failure means "this is not what it claims to be": refused on import.
+_BLOCKING = (CheckId.STRUCTURE, CheckId.CONTEXTS, CheckId.PROOF, CheckId.ISSUER_BINDING)
+
+
+def classify(result: VerificationResult) -> tuple[bool, list[str], list[str]]:
+    """(acceptable, flags, reasons) for an import, from a verification result."""
+    reasons = [
+        f"{c.id.value}: {c.reason}"
+        for c in result.checks
+        if c.id in _BLOCKING and c.status in (Status.FAILED, Status.INCONCLUSIVE)
+    ]
+    flags: list[str] = []
+    for check in result.checks:
+        if check.id is CheckId.VALIDITY_PERIOD and check.status is Status.FAILED:
+            flags.append(str(check.detail.get("problem", "outside-validity-period")))
+        if check.id is CheckId.STATUS and check.status is Status.INCONCLUSIVE:
+            flags.append("status-unchecked")
+    return (not reasons, flags, reasons)
+
+
+PARALLEL_MIN = 200
+
+
+@dataclass(frozen=True)
+class ImportContext:
+    """What a worker needs to verify and seal one credential (inherited through fork)."""
+
+    store: EncryptedStore
+    loader: ContextLoader | None
+    resolver: DIDResolver | None
+    allow_unverified: bool
+
+
+_POOL_CONTEXT: ImportContext | None = None
+
+
+def _classify_one(
+    credential: Any, now: datetime, loader: ContextLoader | None, resolver: DIDResolver | None
+) -> tuple[bool, list[str], list[str]]:
+    if not isinstance(credential, dict):
+        return False, [], ["structure: a credential must be a JSON object"]
+    return classify(verify(credential, now=now, loader=loader, resolver=resolver))
+
+
+def prepare(
+    context: ImportContext, credential: Any, now: datetime
+) -> tuple[ImportOutcome, SealedRecord | None]:
+    """Verify one credential and, if it is to be stored, seal it: all the CPU work of an
+    import, so it can run in a worker process."""
+    verdict = _classify_one(credential, now, context.loader, context.resolver)
+    outcome = _outcome(credential, verdict, context.allow_unverified)
+    if outcome.status != "stored":
+        return outcome, None
+    # One deterministic serialization serves the dedupe tag, the skill scan and the body.
+    try:
+        serialized = _compact_json(credential)
+    except (RecursionError, TypeError, ValueError):
+        reason = "structure: the credential cannot be stored as JSON (too deep or not JSON)"
+        return ImportOutcome("refused", credential_id=outcome.credential_id, reasons=[reason]), None
+    encoded = serialized.encode("utf-8")
+    meta = _summary_meta(credential, outcome.flags, now, serialized)
+    record = context.store.seal_record(CREDENTIAL, meta, None, encoded, encoded_body=encoded)
+    return outcome, record
+
+
+def _pool_prepare(args: tuple[Any, datetime]) -> tuple[ImportOutcome, SealedRecord | None]:
+    assert _POOL_CONTEXT is not None
+    return prepare(_POOL_CONTEXT, *args)
+
+
+def _make_pool(workers: int | None, context: ImportContext) -> ProcessPoolExecutor | None:
+    """A fork-based process pool (each credential is independent, so verification scales
+    with cores), or None where fork is unavailable or one worker is asked for. The workers
+    inherit the open vault's keys through fork, as the same program, and never touch its
+    database connection.
+
+    (concurrent.futures rather than multiprocessing.Pool: the latter's worker-handler
+    thread wakes on every result and spins until the result thread has read it, a tenth
+    of an import's CPU on two cores; and a worker that dies makes it hang, where this
+    pool reports it.)"""
+    count = workers if workers is not None else min(os.cpu_count() or 1, 8)
+    # fork is safe and cheap on Linux; elsewhere (macOS, Windows) work in-process.
+    if count <= 1 or not sys.platform.startswith("linux"):
+        return None
+    global _POOL_CONTEXT
+    _POOL_CONTEXT = context
+    pool = ProcessPoolExecutor(
+        count,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    )
+    # Freeze the parent's objects while the workers fork (the gc module's advice for fork
+    # without exec): their collections then skip everything they inherited, instead of
+    # walking, and copy-on-write copying, the caller's whole heap.
+    gc.freeze()
+    try:
+        pool.submit(int).result()  # the first task starts every worker
+    finally:
+        gc.unfreeze()
+    return pool
+
+
+def _die_with_parent(parent: int) -> None:
+    """In each worker (Linux): be killed when the importing process dies, so that a killed
+    import never leaves processes behind that hold the vault's keys in memory. (They
+    would otherwise wait for work for ever: they hold their task pipe open themselves.)"""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before the line above took effect
+        os._exit(1)
+
+
+def _collect(
+    results: Iterator[tuple[ImportOutcome, SealedRecord | None]],
+) -> list[tuple[ImportOutcome, SealedRecord | None]]:
+    try:
+        return list(results)
+    except BrokenProcessPool:
+        raise ImportWorkerError(
+            "a verification worker process died (killed, or out of memory); the "
+            "credentials of earlier batches are stored, those of this batch are not"
+        ) from None
+
+
+def _forget_pool_context() -> None:
+    global _POOL_CONTEXT
+    _POOL_CONTEXT = None
+
+
+def _outcome(
+    credential: Any, verdict: tuple[bool, list[str], list[str]], allow_unverified: bool
+) -> ImportOutcome:
+    ok, flags, reasons = verdict
+    cred_id = None
+    if isinstance(credential, dict) and isinstance(credential.get("id"), str):
+        cred_id = credential["id"]
+    if not ok:
+        if not allow_unverified or not isinstance(credential, dict):
+            return ImportOutcome("refused", credential_id=cred_id, reasons=reasons)
+        flags = ["unverified", *flags]
+    return ImportOutcome("stored", credential_id=cred_id, flags=flags, reasons=reasons)
+
+
+def run_import(
+    store: EncryptedStore,
+    documents: Iterable[Any],
+    context: ImportContext,
+    *,
+    clock: Callable[[], datetime],
+    batch_size: int = 1000,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """The import pipeline behind :meth:`skillswallet.wallet.Wallet.import_credentials`."""
+    report = ImportReport()
+    credentials = iter(c for d in documents for c in iter_credentials(d))
+    pool: ProcessPoolExecutor | None = None
+    in_flight: Iterator[tuple[ImportOutcome, SealedRecord | None]] | None = None
+    try:
+        while True:
+            window = list(itertools.islice(credentials, batch_size))
+            if not window:
+                break
+            now = clock()
+            if pool is None and len(window) >= PARALLEL_MIN:
+                pool = _make_pool(workers, context)
+            if pool is None:
+                _commit(store, report, [prepare(context, c, now) for c in window], progress)
+                continue
+            # Workers verify and seal this window while we write the previous one.
+            started = pool.map(_pool_prepare, [(c, now) for c in window], chunksize=16)
+            if in_flight is not None:
+                _commit(store, report, _collect(in_flight), progress)
+            in_flight = started
+        if in_flight is not None:
+            _commit(store, report, _collect(in_flight), progress)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+            _forget_pool_context()
+    return report
+
+
+def _commit(
+    store: EncryptedStore,
+    report: ImportReport,
+    prepared: list[tuple[ImportOutcome, SealedRecord | None]],
+    progress: Callable[[int], None] | None,
+) -> None:
+    records = [(outcome, record) for outcome, record in prepared if record is not None]
+    ids = store.put_sealed(r for _, r in records) if records else []
+    for (outcome, _), record_id in zip(records, ids, strict=True):
+        if record_id is None:
+            outcome.status = "duplicate"
+        else:
+            outcome.record_id = record_id
+    report.outcomes.extend(outcome for outcome, _ in prepared)
+    if progress is not None:
+        progress(len(prepared))
