@@ -20,6 +20,14 @@ def test_kill_9_during_imports_loses_nothing_acknowledged() -> None:
     assert summary["present"] >= summary["acknowledged"]
 
 
+def test_kill_9_during_bulk_imports_on_workers_loses_nothing_acknowledged() -> None:
+    # The first ack comes after a whole bulk call: kills land in later calls, while
+    # workers verify and the main process commits.
+    summary = run(3, seed=5, bulk=250)
+    assert summary["acknowledged"] >= 3 * 250
+    assert summary["present"] >= summary["acknowledged"]
+
+
 def test_two_processes_importing_at_once_lose_nothing(tmp_path: Path) -> None:
     path = tmp_path / "vault.sqlite"
     Wallet.create(path, PASSPHRASE, kdf=fast_kdf()).close()

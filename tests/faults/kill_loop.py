@@ -1,7 +1,8 @@
 """kill -9 during a loop of imports, many times over. After every kill the vault must
 open (integrity intact) and hold every acknowledged import.
 
-Usage: python -m tests.faults.kill_loop [ROUNDS]   (default 300; prints a JSON summary)
+Usage: python -m tests.faults.kill_loop [ROUNDS] [BULK]   (default 300 rounds of single
+imports; BULK > 1 imports that many a call, on worker processes; prints a JSON summary)
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from ..vaultkit import PASSPHRASE, fast_kdf
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run(rounds: int, seed: int = 1) -> dict[str, int]:
+def run(rounds: int, seed: int = 1, bulk: int = 1) -> dict[str, int]:
     rng = random.Random(seed)
     env = dict(os.environ, SKILLSWALLET_PASSPHRASE=PASSPHRASE)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
@@ -40,6 +41,7 @@ def run(rounds: int, seed: int = 1) -> dict[str, int]:
                     str(path),
                     "100000",
                     f"r{round_no}",
+                    str(bulk),
                 ],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
@@ -52,7 +54,7 @@ def run(rounds: int, seed: int = 1) -> dict[str, int]:
             first = child.stdout.readline()
             if first.startswith("ack "):
                 acked.add(first.split()[1])
-            time.sleep(rng.uniform(0.0, 0.05))
+            time.sleep(rng.uniform(0.0, 0.05 if bulk == 1 else 0.4))
             child.send_signal(signal.SIGKILL)
             out, _ = child.communicate()
             acked.update(line.split()[1] for line in out.splitlines() if line.startswith("ack "))
@@ -65,4 +67,5 @@ def run(rounds: int, seed: int = 1) -> dict[str, int]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(run(int(sys.argv[1]) if len(sys.argv) > 1 else 300)))
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 300
+    print(json.dumps(run(rounds, bulk=int(sys.argv[2]) if len(sys.argv) > 2 else 1)))

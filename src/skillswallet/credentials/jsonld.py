@@ -1,5 +1,7 @@
 """JSON-LD to RDF for signing and verifying: expansion with data-loss detection, then
-quads for RDFC-1.0. Wraps pyld with our loader and our own context cache."""
+quads for RDFC-1.0. Expansion is ours (:mod:`.expansion`) for the shapes credentials use
+and pyld's for anything else; pyld processes every context, with our loader and our own
+context caches."""
 
 from __future__ import annotations
 
@@ -225,8 +227,8 @@ def _describe(exc: BaseException) -> str:
 
 
 def to_quads(document: dict[str, Any], loader: ContextLoader | None = None) -> list[Quad]:
-    """Convert a JSON-LD document to RDF quads: pyld's expansion (with data-loss
-    detection), then our deserialization to RDF (:mod:`skillswallet.credentials.rdf`)."""
+    """Convert a JSON-LD document to RDF quads: expansion (with data-loss detection), then
+    our deserialization to RDF (:mod:`skillswallet.credentials.rdf`)."""
     expanded = expand(document, loader or default_loader())
     try:
         return expanded_to_quads(expanded, strict=True)
