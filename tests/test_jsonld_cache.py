@@ -89,3 +89,56 @@ def test_interleaved_documents_with_different_contexts() -> None:
             before = copy.deepcopy(doc)
             assert jsonld.canonicalize(doc, loader) == _stock_canonical(doc, loader)
             assert doc == before
+
+
+def _strings(value: Any) -> list[str]:
+    """Every string inside a memo (keys and values, through tuples, dicts and terms)."""
+    out: list[str] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(v for v in item.values() if isinstance(v, (str, tuple, dict)))
+        elif isinstance(item, tuple):
+            stack.extend(item)
+        elif hasattr(item, "__slots__"):  # an expansion term plan
+            stack.extend(getattr(item, name) for name in item.__slots__)
+    return out
+
+
+def test_memos_never_keep_long_strings_of_untrusted_documents() -> None:
+    # Memos live as long as the process (or the loader): what they keep must not grow
+    # with the input. Long keys, IRIs and literals are processed, never memoized.
+    from skillswallet.credentials import rdf, rdfc
+    from skillswallet.credentials.suites import ALL_SUITES
+
+    loader = ContextLoader()
+    long = "x" * 5000
+    for i in range(3):
+        doc = {
+            "@context": [
+                "https://www.w3.org/ns/credentials/v2",
+                "https://www.w3.org/ns/credentials/examples/v2",
+            ],
+            "id": f"urn:uuid:{i}{long}",
+            "type": ["VerifiableCredential"],
+            "issuer": f"did:example:{i}{long}",
+            "credentialSubject": {f"k{i}{long}": f"{i}{long}"},  # a term through @vocab
+        }
+        jsonld.canonicalize(doc, loader)
+        config = {
+            "type": "DataIntegrityProof",
+            "cryptosuite": "eddsa-rdfc-2022",
+            "created": "2025-01-01T00:00:00Z",
+            "verificationMethod": f"did:example:{i}{long}#key",
+            "proofPurpose": "assertionMethod",
+            "@context": doc["@context"],
+        }
+        ALL_SUITES["eddsa-rdfc-2022"]._canonical_config(config, loader)
+    memos = [loader.iri_memo, loader.expansion_memos.terms, rdf._IRI_TERMS, rdfc._SERIALIZED_TERMS]
+    longest = max(len(s) for memo in memos for s in _strings(memo))
+    assert 0 < longest <= 1024 + 64  # (a term plan's IRI: a key of up to 1024, plus @vocab)
+    assert sum(len(s) for s in _strings(loader.proof_config_cache)) <= 3 * (4096 + 1024)

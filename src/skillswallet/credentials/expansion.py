@@ -41,7 +41,8 @@ _NODE_KEYWORDS = frozenset({"@id", "@type", "@list", "@set", "@graph"})
 _MAP_CONTAINERS = frozenset({"@language", "@index", "@id", "@type"})
 #: Memo sizes: bounded, because inline contexts and keys come from untrusted documents.
 _MAX_CONTEXTS = 512
-_MAX_TERMS_PER_CONTEXT = 4096
+_MAX_TERMS = 32768  # term plans of all contexts together
+_MEMO_MAX_CHARS = 1024  # longer keys are planned every time, never memoized
 
 
 class Unsupported(Exception):
@@ -87,11 +88,13 @@ class ExpansionMemos:
 
     def __init__(self) -> None:
         self.terms: dict[str, dict[str | None, _Term]] = {}
+        self.term_count = 0
         self.contexts: dict[tuple[Any, ...], Any] = {}
 
     def trim(self) -> None:
-        if len(self.terms) > _MAX_CONTEXTS:
+        if len(self.terms) > _MAX_CONTEXTS or self.term_count > _MAX_TERMS:
             self.terms.clear()
+            self.term_count = 0
         if len(self.contexts) > _MAX_CONTEXTS:
             self.contexts.clear()
 
@@ -142,8 +145,6 @@ class FastExpander:
         if terms is None:
             self._memos.trim()
             terms = self._memos.terms[uid] = {}
-        elif len(terms) > _MAX_TERMS_PER_CONTEXT:
-            terms.clear()
         return terms
 
     def _term(
@@ -153,7 +154,12 @@ class FastExpander:
             terms = self._terms(ctx)
         term = terms.get(key)
         if term is None:
-            term = terms[key] = _Term(ctx, key, self._processor)
+            term = _Term(ctx, key, self._processor)
+            if key is None or len(key) <= _MEMO_MAX_CHARS:
+                terms[key] = term
+                self._memos.term_count += 1
+                if self._memos.term_count > _MAX_TERMS:
+                    self._memos.trim()  # (the dict in hand is then simply dropped)
         return term
 
     def _context_key(self, local: Any) -> Any:

@@ -32,6 +32,9 @@ def _find_cause(exc: BaseException) -> BaseException | None:
     return None
 
 
+_MEMO_MAX_CHARS = 1024
+
+
 class _BoundedCache(dict[str, Any]):
     """A size-bounded dict: inline contexts in untrusted documents cannot grow it forever."""
 
@@ -102,11 +105,13 @@ class _Processor(pyld_jsonld.JsonLdProcessor):  # type: ignore[misc]
         # _uuid names its content, so the expansion of a string is a pure function of
         # (context, value, base, vocab): memoize it. pyld re-expands every key of every node.
         # Only vocabulary lookups (keys and types: a small, recurring set) are memoized;
-        # @id values are mostly unique per document and would only churn the memo.
+        # @id values are mostly unique per document and would only churn the memo. (Long
+        # strings are not memoized: the memo's size must not depend on untrusted input.)
         if (
             not vocab
             or local_ctx is not None
             or not isinstance(value, str)
+            or len(value) > _MEMO_MAX_CHARS
             or "_uuid" not in active_ctx
         ):
             return super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)

@@ -39,6 +39,9 @@ def canonical_double(value: float) -> str:
 
 
 _IRI_TERMS: dict[str, Term] = {}
+#: Only IRIs up to this length are memoized: documents are untrusted, so the memo's size
+#: must not depend on them.
+_MEMO_MAX_CHARS = 1024
 
 
 def _iri_term(value: str) -> Term | None:
@@ -49,9 +52,10 @@ def _iri_term(value: str) -> Term | None:
         if not _ABSOLUTE_IRI.match(value):
             return None
         term = Term("iri", value)
-        if len(_IRI_TERMS) >= 4096:
-            _IRI_TERMS.clear()
-        _IRI_TERMS[value] = term
+        if len(value) <= _MEMO_MAX_CHARS:
+            if len(_IRI_TERMS) >= 4096:
+                _IRI_TERMS.clear()
+            _IRI_TERMS[value] = term
     return term
 
 

@@ -60,6 +60,7 @@ class CanonicalizationResult:
 #: vocabulary IRIs recur in every document. (A pure function of the term; bounded.)
 _SERIALIZED_TERMS: dict[Term, str] = {}
 _MAX_SERIALIZED_TERMS = 16384
+_MEMO_MAX_CHARS = 1024  # longer terms are serialized every time: the table stays small
 
 
 class _State:
@@ -89,9 +90,11 @@ class _State:
         """The canonical form of an IRI or literal, from the shared table."""
         found = _SERIALIZED_TERMS.get(term)
         if found is None:
-            if len(_SERIALIZED_TERMS) >= _MAX_SERIALIZED_TERMS:
-                _SERIALIZED_TERMS.clear()
-            found = _SERIALIZED_TERMS[term] = term_to_nquads(term)
+            found = term_to_nquads(term)
+            if len(found) <= _MEMO_MAX_CHARS:
+                if len(_SERIALIZED_TERMS) >= _MAX_SERIALIZED_TERMS:
+                    _SERIALIZED_TERMS.clear()
+                _SERIALIZED_TERMS[term] = found
         return found
 
     def hexhash(self, data: str) -> str:

@@ -85,6 +85,8 @@ class Cryptosuite:
                 key = jcs.canonicalize(config)
             except CanonicalizationError:
                 return self.canonicalize(config, active)
+            if len(key) > _MAX_CACHED_CONFIG:
+                return self.canonicalize(config, active)
         cache = active.proof_config_cache
         found = cache.get(key)
         if found is None:
@@ -197,17 +199,25 @@ def sha384(data: bytes) -> Any:
     return hashlib.sha384(data)
 
 
+#: Larger proof configurations are not memoized (the cache must stay small whatever the
+#: input): in characters of their entries, or bytes of their JCS form.
+_MAX_CACHED_CONFIG = 4096
+
+
 def _flat_key(config: dict[str, Any]) -> tuple[tuple[str, Any], ...] | None:
     """An exact, cheap cache key for the usual proof configuration: string entries and
-    lists of strings (the @context). None for anything else."""
+    lists of strings (the @context), not too long. None for anything else."""
     items: list[tuple[str, Any]] = []
+    size = 0
     for name, value in config.items():
         if not isinstance(name, str):
             return None
         if isinstance(value, str):
             items.append((name, value))
+            size += len(name) + len(value)
         elif isinstance(value, list) and all(isinstance(item, str) for item in value):
             items.append((name, tuple(value)))
+            size += len(name) + sum(len(item) for item in value)
         else:
             return None
-    return tuple(sorted(items))
+    return tuple(sorted(items)) if size <= _MAX_CACHED_CONFIG else None
