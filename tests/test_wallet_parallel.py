@@ -129,30 +129,59 @@ def _alive(pid: int) -> bool:
     return state not in ("Z", "X")  # a zombie has exited
 
 
-def test_killing_an_import_leaves_no_worker_holding_the_keys(tmp_path: Path) -> None:
-    path = tmp_path / "vault.sqlite"
-    Wallet.create(path, PASSPHRASE, kdf=fast_kdf()).close()
+def _stalled_import(path: Path) -> subprocess.Popen[str]:
+    """A child process whose parallel import is under way (its workers exist) and stalls."""
     env = dict(os.environ, SKILLSWALLET_PASSPHRASE=PASSPHRASE)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     child = subprocess.Popen(
         [sys.executable, "-m", "tests.faults.stalled_import", str(path)],
         stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         env=env,
         cwd=ROOT,
         text=True,
+        start_new_session=True,  # its own process group, as a terminal's job would be
     )
-    try:
-        assert child.stdout is not None
-        assert child.stdout.readline().startswith("ready")
-        workers = _children(child.pid)
-        assert len(workers) >= 2  # the import's worker processes (they hold the data key)
-    finally:
-        child.kill()
-        child.wait(timeout=30)
+    assert child.stdout is not None
+    assert child.stdout.readline().startswith("ready")
+    return child
+
+
+def _wait_gone(workers: set[int]) -> list[int]:
     deadline = time.monotonic() + 10
     while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
     lingering = [pid for pid in workers if _alive(pid)]
-    for pid in lingering:  # do not leave them behind if this fails
+    for pid in lingering:  # do not leave them behind if the test fails
         os.kill(pid, signal.SIGKILL)
-    assert not lingering
+    return lingering
+
+
+def test_killing_an_import_leaves_no_worker_holding_the_keys(tmp_path: Path) -> None:
+    path = tmp_path / "vault.sqlite"
+    Wallet.create(path, PASSPHRASE, kdf=fast_kdf()).close()
+    child = _stalled_import(path)
+    try:
+        workers = _children(child.pid)
+        assert len(workers) >= 2  # the import's worker processes (they hold the data key)
+    finally:
+        child.kill()
+        child.communicate(timeout=30)
+    assert not _wait_gone(workers)
+
+
+def test_ctrl_c_stops_an_import_quietly(tmp_path: Path) -> None:
+    # Ctrl-C reaches the whole process group, the workers included: they must leave the
+    # interruption to the importing process, not die printing tracebacks.
+    path = tmp_path / "vault.sqlite"
+    Wallet.create(path, PASSPHRASE, kdf=fast_kdf()).close()
+    child = _stalled_import(path)
+    workers = _children(child.pid)
+    time.sleep(0.3)  # the workers are idle now, waiting for work
+    os.killpg(child.pid, signal.SIGINT)
+    _, err = child.communicate(timeout=30)
+    assert child.returncode == 130
+    assert err == ""
+    assert not _wait_gone(workers)
+    with Wallet.open(path, PASSPHRASE) as wallet:
+        wallet._store.check_integrity()

@@ -207,7 +207,7 @@ def _make_pool(workers: int | None, context: ImportContext) -> ProcessPoolExecut
     pool = ProcessPoolExecutor(
         count,
         mp_context=multiprocessing.get_context("fork"),
-        initializer=_die_with_parent,
+        initializer=_start_worker,
         initargs=(os.getpid(),),
     )
     # Freeze the parent's objects while the workers fork (the gc module's advice for fork
@@ -221,10 +221,13 @@ def _make_pool(workers: int | None, context: ImportContext) -> ProcessPoolExecut
     return pool
 
 
-def _die_with_parent(parent: int) -> None:
-    """In each worker (Linux): be killed when the importing process dies, so that a killed
-    import never leaves processes behind that hold the vault's keys in memory. (They
-    would otherwise wait for work for ever: they hold their task pipe open themselves.)"""
+def _start_worker(parent: int) -> None:
+    """In each worker (Linux). Ctrl-C is the importing process's to handle (it stops the
+    pool): a worker ignores it instead of dying with a traceback. And a worker is killed
+    when the importing process dies, so that a killed import never leaves processes
+    behind that hold the vault's keys in memory. (They would otherwise wait for work for
+    ever: they hold their task pipe open themselves.)"""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # it died before the line above took effect

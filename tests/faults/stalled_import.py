@@ -1,6 +1,7 @@
 """A child process for fault tests: starts a parallel import (its first batch goes to the
 worker processes), prints ``ready <pid>``, then stalls reading its input for ever, so
-that a test can kill it in the middle of an import.
+that a test can kill or interrupt it in the middle of an import. On Ctrl-C (SIGINT) it
+exits with 130 and prints nothing, as the command line does.
 
 Usage: python -m tests.faults.stalled_import VAULT   (passphrase in
 $SKILLSWALLET_PASSPHRASE)
@@ -29,7 +30,10 @@ def _input() -> Iterator[Any]:
 
 def main() -> int:
     with Wallet.open(sys.argv[1], os.environ["SKILLSWALLET_PASSPHRASE"], clock=lambda: NOW) as w:
-        w.import_credentials(_input(), batch_size=250, workers=2)
+        try:
+            w.import_credentials(_input(), batch_size=250, workers=2)
+        except KeyboardInterrupt:
+            return 130
     return 0
 
 
