@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -81,6 +82,40 @@ def test_worker_processes_give_the_in_process_result(
             assert in_workers.get(stored[str(item["id"])])[1] == item
     in_workers.close()
     in_process.close()
+
+
+def test_imports_in_two_threads_keep_to_their_own_vaults(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each import's workers get that import's vault keys: an embedding app may import
+    # into two vaults at once (each wallet used by the thread that opened it). Both
+    # imports are held just before starting their workers, so that neither can rely on
+    # the order in which they got there.
+    barrier = threading.Barrier(2, timeout=60)
+    real_executor = importing.ProcessPoolExecutor
+
+    def together(*args: Any, **kwargs: Any) -> Any:
+        barrier.wait()
+        return real_executor(*args, **kwargs)
+
+    monkeypatch.setattr(importing, "ProcessPoolExecutor", together)
+    batches = {name: [credential(f"{name} {i}") for i in range(300)] for name in ("a", "b")}
+    stored: dict[str, int] = {}
+
+    def run(name: str) -> None:
+        with Wallet.create(tmp_path / name, PASSPHRASE, kdf=fast_kdf(), clock=lambda: NOW) as w:
+            stored[name] = len(w.import_credentials(batches[name], workers=2).stored)
+
+    threads = [threading.Thread(target=run, args=(name,)) for name in batches]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert stored == {"a": 300, "b": 300}
+    for name, batch in batches.items():
+        with Wallet.open(tmp_path / name, PASSPHRASE) as wallet:
+            wallet._store.check_integrity()
+            assert {s.credential_id for s in wallet.credentials()} == {vc["id"] for vc in batch}
 
 
 def test_a_dead_worker_is_a_clear_error_and_earlier_batches_stay(

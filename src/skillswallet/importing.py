@@ -151,7 +151,7 @@ class ImportContext:
     allow_unverified: bool
 
 
-_POOL_CONTEXT: ImportContext | None = None
+_POOL_CONTEXT: ImportContext | None = None  # set in worker processes only
 
 
 def _classify_one(
@@ -202,13 +202,11 @@ def _make_pool(workers: int | None, context: ImportContext) -> ProcessPoolExecut
     # fork is safe and cheap on Linux; elsewhere (macOS, Windows) work in-process.
     if count <= 1 or not sys.platform.startswith("linux"):
         return None
-    global _POOL_CONTEXT
-    _POOL_CONTEXT = context
     pool = ProcessPoolExecutor(
         count,
         mp_context=multiprocessing.get_context("fork"),
         initializer=_start_worker,
-        initargs=(os.getpid(),),
+        initargs=(os.getpid(), context),  # (inherited through fork, never pickled)
     )
     # Freeze the parent's objects while the workers fork (the gc module's advice for fork
     # without exec): their collections then skip everything they inherited, instead of
@@ -221,12 +219,15 @@ def _make_pool(workers: int | None, context: ImportContext) -> ProcessPoolExecut
     return pool
 
 
-def _start_worker(parent: int) -> None:
-    """In each worker (Linux). Ctrl-C is the importing process's to handle (it stops the
-    pool): a worker ignores it instead of dying with a traceback. And a worker is killed
-    when the importing process dies, so that a killed import never leaves processes
-    behind that hold the vault's keys in memory. (They would otherwise wait for work for
-    ever: they hold their task pipe open themselves.)"""
+def _start_worker(parent: int, context: ImportContext) -> None:
+    """In each worker (Linux): keep this import's context (each pool its own, so imports
+    in several threads never mix their vaults). Ctrl-C is the importing process's to
+    handle (it stops the pool): a worker ignores it instead of dying with a traceback.
+    And a worker is killed when the importing process dies, so that a killed import
+    never leaves processes behind that hold the vault's keys in memory. (They would
+    otherwise wait for work for ever: they hold their task pipe open themselves.)"""
+    global _POOL_CONTEXT
+    _POOL_CONTEXT = context
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -244,11 +245,6 @@ def _collect(
             "a verification worker process died (killed, or out of memory); the "
             "credentials of earlier batches are stored, those of this batch are not"
         ) from None
-
-
-def _forget_pool_context() -> None:
-    global _POOL_CONTEXT
-    _POOL_CONTEXT = None
 
 
 def _outcome(
@@ -301,7 +297,6 @@ def run_import(
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
-            _forget_pool_context()
     return report
 
 
