@@ -6,6 +6,7 @@ import json
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -209,3 +210,40 @@ def test_vault_commands_have_help(
     ):
         code, out, _ = cli(monkeypatch, capsys, *args, "--help")
         assert code == 0 and "Usage" in out
+
+
+def test_import_of_many_files_streams_them_beyond_the_memory_budget(
+    env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from skillswallet import cli_common, jsonio
+
+    assert cli(monkeypatch, capsys, "init")[0] == 0
+    files = [
+        _write(tmp_path / f"c{i}.json", [credential(f"Skill {i}.{j}") for j in range(3)])
+        for i in range(4)
+    ]
+    monkeypatch.setattr(cli_common, "KEEP_PARSED_BYTES", 0)  # keep nothing parsed
+    parsed: list[int] = []
+    real_loads = jsonio.loads
+
+    def counting_loads(data: str | bytes, **kwargs: Any) -> Any:
+        parsed.append(len(data))
+        return real_loads(data, **kwargs)
+
+    monkeypatch.setattr(jsonio, "loads", counting_loads)
+    code, out, _ = cli(monkeypatch, capsys, "import", *files)
+    assert code == 0 and "12 stored" in out
+    assert len(parsed) == 8  # each file checked up front, then read again when imported
+
+
+def test_a_bad_file_among_many_stops_the_import_before_anything_is_stored(
+    env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli(monkeypatch, capsys, "init")[0] == 0
+    good = _write(tmp_path / "good.json", credential("Welding"))
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"@context": [')
+    code, _, err = cli(monkeypatch, capsys, "import", good, str(bad))
+    assert code == 3 and "error:" in err and "Traceback" not in err
+    code, out, _ = cli(monkeypatch, capsys, "list", "--json")
+    assert code == 0 and json.loads(out) == []

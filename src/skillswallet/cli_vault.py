@@ -15,9 +15,9 @@ import typer
 from platformdirs import user_data_dir
 
 from . import jsonio
-from .cli_common import EXIT_NOT_VERIFIED, EXIT_OK, EXIT_USAGE, fail, read_input
+from .cli_common import EXIT_NOT_VERIFIED, EXIT_OK, EXIT_USAGE, ImportFiles, fail
 from .storage.crypto import KdfParams
-from .wallet import ImportReport, Wallet, iter_credentials
+from .wallet import ImportReport, Wallet
 
 VaultOpt = Annotated[
     Path | None,
@@ -152,16 +152,19 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Verify credentials and store them in the vault. Ones that fail are refused with
         the reasons (exit code 1); expired ones are stored and marked."""
-        documents = [jsonio.loads(read_input(f)) for f in files]
-        total = sum(1 for d in documents for _ in iter_credentials(d))
+        inputs = ImportFiles(files)
         with opened(vault, passphrase_file) as wallet:
-            bar = _progress(total, "Verifying and storing")
+            bar = _progress(inputs.total, "Verifying and storing")
             if bar is None:
-                report = wallet.import_credentials(documents, allow_unverified=allow_unverified)
+                report = wallet.import_credentials(
+                    inputs.documents(), allow_unverified=allow_unverified
+                )
             else:
                 with bar as progress:
                     report = wallet.import_credentials(
-                        documents, allow_unverified=allow_unverified, progress=progress.update
+                        inputs.documents(),
+                        allow_unverified=allow_unverified,
+                        progress=progress.update,
                     )
         _render_import(report, json_output)
         raise typer.Exit(EXIT_NOT_VERIFIED if report.refused else EXIT_OK)
