@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -232,6 +233,18 @@ def test_malformed_proof_value_fails(value: Any) -> None:
     doc = _signed()
     doc["proof"]["proofValue"] = value
     assert _status(verify(doc, now=NOW), "proof") is Status.FAILED
+
+
+def test_a_huge_proof_value_fails_at_once() -> None:
+    # base58 decoding is quadratic: a 7 MB proofValue (within the JSON bound) would take
+    # hours. Keys and signatures are short, so a long value is refused undecoded.
+    doc = _signed()
+    doc["proof"]["proofValue"] = "z" + "2" * 7_000_000
+    start = time.perf_counter()
+    result = verify(doc, now=NOW)
+    assert _status(result, "proof") is Status.FAILED
+    assert "too long" in result.check("proof").reason
+    assert time.perf_counter() - start < 5
 
 
 def test_expired_credential_fails_validity_with_detail() -> None:

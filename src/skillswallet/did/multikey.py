@@ -54,10 +54,20 @@ def base58_decode(text: str) -> bytes:
     return bytes(zeros) + number.to_bytes((number.bit_length() + 7) // 8, "big")
 
 
+#: Keys and signatures are short (a P-384 signature is 132 characters). Decoding is
+#: quadratic in the length, so a longer value is refused before it is decoded: a 7 MB
+#: proofValue would otherwise take hours.
+MAX_BASE58_CHARS = 1024
+
+
 def decode_multibase_base58(value: str) -> bytes:
     """Decode a base58btc multibase string (``z`` prefix)."""
     if not isinstance(value, str) or not value.startswith("z") or len(value) < 2:
         raise InvalidKeyError("expected a base58btc multibase value starting with 'z'")
+    if len(value) > MAX_BASE58_CHARS:
+        raise InvalidKeyError(
+            f"multibase value is {len(value)} characters long: too long for a key or signature"
+        )
     try:
         return base58_decode(value[1:])
     except ValueError:

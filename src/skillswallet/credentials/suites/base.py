@@ -163,8 +163,8 @@ class Cryptosuite:
             raise ProofError("proof has no proofValue string")
         try:
             signature = decode_multibase_base58(proof_value)
-        except InvalidKeyError:
-            raise ProofError("proofValue is not base58btc multibase") from None
+        except InvalidKeyError as exc:
+            raise ProofError(f"proofValue is not a base58btc multibase signature: {exc}") from None
         document = unsecured_document
         proof_context = proof.get("@context")
         if proof_context is not None:
