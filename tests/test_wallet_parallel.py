@@ -220,3 +220,20 @@ def test_ctrl_c_stops_an_import_quietly(tmp_path: Path) -> None:
     assert not _wait_gone(workers)
     with Wallet.open(path, PASSPHRASE) as wallet:
         wallet._store.check_integrity()
+
+
+def test_workers_follow_the_cpus_this_process_may_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A process pinned to one CPU (taskset, a container's cpuset) verifies in-process
+    # instead of starting workers that would only take turns on that CPU.
+    pools: list[Any] = []
+    real_make_pool = importing._make_pool
+    monkeypatch.setattr(
+        importing, "_make_pool", lambda w, c: pools.append(real_make_pool(w, c)) or pools[-1]
+    )
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
+    wallet = Wallet.create(tmp_path / "v", PASSPHRASE, kdf=fast_kdf(), clock=lambda: NOW)
+    report = wallet.import_credentials([credential(f"Skill {i}") for i in range(250)])
+    wallet.close()
+    assert len(report.stored) == 250 and pools == [None]

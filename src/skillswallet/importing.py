@@ -198,7 +198,7 @@ def _make_pool(workers: int | None, context: ImportContext) -> ProcessPoolExecut
     thread wakes on every result and spins until the result thread has read it, a tenth
     of an import's CPU on two cores; and a worker that dies makes it hang, where this
     pool reports it.)"""
-    count = workers if workers is not None else min(os.cpu_count() or 1, 8)
+    count = workers if workers is not None else min(_usable_cpus(), 8)
     # fork is safe and cheap on Linux; elsewhere (macOS, Windows) work in-process.
     if count <= 1 or not sys.platform.startswith("linux"):
         return None
@@ -217,6 +217,14 @@ def _make_pool(workers: int | None, context: ImportContext) -> ProcessPoolExecut
     finally:
         gc.unfreeze()
     return pool
+
+
+def _usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask, where the OS has one), not
+    every CPU of the machine: a container pinned to two cores gets two workers."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
 
 
 def _start_worker(parent: int, context: ImportContext) -> None:
