@@ -247,3 +247,22 @@ def test_a_bad_file_among_many_stops_the_import_before_anything_is_stored(
     assert code == 3 and "error:" in err and "Traceback" not in err
     code, out, _ = cli(monkeypatch, capsys, "list", "--json")
     assert code == 0 and json.loads(out) == []
+
+
+def test_a_large_import_lists_only_what_needs_a_look(
+    env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli(monkeypatch, capsys, "init")[0] == 0
+    batch = [credential(f"Skill {i}") for i in range(60)]
+    batch[7]["name"] = "tampered"
+    batch[9] = credential("Old", validUntil="2025-02-01T00:00:00Z")
+    code, out, _ = cli(monkeypatch, capsys, "import", _write(tmp_path / "many.json", batch))
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[-1] == "59 stored, 0 duplicate, 1 refused"
+    assert any(line.startswith("refused") and batch[7]["id"] in line for line in lines)
+    assert any(line.startswith("stored") and "[expired]" in line for line in lines)
+    assert "(58 stored or duplicate without remarks not listed; --json lists all)" in lines
+    assert len(lines) < 10
+    code, out, _ = cli(monkeypatch, capsys, "import", "--json", str(tmp_path / "many.json"))
+    assert len(json.loads(out)) == 60

@@ -356,6 +356,9 @@ def register(app: typer.Typer) -> None:
         typer.echo("Passphrase changed.")
 
 
+_LIST_EVERY_OUTCOME_UP_TO = 50
+
+
 def _render_import(report: ImportReport, json_output: bool) -> None:
     if json_output:
         typer.echo(
@@ -373,9 +376,14 @@ def _render_import(report: ImportReport, json_output: bool) -> None:
             )
         )
         return
+    # A large import lists only what needs a look (refused, or stored with a flag).
+    quiet = len(report.outcomes) > _LIST_EVERY_OUTCOME_UP_TO
+    unlisted = 0
     for o in report.outcomes:
         label = o.credential_id or "(credential without id)"
-        if o.status == "stored":
+        if quiet and o.status != "refused" and not o.flags:
+            unlisted += 1
+        elif o.status == "stored":
             flags = f" [{', '.join(o.flags)}]" if o.flags else ""
             typer.echo(f"stored     {o.record_id[:12] if o.record_id else ''}  {label}{flags}")
         elif o.status == "duplicate":
@@ -384,6 +392,8 @@ def _render_import(report: ImportReport, json_output: bool) -> None:
             typer.echo(f"refused    {label}")
             for reason in o.reasons:
                 typer.echo(f"             {reason}")
+    if unlisted:
+        typer.echo(f"({unlisted} stored or duplicate without remarks not listed; --json lists all)")
     typer.echo(
         f"{len(report.stored)} stored, {len(report.duplicates)} duplicate, "
         f"{len(report.refused)} refused"
