@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pyld.context_resolver import ContextResolver
 
 from skillswallet.credentials import jsonld
@@ -21,6 +22,7 @@ from skillswallet.credentials.loader import ContextLoader
 
 from .conftest import CONFORMANCE, INTEROP, load_json
 from .test_jsonld_cache import ob3_credentials
+from .test_verify_fuzz import SCALE
 
 SUITE = CONFORMANCE / "json-ld-api"
 MANIFEST = json.loads((SUITE / "toRdf-manifest.jsonld").read_text())
@@ -132,3 +134,147 @@ def test_fast_expansion_equals_pyld_on_random_credentials(doc: dict[str, Any]) -
     twice = [fast.expand(copy.deepcopy(doc)) for _ in range(2)]  # cold, then memoized
     slow = _Processor(_dropped, {}, {}).expand_in_place(doc, options)
     assert json.dumps(twice[0]) == json.dumps(slow) == json.dumps(twice[1])
+
+
+# Random documents over the pinned vocabularies: node shapes, type-scoped and
+# property-scoped terms, lists, sets, value objects and undefined keys, nested a few
+# levels. Wherever the fast path answers, pyld must give the same answer.
+_TYPES = [
+    "VerifiableCredential",
+    "OpenBadgeCredential",
+    "Achievement",
+    "AchievementSubject",
+    "Alignment",
+    "Profile",
+    "Image",
+    "Evidence",
+    "Result",
+    "ResultDescription",
+    "IdentityObject",
+    "Criteria",
+    "ExampleThing",
+]
+_KEYS = [
+    "id",
+    "type",
+    "name",
+    "description",
+    "credentialSubject",
+    "achievement",
+    "alignment",
+    "criteria",
+    "narrative",
+    "issuer",
+    "validFrom",
+    "validUntil",
+    "image",
+    "evidence",
+    "targetUrl",
+    "targetName",
+    "targetType",
+    "result",
+    "resultDescription",
+    "identifier",
+    "hashed",
+    "achievedLevel",
+    "creditsEarned",
+    "tag",
+    "url",
+    "email",
+    "@id",
+    "@type",
+    "undefinedTerm",
+    "credentialSchema",
+    "@list",
+    "@set",
+    "@graph",
+]
+_SCALARS = st.one_of(
+    st.text(max_size=8),
+    st.integers(-1000, 1000),
+    st.booleans(),
+    st.none(),
+    st.sampled_from(["urn:uuid:1", "did:example:a", "https://example.org/x", "_:b0", "@foo"]),
+)
+
+
+def _values(depth: int) -> st.SearchStrategy[Any]:
+    scalar_or_list = st.one_of(_SCALARS, st.lists(_SCALARS, max_size=3))
+    if depth <= 0:
+        return scalar_or_list
+    node = _nodes(depth - 1)
+    value_object = st.fixed_dictionaries({"@value": _SCALARS, "@language": st.just("en")})
+    return st.one_of(
+        scalar_or_list,
+        scalar_or_list,
+        node,
+        node,
+        value_object,
+        st.lists(st.one_of(node, _SCALARS), max_size=3),
+        st.fixed_dictionaries({"@list": st.lists(st.one_of(_SCALARS, node), max_size=3)}),
+    )
+
+
+def _nodes(depth: int) -> st.SearchStrategy[dict[str, Any]]:
+    types = st.one_of(st.sampled_from(_TYPES), st.lists(st.sampled_from(_TYPES), max_size=3))
+    return st.dictionaries(st.sampled_from(_KEYS), _values(depth), max_size=5).flatmap(
+        lambda node: st.just(node) | types.map(lambda t: {**node, "type": t})
+    )
+
+
+@settings(
+    max_examples=300 * SCALE,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+@given(
+    _nodes(3),
+    st.sampled_from(
+        [
+            ["https://www.w3.org/ns/credentials/v2"],
+            [
+                "https://www.w3.org/ns/credentials/v2",
+                "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+            ],
+            # With @vocab every key is defined, so most documents reach the comparison.
+            *[
+                [
+                    "https://www.w3.org/ns/credentials/v2",
+                    "https://www.w3.org/ns/credentials/examples/v2",
+                ],
+                [
+                    "https://www.w3.org/ns/credentials/v2",
+                    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+                    "https://www.w3.org/ns/credentials/examples/v2",
+                ],
+            ]
+            * 3,
+        ]
+    ),
+)
+def test_fast_expansion_equals_pyld_on_random_documents(
+    node: dict[str, Any], contexts: list[str]
+) -> None:
+    document = {"@context": contexts, **node}
+    loader = ContextLoader()
+    options = _with_defaults(
+        {
+            "documentLoader": loader.pyld_loader,
+            "contextResolver": jsonld._resolver(loader),
+            "base": None,
+        }
+    )
+    memos = ExpansionMemos()
+    fast = _run(
+        lambda: FastExpander(
+            _Processor(_dropped, {}, {}), options, memos, loader.pinned_object_ids()
+        ).expand(document)
+    )
+    slow = _run(lambda: _Processor(_dropped, {}, {}).expand_in_place(document, options))
+    if fast[0] == "unsupported":
+        return
+    assert fast[0] == slow[0]
+    if fast[0] == "ok":
+        assert json.dumps(fast[1]) == json.dumps(slow[1])
+    else:
+        assert fast[1] == slow[1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -22,6 +23,9 @@ JSON = st.recursive(
     ),
     max_leaves=8,
 )
+
+#: FUZZ_SCALE=50 runs fifty times as many examples (a long fuzzing session).
+SCALE = int(os.environ.get("FUZZ_SCALE", "1"))
 
 
 def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -56,7 +60,7 @@ def _mutated(original: Any, edits: list[tuple[tuple[Any, ...], Any]]) -> Any:
     return doc
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     edits=st.lists(
         st.tuples(st.sampled_from(PATHS), st.one_of(st.just("__delete__"), JSON)), max_size=3
@@ -70,7 +74,7 @@ def test_mutated_credentials_never_raise(edits: list[tuple[tuple[Any, ...], Any]
     # keep the same RDF and rightly still verify.)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100 * SCALE, deadline=None)
 @given(JSON)
 def test_arbitrary_json_never_raises(value: Any) -> None:
     assert isinstance(verify(value, now=NOW), VerificationResult)
@@ -80,7 +84,7 @@ VP = load_json(INTEROP / "vp-eddsa-rdfc-2022.json")
 VP_PATHS = [p for p in _paths(VP) if p]
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     edits=st.lists(
         st.tuples(st.sampled_from(VP_PATHS), st.one_of(st.just("__delete__"), JSON)), max_size=3
