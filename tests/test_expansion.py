@@ -65,6 +65,34 @@ def _dropped(prop: Any) -> None:
     raise LookupError(f"dropped {prop}")
 
 
+def _bundled() -> tuple[ContextLoader, dict[str, Any]]:
+    """A fresh loader of the bundled contexts, and the options our expand() uses."""
+    loader = ContextLoader()
+    options = _with_defaults(
+        {
+            "documentLoader": loader.pyld_loader,
+            "contextResolver": jsonld._resolver(loader),
+            "base": None,
+        }
+    )
+    return loader, options
+
+
+def _fast(loader: ContextLoader, options: dict[str, Any], memos: Any = None) -> FastExpander:
+    processor = _Processor(_dropped, {}, {})
+    return FastExpander(processor, options, memos or ExpansionMemos(), loader.pinned_object_ids())
+
+
+def _assert_same(fast: tuple[str, Any], slow: tuple[str, Any], label: str) -> None:
+    """The fast path's answer (a value or an error) is pyld's answer."""
+    assert fast[0] == slow[0], label
+    if fast[0] == "ok":
+        # Same values, and the same key and list order (blank node labels follow it).
+        assert json.dumps(fast[1]) == json.dumps(slow[1]), label
+    else:
+        assert fast[1] == slow[1], label
+
+
 def test_fast_expansion_equals_pyld_on_the_w3c_suite() -> None:
     handled = declined = 0
     for entry in MANIFEST["sequence"]:
@@ -87,12 +115,7 @@ def test_fast_expansion_equals_pyld_on_the_w3c_suite() -> None:
                 declined += 1
                 continue
             handled += 1
-            assert fast[0] == slow[0], entry["@id"]
-            if fast[0] == "ok":
-                # Same values, and the same key and list order (blank node labels follow it).
-                assert json.dumps(fast[1]) == json.dumps(slow[1]), entry["@id"]
-            else:
-                assert fast[1] == slow[1], entry["@id"]
+            _assert_same(fast, slow, entry["@id"])
     # The comparison is not vacuous: most of the suite runs on the fast path.
     assert handled > 500 and declined > 100, (handled, declined)
 
@@ -101,18 +124,9 @@ def test_fast_expansion_equals_pyld_on_the_w3c_suite() -> None:
     "name", ["ob3-unsigned.json", "ob3-eddsa-rdfc-2022.json", "vp-eddsa-rdfc-2022.json"]
 )
 def test_interop_documents_take_the_fast_path(name: str) -> None:
-    loader = ContextLoader()
+    loader, options = _bundled()
     document = load_json(INTEROP / name)
-    options = _with_defaults(
-        {
-            "documentLoader": loader.pyld_loader,
-            "contextResolver": jsonld._resolver(loader),
-            "base": None,
-        }
-    )
-    processor = _Processor(_dropped, {}, {})
-    fast = FastExpander(processor, options, ExpansionMemos(), loader.pinned_object_ids())
-    expanded = fast.expand(document)  # no Unsupported: these are the shapes we sign
+    expanded = _fast(loader, options).expand(document)  # no Unsupported: shapes we sign
     assert json.dumps(expanded) == json.dumps(
         _Processor(_dropped, {}, {}).expand_in_place(document, options)
     )
@@ -121,16 +135,8 @@ def test_interop_documents_take_the_fast_path(name: str) -> None:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ob3_credentials())
 def test_fast_expansion_equals_pyld_on_random_credentials(doc: dict[str, Any]) -> None:
-    loader = ContextLoader()
-    options = _with_defaults(
-        {
-            "documentLoader": loader.pyld_loader,
-            "contextResolver": jsonld._resolver(loader),
-            "base": None,
-        }
-    )
-    memos = ExpansionMemos()
-    fast = FastExpander(_Processor(_dropped, {}, {}), options, memos, loader.pinned_object_ids())
+    loader, options = _bundled()
+    fast = _fast(loader, options)
     twice = [fast.expand(copy.deepcopy(doc)) for _ in range(2)]  # cold, then memoized
     slow = _Processor(_dropped, {}, {}).expand_in_place(doc, options)
     assert json.dumps(twice[0]) == json.dumps(slow) == json.dumps(twice[1])
@@ -256,25 +262,8 @@ def test_fast_expansion_equals_pyld_on_random_documents(
     node: dict[str, Any], contexts: list[str]
 ) -> None:
     document = {"@context": contexts, **node}
-    loader = ContextLoader()
-    options = _with_defaults(
-        {
-            "documentLoader": loader.pyld_loader,
-            "contextResolver": jsonld._resolver(loader),
-            "base": None,
-        }
-    )
-    memos = ExpansionMemos()
-    fast = _run(
-        lambda: FastExpander(
-            _Processor(_dropped, {}, {}), options, memos, loader.pinned_object_ids()
-        ).expand(document)
-    )
+    loader, options = _bundled()
+    fast = _run(lambda: _fast(loader, options).expand(document))
     slow = _run(lambda: _Processor(_dropped, {}, {}).expand_in_place(document, options))
-    if fast[0] == "unsupported":
-        return
-    assert fast[0] == slow[0]
-    if fast[0] == "ok":
-        assert json.dumps(fast[1]) == json.dumps(slow[1])
-    else:
-        assert fast[1] == slow[1]
+    if fast[0] != "unsupported":
+        _assert_same(fast, slow, json.dumps(document))
