@@ -14,7 +14,7 @@ from skillswallet.credentials.proofs import add_proof
 from skillswallet.did.key import did_from_public_key, verification_method_id
 from skillswallet.did.keys import KeyPair
 from skillswallet.did.resolver import StaticResolver
-from skillswallet.errors import CryptosuiteError, InvalidDocumentError
+from skillswallet.errors import CryptosuiteError, DataLossError, InvalidDocumentError
 from skillswallet.result import Status
 from skillswallet.tour import skill_badge
 from skillswallet.verify import PresentationChallengeMissing, verify
@@ -110,6 +110,32 @@ def test_added_undefined_property_fails_proof_as_data_loss() -> None:
     doc["credentialSubject"]["achievement"]["criteria"]["sneaky"] = "x"
     result = verify(doc, now=NOW)
     assert _status(result, "proof") is Status.FAILED
+
+
+def _keyword_like_id(doc: dict[str, Any]) -> None:
+    doc["credentialSubject"]["achievement"]["id"] = "@foo"
+
+
+def _keyword_like_type(doc: dict[str, Any]) -> None:
+    doc["type"] = [*doc["type"], "@Foo"]
+
+
+@pytest.mark.parametrize("mutate", [_keyword_like_id, _keyword_like_type])
+def test_keyword_like_ids_and_types_are_data_loss(mutate: Any) -> None:
+    # JSON-LD drops an id or type that looks like a keyword ("@foo"). An achievement
+    # whose id is "@foo" would leave the whole achievement (what the badge is for!) out
+    # of the signature, free to be changed: refuse to sign such a document, and fail it.
+    unsigned = skill_badge(
+        did_from_public_key(ISSUER.public), HOLDER_DID, valid_from="2025-01-01T00:00:00Z"
+    )
+    mutate(unsigned)
+    with pytest.raises(DataLossError, match="keyword-like"):
+        issue_credential(unsigned, _signer(ISSUER), created=NOW)
+    doc = _signed()
+    mutate(doc)
+    result = verify(doc, now=NOW)
+    assert _status(result, "proof") is Status.FAILED
+    assert "keyword-like" in result.check("proof").reason
 
 
 def test_wrong_key_fails() -> None:

@@ -376,7 +376,10 @@ class FastExpander:
                     if value is None or not all(isinstance(t, str) for t in types):
                         raise Unsupported("invalid @type")
                     if types:
-                        out["@type"] = [self._term(type_scoped, t, type_terms).iri for t in types]
+                        iris = [self._term(type_scoped, t, type_terms).iri for t in types]
+                        if None in iris:  # a keyword-like type: pyld's rules for null types
+                            raise Unsupported("a keyword-like type")
+                        out["@type"] = iris
                     continue
                 if iri == "@graph" and not isinstance(value, (dict, list)):
                     raise Unsupported("invalid @graph")

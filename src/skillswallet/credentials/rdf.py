@@ -112,7 +112,14 @@ class _Emitter:
 
     def node(self, obj: dict[str, Any], graph: Term | None) -> Term | None:
         if "@id" in obj and obj["@id"] is None:
-            return None  # an @id that expanded to null (a keyword-like value): no node
+            # An @id that expanded to null (a keyword-like value such as "@foo"): the node
+            # and everything in it are left out of the dataset.
+            if self.strict:
+                raise DataLossError(
+                    "a node's id is a reserved keyword-like value (such as '@foo'): the node "
+                    "and everything in it would be left out of the signed data"
+                )
+            return None
         node_id = obj.get("@id")
         subject = self._bnode(None) if node_id is None else self._resource(node_id)
         if node_id is not None and subject is None and not isinstance(node_id, str):
@@ -121,6 +128,11 @@ class _Emitter:
         emitting = subject if graph is None or graph.kind != "relative" else None
         quads = self.quads
         for type_ in obj.get("@type", ()):
+            if type_ is None and self.strict:  # a keyword-like type, dropped by expansion
+                raise DataLossError(
+                    "a type is a reserved keyword-like value (such as '@Foo'): it would be "
+                    "left out of the signed data"
+                )
             type_term = self._resource(type_)
             if emitting is not None and type_term is not None:
                 quads.append(Quad(emitting, RDF_TYPE, type_term, graph))
