@@ -14,7 +14,12 @@ from skillswallet.credentials.proofs import add_proof
 from skillswallet.did.key import did_from_public_key, verification_method_id
 from skillswallet.did.keys import KeyPair
 from skillswallet.did.resolver import StaticResolver
-from skillswallet.errors import CryptosuiteError, DataLossError, InvalidDocumentError
+from skillswallet.errors import (
+    CanonicalizationError,
+    CryptosuiteError,
+    DataLossError,
+    InvalidDocumentError,
+)
 from skillswallet.result import Status
 from skillswallet.tour import skill_badge
 from skillswallet.verify import PresentationChallengeMissing, verify
@@ -118,6 +123,46 @@ def _keyword_like_id(doc: dict[str, Any]) -> None:
 
 def _keyword_like_type(doc: dict[str, Any]) -> None:
     doc["type"] = [*doc["type"], "@Foo"]
+
+
+def _list_beside_the_type(doc: dict[str, Any]) -> None:
+    doc["@list"] = False  # pyld dropped the whole credential: an empty signed dataset
+
+
+def _set_beside_the_type(doc: dict[str, Any]) -> None:
+    doc["credentialSubject"]["achievement"]["@set"] = ["x"]
+
+
+def _value_with_only_a_language(doc: dict[str, Any]) -> None:
+    doc["credentialSubject"]["achievement"]["description"] = {"@language": "en"}
+
+
+def _null_value_object(doc: dict[str, Any]) -> None:
+    doc["credentialSubject"]["achievement"]["description"] = {"@value": None}
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        _list_beside_the_type,
+        _set_beside_the_type,
+        _value_with_only_a_language,
+        _null_value_object,
+    ],
+)
+def test_what_expansion_would_drop_is_refused(mutate: Any) -> None:
+    # Digital Bazaar's cryptosuites canonicalize in jsonld.js's safe mode, which refuses
+    # these; pyld drops them silently. A top-level "@list" made pyld drop the whole
+    # credential: everything but the proof options was unsigned and could be forged.
+    unsigned = skill_badge(
+        did_from_public_key(ISSUER.public), HOLDER_DID, valid_from="2025-01-01T00:00:00Z"
+    )
+    mutate(unsigned)
+    with pytest.raises(CanonicalizationError):
+        issue_credential(unsigned, _signer(ISSUER), created=NOW)
+    doc = _signed()
+    mutate(doc)
+    assert _status(verify(doc, now=NOW), "proof") is Status.FAILED
 
 
 @pytest.mark.parametrize("mutate", [_keyword_like_id, _keyword_like_type])
@@ -395,6 +440,24 @@ def test_presentation_verifies_with_matching_challenge_and_domain() -> None:
     result = verify(_presentation(), challenge="abc", domain="employer.example", now=NOW)
     assert result.verified, result.to_json()
     assert _status(result, "proof", "credential[0]") is Status.PASSED
+
+
+def test_a_credential_named_only_by_its_id_in_a_presentation_is_data_loss() -> None:
+    # In its @graph container the bare reference gives no quad: the id the holder states
+    # would be unsigned. Signing refuses it; verifying refuses the presentation's shape.
+    vp = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "holder": HOLDER_DID,
+        "verifiableCredential": ["urn:uuid:6a1d2b4e-0000-4000-8000-000000000001"],
+    }
+    with pytest.raises(DataLossError, match="stands alone in a graph"):
+        add_proof(vp, _signer(HOLDER), proof_purpose="authentication", challenge="abc")
+    presented = _presentation()
+    presented["verifiableCredential"].append("urn:uuid:6a1d2b4e-0000-4000-8000-000000000001")
+    result = verify(presented, challenge="abc", domain="employer.example", now=NOW)
+    assert not result.verified
+    assert _status(result, "structure", "presentation") is Status.FAILED
 
 
 def test_presentation_replayed_with_another_challenge_fails() -> None:

@@ -246,7 +246,7 @@ class FastExpander:
             return self._node(ctx, prop, element, inside_list, type_scoped, term)
         term = term or self._term(ctx, prop)
         if not inside_list and (prop is None or term.iri == "@graph"):
-            return None  # a free-floating scalar
+            raise Unsupported("a dropped free-floating value")  # pyld's path reports it
         return self._value(ctx, term, element)
 
     def _value(self, ctx: Any, term: _Term, value: Any) -> Any:
@@ -327,10 +327,8 @@ class FastExpander:
 
         count = len(out)
         result: Any = out
-        if "@type" in out:
-            pass  # already an array
-        elif "@set" in out or "@list" in out:
-            if count > 1:
+        if "@set" in out or "@list" in out:
+            if count > 1:  # (an error, or a loss: pyld's rules decide; see jsonld.py)
                 raise Unsupported("a list or set object with other entries")
             if "@set" in out:
                 result = out["@set"]
@@ -340,7 +338,9 @@ class FastExpander:
             and (prop is None or active_iri == "@graph")
             and (count == 0 or "@list" in result or (count == 1 and "@id" in result))
         ):
-            return None  # a free-floating node reference or empty object
+            # A free-floating node reference, list or empty object, which expansion drops:
+            # pyld's path reports the loss (see jsonld.py).
+            raise Unsupported("a dropped free-floating object")
         return result
 
     def _properties(
@@ -404,8 +404,10 @@ class FastExpander:
                 expanded = {"@type": "@json", "@value": value}
             elif term_ctx is ctx and not isinstance(value, (dict, list)):
                 # A scalar: Value Expansion, as _element would do it.
-                if value is None or iri == "@graph":
+                if value is None:
                     continue
+                if iri == "@graph":
+                    raise Unsupported("a dropped free-floating value")
                 expanded = self._value(ctx, term, value)
             else:
                 same = term if term_ctx is ctx else None

@@ -86,11 +86,58 @@ class _Processor(pyld_jsonld.JsonLdProcessor):  # type: ignore[misc]
     """
 
     def __init__(
-        self, on_property_dropped: Any, clone_memo: dict[str, Any], iri_memo: dict[Any, Any]
+        self,
+        on_property_dropped: Any,
+        clone_memo: dict[str, Any],
+        iri_memo: dict[Any, Any],
+        *,
+        safe: bool = False,
     ) -> None:
         super().__init__(on_property_dropped=on_property_dropped)
         self._clone_memo = clone_memo
         self._iri_memo = iri_memo
+        self._safe = safe
+
+    def _expand(
+        self,
+        active_ctx: Any,
+        active_property: Any,
+        element: Any,
+        options: Any,
+        inside_list: bool = False,
+        inside_index: bool = False,
+        type_scoped_ctx: Any = None,
+    ) -> Any:
+        """pyld's element expansion, plus (``safe``) the refusals of jsonld.js's safe mode,
+        which Digital Bazaar's cryptosuites use: an element that expansion drops (a
+        free-floating value or node, an empty object, a value object that is null or has
+        only @language) would be unsigned data; and a list or set object with other
+        entries is an error even next to @type (pyld skips that check when @type is
+        there, and then loses the list or the node)."""
+        result = super()._expand(
+            active_ctx,
+            active_property,
+            element,
+            options,
+            inside_list,
+            inside_index,
+            type_scoped_ctx,
+        )
+        if not self._safe:
+            return result
+        if result is None and element is not None and not isinstance(element, list):
+            raise DataLossError(
+                f"{_describe_dropped(element)} would be dropped by JSON-LD expansion and "
+                "left out of the signed data"
+            )
+        if isinstance(result, dict) and ("@list" in result or "@set" in result):
+            others = set(result) - {"@list", "@set", "@index"}
+            if others or ("@list" in result and "@set" in result):
+                raise CanonicalizationError(
+                    "a list or set object may have no other entry than @index "
+                    "(invalid set or list object)"
+                )
+        return result
 
     def _expand_iri(
         self,
@@ -205,7 +252,7 @@ def expand(document: dict[str, Any], loader: ContextLoader | None = None) -> lis
         loader.clone_memo = _BoundedCache(maxsize=512)
         loader.iri_memo = _BoundedCache(maxsize=8192)
         loader.expansion_memos = ExpansionMemos()
-    processor = _Processor(on_dropped, loader.clone_memo, loader.iri_memo)
+    processor = _Processor(on_dropped, loader.clone_memo, loader.iri_memo, safe=True)
     try:
         expanded: list[Any]
         try:
@@ -223,6 +270,13 @@ def expand(document: dict[str, Any], loader: ContextLoader | None = None) -> lis
             raise cause from None
         raise CanonicalizationError(f"JSON-LD processing failed: {_describe(exc)}") from None
     return expanded
+
+
+def _describe_dropped(element: Any) -> str:
+    if isinstance(element, dict):
+        keys = ", ".join(sorted(str(k) for k in element)[:5]) or "no entries"
+        return f"an object ({keys})"
+    return f"the value {str(element)[:40]!r}"
 
 
 def _describe(exc: BaseException) -> str:

@@ -103,12 +103,34 @@ class _Emitter:
     def walk(self, items: Any, graph: Term | None) -> None:
         """Top-level (or @graph / @included) items: node objects; free-floating values go."""
         for item in items if isinstance(items, list) else [items]:
+            if self.strict:
+                self._refuse_free_floating(item)
             if not isinstance(item, dict) or "@value" in item:
                 continue
             if "@list" in item:
                 self.walk(item["@list"], graph)  # nodes inside a free-floating list
                 continue
             self.node(item, graph)
+
+    @staticmethod
+    def _refuse_free_floating(item: Any) -> None:
+        """A value, a list or a bare node reference directly in a graph gives no quad (a
+        credential given as a string in a presentation's verifiableCredential, say): what
+        the document states there would be unsigned. jsonld.js's safe mode refuses these."""
+        if not isinstance(item, dict):
+            what = f"the value {str(item)[:60]!r}"
+        elif "@value" in item:
+            what = f"the value {str(item['@value'])[:60]!r}"
+        elif "@list" in item:
+            what = "a list"
+        elif list(item) == ["@id"]:
+            what = f"an object with only an id ({str(item['@id'])[:60]!r})"
+        else:
+            return
+        raise DataLossError(
+            f"{what} stands alone in a graph, where it gives no RDF statement: it would be "
+            "left out of the signed data"
+        )
 
     def node(self, obj: dict[str, Any], graph: Term | None) -> Term | None:
         if "@id" in obj and obj["@id"] is None:
