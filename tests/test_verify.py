@@ -141,6 +141,10 @@ def _null_value_object(doc: dict[str, Any]) -> None:
     doc["credentialSubject"]["achievement"]["description"] = {"@value": None}
 
 
+def _blank_node_property(doc: dict[str, Any]) -> None:
+    doc["credentialSubject"]["_:note"] = "a property RDF cannot hold"
+
+
 @pytest.mark.parametrize(
     "mutate",
     [
@@ -148,6 +152,7 @@ def _null_value_object(doc: dict[str, Any]) -> None:
         _set_beside_the_type,
         _value_with_only_a_language,
         _null_value_object,
+        _blank_node_property,
     ],
 )
 def test_what_expansion_would_drop_is_refused(mutate: Any) -> None:

@@ -183,6 +183,11 @@ class _Emitter:
 
     def _predicate(self, prop: str) -> Term | None:
         if prop.startswith("_:"):
+            if self.strict:  # RDF has no blank-node predicates: the values would be lost
+                raise DataLossError(
+                    f"property {prop!r} is a blank node, which cannot be an RDF predicate: "
+                    "its values would be left out of the signed data"
+                )
             self._bnode(prop)  # labelled, as the node map would, but never a predicate
             return None
         term = _iri_term(prop)
