@@ -170,6 +170,20 @@ def test_what_expansion_would_drop_is_refused(mutate: Any) -> None:
     assert _status(verify(doc, now=NOW), "proof") is Status.FAILED
 
 
+@pytest.mark.parametrize("tag", ["en US", "englishlanguage", "en_GB", ""])
+def test_malformed_language_tags_are_refused_as_jsonld_js_does(tag: str) -> None:
+    # Digital Bazaar's stack refuses to canonicalize these; signing them would make
+    # credentials that the reference implementation cannot verify.
+    unsigned = skill_badge(
+        did_from_public_key(ISSUER.public), HOLDER_DID, valid_from="2025-01-01T00:00:00Z"
+    )
+    unsigned["credentialSubject"]["achievement"]["description"] = {"@value": "x", "@language": tag}
+    with pytest.raises(CanonicalizationError):
+        issue_credential(unsigned, _signer(ISSUER), created=NOW)
+    unsigned["credentialSubject"]["achievement"]["description"]["@language"] = "en-GB"
+    assert verify(issue_credential(unsigned, _signer(ISSUER), created=NOW), now=NOW).verified
+
+
 @pytest.mark.parametrize("mutate", [_keyword_like_id, _keyword_like_type])
 def test_keyword_like_ids_and_types_are_data_loss(mutate: Any) -> None:
     # JSON-LD drops an id or type that looks like a keyword ("@foo"). An achievement

@@ -30,6 +30,7 @@ XSD_DOUBLE = XSD + "double"
 XSD_INTEGER = XSD + "integer"
 
 _ABSOLUTE_IRI = re.compile(r"^([A-Za-z][A-Za-z0-9+\-.]*|_):[^\s]*$")
+_BCP47 = re.compile(r"[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*\Z")  # jsonld.js's REGEX_BCP47
 _DOUBLE_RE = re.compile(r"(\d)0*E\+?(-)?0*(\d)")
 
 
@@ -249,6 +250,11 @@ class _Emitter:
             raise CanonicalizationError("a literal value must be a string, number or boolean")
         language = item.get("@language")
         if isinstance(language, str):
+            if self.strict and not _BCP47.match(language):
+                # jsonld.js's safe mode refuses these too: sign only what it would accept
+                raise CanonicalizationError(
+                    f"language tag {language[:40]!r} is not a well-formed BCP 47 tag"
+                )
             return Term("literal", value, datatype or RDF_LANGSTRING, language)
         return Term("literal", value, datatype or XSD_STRING)
 
