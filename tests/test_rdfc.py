@@ -95,3 +95,32 @@ def test_json_ld_poison_clique_is_refused() -> None:
 def test_duplicate_quads_collapse() -> None:
     q = Quad(Term("iri", "urn:s"), Term("iri", "urn:p"), Term("literal", "o", "", ""), None)
     assert canonicalize_quads([q, q]).nquads == '<urn:s> <urn:p> "o" .\n'
+
+
+def test_iris_are_escaped_as_digital_bazaar_writes_them() -> None:
+    # An IRIREF cannot hold ", <, >, {, }, |, ^, `, \ or U+0000-U+0020 as themselves. The
+    # expected text is rdf-canonize 5.0.0's output for this document (jsonld.js, safe mode,
+    # the pinned contexts), byte for byte; we used to write the quotation mark raw.
+    document = {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://www.w3.org/ns/credentials/examples/v2",
+        ],
+        "@type": '"',
+        "tag": '"',
+        "type": ["ExampleThing", "VerifiableCredential", "ExampleThing"],
+    }
+    assert jsonld.canonicalize(document) == (
+        "_:c14n0 <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+        "<https://www.w3.org/2018/credentials#VerifiableCredential> .\n"
+        "_:c14n0 <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+        "<https://www.w3.org/ns/credentials/examples#ExampleThing> .\n"
+        "_:c14n0 <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+        "<https://www.w3.org/ns/credentials/examples#\\u0022> .\n"
+        '_:c14n0 <https://www.w3.org/ns/credentials/examples#tag> "\\"" .\n'
+    )
+    iri = Term("iri", 'https://example.org/a"b<c>d{e}|f^g`h\\i\x00 j')
+    written = canonicalize_quads([Quad(iri, iri, iri, None)]).nquads
+    escaped = "\\u0022b\\u003Cc\\u003Ed\\u007Be\\u007D\\u007Cf\\u005Eg\\u0060h\\u005Ci"
+    assert escaped + "\\u0000\\u0020j" in written
+    assert parse_nquads(written)[0].subject == iri  # and it reads back

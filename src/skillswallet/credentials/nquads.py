@@ -68,16 +68,26 @@ def escape_literal(value: str) -> str:
     return _ESCAPE_RE.sub(_escape_char, value)
 
 
+#: Characters an IRIREF cannot hold as themselves (N-Quads grammar): written as UCHAR,
+#: as Digital Bazaar's rdf-canonize writes them.
+_IRI_ESCAPE_RE = re.compile('[\\x00-\\x20<>"{}|^`\\\\]')
+
+
+def escape_iri(value: str) -> str:
+    """An IRI as canonical N-Quads writes it between ``<`` and ``>``."""
+    return _IRI_ESCAPE_RE.sub(lambda m: f"\\u{ord(m.group()):04X}", value)
+
+
 def term_to_nquads(term: Term) -> str:
     if term.kind == "iri":
-        return f"<{term.value}>"
+        return f"<{escape_iri(term.value)}>"
     if term.kind == "bnode":
         return f"_:{term.value}"
     out = f'"{escape_literal(term.value)}"'
     if term.language:
         return f"{out}@{term.language}"
     if term.datatype and term.datatype != XSD_STRING:
-        return f"{out}^^<{term.datatype}>"
+        return f"{out}^^<{escape_iri(term.datatype)}>"
     return out
 
 
