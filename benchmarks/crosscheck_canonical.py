@@ -1,5 +1,6 @@
 """Cross-check our canonicalization against Digital Bazaar's (jsonld.js in safe mode, as
-their cryptosuites use it) on random documents over the pinned vocabularies.
+their cryptosuites use it) on random documents over the pinned vocabularies and random
+mutations of a real Open Badges credential.
 
 Run: (cd benchmarks/js && npm ci) && python benchmarks/crosscheck_canonical.py [COUNT]
 
@@ -26,23 +27,44 @@ sys.path.insert(0, str(ROOT))
 
 from tests.test_data_loss import CONTEXTS  # noqa: E402
 from tests.test_expansion import _nodes  # noqa: E402
+from tests.test_verify_fuzz import JSON, PATHS, SIGNED, _mutated  # noqa: E402
 
 from skillswallet.credentials import jsonld  # noqa: E402
 from skillswallet.errors import SkillsWalletError  # noqa: E402
 
 
 def random_documents(count: int) -> list[dict[str, Any]]:
+    """Half random node structures, half mutations of a real Open Badges credential."""
     documents: list[dict[str, Any]] = []
+    edits = st.lists(
+        st.tuples(st.sampled_from(PATHS), st.one_of(st.just("__delete__"), JSON)),
+        min_size=1,
+        max_size=3,
+    )
 
     @settings(
         max_examples=count, deadline=None, database=None, suppress_health_check=list(HealthCheck)
     )
-    @given(_nodes(3), st.sampled_from(CONTEXTS))
-    def collect(node: dict[str, Any], contexts: list[str]) -> None:
-        documents.append({"@context": contexts, **node})
+    @given(_nodes(3), st.sampled_from(CONTEXTS), edits, st.booleans())
+    def collect(node: dict[str, Any], contexts: list[str], change: Any, mutate: bool) -> None:
+        if mutate:
+            document = _mutated(SIGNED, change)
+            if isinstance(document, dict):
+                document.pop("proof", None)
+                documents.append(document)
+        else:
+            documents.append({"@context": contexts, **node})
 
     collect()
     return documents
+
+
+def _is_json(document: dict[str, Any]) -> bool:
+    try:
+        json.dumps(document, allow_nan=False)  # (the generator can make infinities)
+    except ValueError:
+        return False
+    return True
 
 
 def ours(document: dict[str, Any]) -> dict[str, str]:
@@ -54,7 +76,7 @@ def ours(document: dict[str, Any]) -> dict[str, str]:
 
 def main() -> int:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 1500
-    documents = random_documents(count)
+    documents = [d for d in random_documents(count) if _is_json(d)]
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as fh:
         fh.writelines(json.dumps(d) + "\n" for d in documents)
     theirs = subprocess.run(
@@ -78,7 +100,8 @@ def main() -> int:
             verdict = "both refuse"
         tally[verdict] += 1
         if verdict not in ("same", "both refuse") and len(examples[verdict]) < 3:
-            examples[verdict].append(json.dumps(document)[:300])
+            reason = mine.get("error", "")[:150]
+            examples[verdict].append(f"{json.dumps(document)[:300]}\n    ours: {reason}")
     for verdict, n in tally.most_common():
         print(f"{n:6d}  {verdict}")
     for verdict, docs in examples.items():
