@@ -79,13 +79,25 @@ def main() -> int:
     documents = [d for d in random_documents(count) if _is_json(d)]
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as fh:
         fh.writelines(json.dumps(d) + "\n" for d in documents)
-    theirs = subprocess.run(
-        ["node", str(ROOT / "benchmarks" / "js" / "canonize.mjs"), fh.name],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split("\n")[:-1]  # (not splitlines: JSON text may hold U+2028)
-    Path(fh.name).unlink()
+    try:
+        run = subprocess.run(
+            ["node", str(ROOT / "benchmarks" / "js" / "canonize.mjs"), fh.name],
+            capture_output=True,
+            text=True,
+        )
+    except FileNotFoundError:
+        run = None
+    finally:
+        Path(fh.name).unlink()
+    if run is None or run.returncode != 0:
+        detail = run.stderr.strip().splitlines()[-1:] if run else ["node not found"]
+        print(
+            f"error: the reference could not run ({'; '.join(detail)}); this needs Node.js "
+            "and 'npm ci' in benchmarks/js",
+            file=sys.stderr,
+        )
+        return 2
+    theirs = run.stdout.split("\n")[:-1]  # (not splitlines: JSON text may hold U+2028)
     tally: Counter[str] = Counter()
     examples: dict[str, list[str]] = defaultdict(list)
     for document, line in zip(documents, theirs, strict=True):
