@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from skillswallet.credentials.issue import issue_credential
+from skillswallet.credentials.jsonld import canonicalize
 from skillswallet.credentials.proofs import add_proof
 from skillswallet.did.key import did_from_public_key, verification_method_id
 from skillswallet.did.keys import KeyPair
@@ -163,11 +164,17 @@ def test_what_expansion_would_drop_is_refused(mutate: Any) -> None:
         did_from_public_key(ISSUER.public), HOLDER_DID, valid_from="2025-01-01T00:00:00Z"
     )
     mutate(unsigned)
-    with pytest.raises(CanonicalizationError):
+    # Refused twice over: as not plain (structure) and, below that, by canonicalization.
+    with pytest.raises((CanonicalizationError, InvalidDocumentError)):
         issue_credential(unsigned, _signer(ISSUER), created=NOW)
+    with pytest.raises(CanonicalizationError):
+        canonicalize(unsigned)
     doc = _signed()
     mutate(doc)
-    assert _status(verify(doc, now=NOW), "proof") is Status.FAILED
+    result = verify(doc, now=NOW)
+    assert not result.verified
+    failed = {c.id.value for c in result.checks if c.status is Status.FAILED}
+    assert failed & {"structure", "proof"}
 
 
 @pytest.mark.parametrize("tag", ["en US", "englishlanguage", "en_GB", ""])

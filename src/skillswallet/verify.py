@@ -5,12 +5,14 @@ challenge to check)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .credentials.dates import parse_datetime
+from .credentials.jsonld import canonicalize_expanded, expand
 from .credentials.loader import ContextLoader, default_loader
 from .credentials.model import (
     as_list,
@@ -21,15 +23,14 @@ from .credentials.model import (
     validate_presentation,
     vc_version,
 )
-from .credentials.proofs import unsecured_for_proof
+from .credentials.plainform import signed_data_disagreements
+from .credentials.proofs import unsecured_copy, unsecured_for_proof
 from .credentials.schema import JSON_SCHEMA_TYPES, SchemaRegistry, default_registry
-from .credentials.suites import ALL_SUITES, DEFAULT_SUITES
+from .credentials.suites import ALL_SUITES, DEFAULT_SUITES, Cryptosuite
+from .credentials.suites.base import Canonicalizer
 from .did.resolver import DIDResolver, KeyResolver, dereference_verification_method
 from .errors import (
     CanonicalizationError,
-    DIDError,
-    InvalidKeyError,
-    ProofError,
     SkillsWalletError,
     UnsupportedDIDMethodError,
 )
@@ -117,15 +118,20 @@ def _verify_credential(document: Any, target: str, opts: VerifyOptions) -> list[
         )
         return checks
     checks.append(Check(CheckId.STRUCTURE, target, Status.PASSED, "the credential is well-formed"))
-    checks.append(_check_contexts(document, target, opts))
-
-    proof_check, methods = _check_proofs(document, target, "assertionMethod", opts)
+    contexts = _check_contexts(document, target, opts)
+    checks.append(contexts)
+    methods: list[str] = []
+    if contexts.status is not Status.PASSED:
+        # Nothing is canonicalized under contexts we do not accept (bounded work, too).
+        proof_check = Check(CheckId.PROOF, target, Status.SKIPPED, _NO_CONTEXTS)
+    else:
+        proof_check, methods = _check_proofs(document, target, "assertionMethod", opts)
     checks.append(proof_check)
-    if proof_check.status is not Status.PASSED or checks[1].status is not Status.PASSED:
+    if proof_check.status is not Status.PASSED:
         reason = (
-            "not checked: the proof did not verify"
-            if proof_check.status is not Status.PASSED
-            else "not checked: the contexts are not acceptable"
+            _NO_CONTEXTS
+            if contexts.status is not Status.PASSED
+            else "not checked: the proof did not verify"
         )
         checks.extend(
             _skipped(
@@ -166,6 +172,9 @@ def _verify_credential(document: Any, target: str, opts: VerifyOptions) -> list[
     return checks
 
 
+_NO_CONTEXTS = "not checked: the contexts are not acceptable"
+
+
 def _skipped(target: str, reason: str, *ids: CheckId) -> list[Check]:
     return [Check(i, target, Status.SKIPPED, reason) for i in ids]
 
@@ -198,6 +207,11 @@ def _check_contexts(document: dict[str, Any], target: str, opts: VerifyOptions) 
     return Check(CheckId.CONTEXTS, target, Status.PASSED, "all contexts are pinned and known")
 
 
+#: A proof set larger than this is refused before any proof is checked: each proof costs
+#: a signature check and a proof configuration, and no real credential needs more.
+MAX_PROOFS = 16
+
+
 def _check_proofs(
     document: dict[str, Any], target: str, purpose: str, opts: VerifyOptions
 ) -> tuple[Check, list[str]]:
@@ -206,12 +220,28 @@ def _check_proofs(
     proofs = as_list(document.get("proof"))
     if not proofs:
         return Check(CheckId.PROOF, target, Status.FAILED, "the document has no proof"), []
+    if len(proofs) > MAX_PROOFS:
+        return (
+            Check(
+                CheckId.PROOF,
+                target,
+                Status.FAILED,
+                f"the document has {len(proofs)} proofs; at most {MAX_PROOFS} are accepted",
+            ),
+            [],
+        )
+    try:
+        canonical = _SharedCanonicalization(unsecured_copy(document), opts.loader)
+    except _Unreadable as exc:
+        return Check(CheckId.PROOF, target, Status.FAILED, str(exc)), []
     controllers: list[str] = []
     details: list[dict[str, Any]] = []
     worst = Status.PASSED
     reasons: list[str] = []
     for index, proof in enumerate(proofs):
-        status, reason, controller = _verify_one_proof(document, proof, proofs, purpose, opts)
+        status, reason, controller = _verify_one_proof(
+            document, proof, proofs, purpose, opts, canonical
+        )
         details.append(
             {
                 "index": index,
@@ -233,12 +263,64 @@ def _check_proofs(
     return Check(CheckId.PROOF, target, worst, "; ".join(reasons), {"proofs": details}), controllers
 
 
+class _Unreadable(Exception):
+    """The document has no single signed meaning that agrees with its JSON."""
+
+
+class _SharedCanonicalization:
+    """The document's expansion, computed once, checked against its JSON, and the
+    canonical forms the proofs of a set need, each computed once: proofs over the same
+    unsecured document (all but chained proofs) share one canonicalization."""
+
+    def __init__(self, unsecured: dict[str, Any], loader: ContextLoader) -> None:
+        self.loader = loader
+        try:
+            self.expanded = expand(unsecured, loader)
+        except SkillsWalletError as exc:  # data loss, an unknown context, a JSON-LD error
+            raise _Unreadable(f"the document cannot be canonicalized: {exc}") from None
+        except RecursionError:
+            raise _Unreadable("the document is nested too deeply to process") from None
+        disagreements = signed_data_disagreements(unsecured, self.expanded)
+        if disagreements:
+            raise _Unreadable(
+                "the JSON and the signed data it stands for disagree, so the checks could "
+                "not read what was signed: " + "; ".join(disagreements[:5])
+            )
+        self._memo: dict[tuple[str, str, str], str] = {}
+
+    def for_proof(self, suite: Cryptosuite, proof: dict[str, Any]) -> Canonicalizer:
+        """The canonicalizer for one proof: memoized by how its unsecured document is
+        made (the suite's transformation, the chained proofs, a proof's own @context)."""
+        key = (
+            suite.canonicalization,
+            _json_key(proof.get("previousProof")),
+            _json_key(proof.get("@context")),
+        )
+
+        def canonical(document: dict[str, Any]) -> str:
+            found = self._memo.get(key)
+            if found is None:
+                if key == ("rdfc", "", ""):
+                    found = canonicalize_expanded(self.expanded)
+                else:
+                    found = suite.canonicalize(document, self.loader)
+                self._memo[key] = found
+            return found
+
+        return canonical
+
+
+def _json_key(value: Any) -> str:
+    return "" if value is None else json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
 def _verify_one_proof(
     document: dict[str, Any],
     proof: Any,
     all_proofs: list[Any],
     purpose: str,
     opts: VerifyOptions,
+    shared: _SharedCanonicalization,
 ) -> tuple[Status, str, str | None]:
     if not isinstance(proof, dict):
         return Status.FAILED, "the proof is not an object", None
@@ -271,8 +353,14 @@ def _verify_one_proof(
         method = dereference_verification_method(vm, opts.resolver)
     except UnsupportedDIDMethodError as exc:
         return Status.INCONCLUSIVE, f"could not resolve the verification method: {exc}", None
-    except DIDError as exc:
+    except SkillsWalletError as exc:  # a malformed DID, or a key that is not a valid point
         return Status.FAILED, f"verification method rejected: {exc}", None
+    except Exception as exc:  # a caller's resolver failed (network, bug): could not decide
+        return (
+            Status.INCONCLUSIVE,
+            f"the DID resolver failed for {vm}: {type(exc).__name__}",
+            None,
+        )
     if purpose not in method.relationships:
         return (
             Status.FAILED,
@@ -290,11 +378,11 @@ def _verify_one_proof(
         unsecured = unsecured_for_proof(
             document, proof, [p for p in all_proofs if isinstance(p, dict)]
         )
-        ok = suite.verify_proof(unsecured, proof, method.public_key, opts.loader)
+        ok = suite.verify_proof(
+            unsecured, proof, method.public_key, opts.loader, shared.for_proof(suite, proof)
+        )
     except CanonicalizationError as exc:
         return Status.FAILED, f"the document cannot be canonicalized: {exc}", None
-    except (ProofError, InvalidKeyError) as exc:
-        return Status.FAILED, str(exc), None
     except SkillsWalletError as exc:
         return Status.FAILED, str(exc), None
     except RecursionError:
@@ -420,7 +508,11 @@ def _verify_presentation(document: dict[str, Any], opts: VerifyOptions) -> list[
     )
     contexts = _check_contexts(document, target, opts)
     checks.append(contexts)
-    proof_check, controllers = _check_proofs(document, target, "authentication", opts)
+    if contexts.status is not Status.PASSED:
+        proof_check = Check(CheckId.PROOF, target, Status.SKIPPED, _NO_CONTEXTS)
+        controllers: list[str] = []
+    else:
+        proof_check, controllers = _check_proofs(document, target, "authentication", opts)
     checks.append(proof_check)
     if proof_check.status is Status.PASSED and contexts.status is Status.PASSED:
         proofs = [p for p in as_list(document.get("proof")) if isinstance(p, dict)]

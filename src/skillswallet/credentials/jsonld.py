@@ -288,7 +288,12 @@ def _describe(exc: BaseException) -> str:
 def to_quads(document: dict[str, Any], loader: ContextLoader | None = None) -> list[Quad]:
     """Convert a JSON-LD document to RDF quads: expansion (with data-loss detection), then
     our deserialization to RDF (:mod:`skillswallet.credentials.rdf`)."""
-    expanded = expand(document, loader or default_loader())
+    return expanded_to_strict_quads(expand(document, loader or default_loader()))
+
+
+def expanded_to_strict_quads(expanded: list[Any]) -> list[Quad]:
+    """Quads of an expansion made by :func:`expand` (relative IRIs and unsafe integers
+    refused)."""
     try:
         return expanded_to_quads(expanded, strict=True)
     except RecursionError:
@@ -300,3 +305,8 @@ def canonicalize(
 ) -> str:
     """RDFC-1.0 canonical N-Quads of a JSON-LD document."""
     return canonicalize_quads(to_quads(document, loader), hash_algorithm=hash_algorithm).nquads
+
+
+def canonicalize_expanded(expanded: list[Any]) -> str:
+    """RDFC-1.0 canonical N-Quads of an expansion made by :func:`expand`."""
+    return canonicalize_quads(expanded_to_strict_quads(expanded)).nquads

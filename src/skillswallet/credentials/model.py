@@ -9,15 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from .dates import parse_datetime
+from .plainform import as_list as as_list  # re-exported: the shared list helper
+from .plainform import plain_form_problems
 
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
-
-
-def as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
 
 
 def is_url(value: Any) -> bool:
@@ -157,6 +153,7 @@ def validate_credential(document: Any) -> list[str]:
     _check_typed_objects(document.get("termsOfUse"), "termsOfUse", problems, need_id=False)
     _check_typed_objects(document.get("refreshService"), "refreshService", problems, need_id=False)
     _check_proofs(document, problems)
+    problems.extend(plain_form_problems(document))
     return problems
 
 
@@ -175,6 +172,10 @@ def validate_presentation(document: Any) -> list[str]:
         if not isinstance(vc, dict):
             problems.append("each verifiableCredential must be an object")
     _check_proofs(document, problems)
+    # Each credential inside is checked apart, as its own document.
+    problems.extend(
+        plain_form_problems({k: v for k, v in document.items() if k != "verifiableCredential"})
+    )
     return problems
 
 

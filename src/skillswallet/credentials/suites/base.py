@@ -33,6 +33,10 @@ PROOF_KEY_ORDER = (
 )
 
 
+#: Canonicalizes an unsecured document (see :meth:`Cryptosuite.hash_data`).
+Canonicalizer = Callable[[dict[str, Any]], str]
+
+
 @dataclass(frozen=True)
 class HashData:
     """Every intermediate of one proof computation, for tests and debugging."""
@@ -102,17 +106,25 @@ class Cryptosuite:
         proof_config: dict[str, Any],
         key_type: KeyType,
         loader: ContextLoader | None = None,
+        canonical: Canonicalizer | None = None,
     ) -> HashData:
         """Canonicalize the proof configuration and the document and hash both.
 
         ``proof_config`` is the proof without ``proofValue``; its ``@context`` is set to the
-        document's here, as the specs' proof configuration step requires.
+        document's here, as the specs' proof configuration step requires. ``canonical``,
+        when given, canonicalizes the document instead of this suite's own transformation
+        (a verifier passes one that reuses work shared by the proofs of a set; it must
+        compute exactly this suite's transformation).
         """
         config = {k: v for k, v in proof_config.items() if k != "proofValue"}
         if "@context" in unsecured_document:
             config["@context"] = unsecured_document["@context"]
         canonical_config = self._canonical_config(config, loader)
-        canonical_doc = self.canonicalize(unsecured_document, loader)
+        canonical_doc = (
+            canonical(unsecured_document)
+            if canonical is not None
+            else self.canonicalize(unsecured_document, loader)
+        )
         hash_fn = self.hashes[key_type]
         return HashData(
             canonical_config,
@@ -154,9 +166,11 @@ class Cryptosuite:
         proof: dict[str, Any],
         public_key: PublicKey,
         loader: ContextLoader | None = None,
+        canonical: Canonicalizer | None = None,
     ) -> bool:
         """Verify one proof over the unsecured document. Returns False for a bad signature;
-        raises (typed) when the proof or document cannot be processed at all."""
+        raises (typed) when the proof or document cannot be processed at all.
+        (``canonical``: see :meth:`hash_data`.)"""
         self.check_key(public_key.type)
         proof_value = proof.get("proofValue")
         if not isinstance(proof_value, str):
@@ -175,7 +189,7 @@ class Cryptosuite:
                 return False
             document = dict(document)
             document["@context"] = proof_context
-        data = self.hash_data(document, proof, public_key.type, loader)
+        data = self.hash_data(document, proof, public_key.type, loader, canonical)
         return verify_signature(public_key, data.combined, signature)
 
 

@@ -1,0 +1,223 @@
+"""Plain compact form: the JSON a check reads must say exactly what was signed.
+
+With an RDF suite only the RDF dataset is signed, and JSON-LD lets one statement be
+written many ways: under a term, its full IRI or a compact IRI, as a value object, inside
+``@nest``, re-mapped by a nested ``@context``, or next to ``@index`` values that never
+reach the RDF at all. Our checks and summaries read plain JSON keys (``validUntil``,
+``credentialStatus``, ``name``). So a document is accepted only in *plain compact form*,
+where each key is the one term the contexts define for it, and two rules enforce that:
+
+* :func:`plain_form_problems` (syntax, no JSON-LD needed): no keyword keys except
+  ``@context`` at the top of a credential, presentation or proof, and language value
+  objects; no key written as an IRI or compact IRI.
+* :func:`signed_data_disagreements` (against the expansion, the signed meaning): the
+  document has as many property entries as its expansion (two keys meaning one property,
+  map containers whose keys are not data, anything expansion merged or dropped), and
+  every property a check or summary reads has, in the expansion, exactly the values the
+  JSON shows.
+
+Both hold for JCS suites too: there the JSON is signed, but its meaning still comes from
+its contexts, and a check must not read past a statement the document makes another way.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+from typing import Any
+
+CRED = "https://www.w3.org/2018/credentials#"
+SCHEMA_ORG = "https://schema.org/"
+
+#: Keys of a value object a plain document may use (VC Data Model 2.0 §11.1, language and
+#: base direction). A typed value object is not plain: the term's context gives the type.
+VALUE_OBJECT_KEYS = frozenset({"@value", "@language", "@direction"})
+#: Keys holding a JSON literal (``"@type": "@json"`` in the VC v2 and JWK contexts): their
+#: contents are data, not JSON-LD, and are signed as one literal.
+JSON_LITERAL_KEYS = frozenset({"jsonSchema", "jwk", "_sd"})
+#: Keys under which an object starts a document of its own, with its own ``@context``.
+NESTED_DOCUMENT_KEYS = frozenset({"verifiableCredential", "proof"})
+#: The keyword aliases every pinned context defines.
+ALIASES = frozenset({"id", "type"})
+
+#: The properties checks and summaries read at the top of a credential or presentation.
+_SINGLE_VALUE = {
+    "validFrom": CRED + "validFrom",
+    "validUntil": CRED + "validUntil",
+    "issuanceDate": CRED + "issuanceDate",
+    "expirationDate": CRED + "expirationDate",
+}
+_COUNTED = {
+    "credentialSubject": CRED + "credentialSubject",
+    "credentialStatus": CRED + "credentialStatus",
+    "credentialSchema": CRED + "credentialSchema",
+    "evidence": CRED + "evidence",
+    "termsOfUse": CRED + "termsOfUse",
+    "refreshService": CRED + "refreshService",
+    "verifiableCredential": CRED + "verifiableCredential",
+    "name": SCHEMA_ORG + "name",
+    "description": SCHEMA_ORG + "description",
+}
+
+
+def plain_form_problems(document: Any) -> list[str]:
+    """Keys and values written in a way our checks could read differently from what is
+    signed (see the module docstring). Empty when the document is in plain form."""
+    problems: list[str] = []
+    queue: deque[tuple[Any, str, bool]] = deque([(document, "", True)])
+    while queue:
+        value, path, may_have_context = queue.popleft()
+        if isinstance(value, list):
+            queue.extend((item, f"{path}[{i}]", may_have_context) for i, item in enumerate(value))
+            continue
+        if not isinstance(value, dict):
+            continue
+        if "@value" in value:
+            _check_value_object(value, path, problems)
+            continue
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if key == "@context":
+                if not may_have_context:
+                    problems.append(
+                        f"{where}: a @context inside the document is not accepted (it can "
+                        "change what the terms below it mean); contexts belong at the top"
+                    )
+                continue
+            if key.startswith("@"):
+                problems.append(
+                    f"{where}: the JSON-LD keyword {key} is not accepted in a credential "
+                    "(its data may not be signed, or be read differently than it is signed)"
+                )
+                continue
+            if ":" in key:
+                problems.append(
+                    f"{where}: a property written as an IRI is not accepted; write the term "
+                    "its context defines for it"
+                )
+                continue
+            if key in JSON_LITERAL_KEYS:
+                continue
+            queue.append((item, where, key in NESTED_DOCUMENT_KEYS))
+        if len(problems) >= 20:
+            problems.append("(more problems not listed)")
+            break
+    return problems
+
+
+def _check_value_object(value: dict[str, Any], path: str, problems: list[str]) -> None:
+    extra = sorted(str(k) for k in value if k not in VALUE_OBJECT_KEYS)
+    if extra:
+        problems.append(
+            f"{path}: a value object may only carry @value, @language and @direction "
+            f"(found {', '.join(extra)}); the context gives a value its type"
+        )
+    elif not isinstance(value["@value"], str):
+        problems.append(f"{path}: a language value object's @value must be a string")
+
+
+# --- against the expansion --------------------------------------------------------------
+
+
+def signed_data_disagreements(document: dict[str, Any], expanded: list[Any]) -> list[str]:
+    """Where the compact JSON and its expansion (what an RDF suite signs) disagree about
+    what the checks and summaries read. Empty when they agree. ``document`` is the
+    unsecured document (without ``proof``) that ``expanded`` came from."""
+    nodes = [n for n in expanded if isinstance(n, dict)]
+    if len(nodes) != 1 or len(expanded) != 1:
+        return [f"the document describes {len(expanded)} top-level nodes, not one"]
+    node = nodes[0]
+    problems: list[str] = []
+    compact_count, expanded_count = _count_compact(document), _count_expanded(expanded)
+    if compact_count != expanded_count:
+        problems.append(
+            f"the JSON has {compact_count} property entries but its signed data has "
+            f"{expanded_count}: some keys mean the same property, or are not signed data"
+        )
+    if node.get("@id") != document.get("id"):
+        problems.append("id: the signed data names another id")
+    if len(as_list(node.get("@type"))) != len(as_list(document.get("type"))):
+        problems.append("type: the signed data has other types")
+    _compare_reference(node, CRED + "issuer", _ref_id(document.get("issuer")), "issuer", problems)
+    _compare_reference(node, CRED + "holder", _ref_id(document.get("holder")), "holder", problems)
+    for term, iri in _SINGLE_VALUE.items():
+        shown = [document[term]] if document.get(term) is not None else []
+        signed = [v.get("@value") for v in node.get(iri, []) if isinstance(v, dict)]
+        if signed != shown or len(node.get(iri, [])) != len(shown):
+            problems.append(f"{term}: the signed data says {signed!r}, the JSON {shown!r}")
+    for term, iri in _COUNTED.items():
+        shown_items = as_list(document.get(term))
+        signed_items = node.get(iri, [])
+        if len(shown_items) != len(signed_items):
+            problems.append(
+                f"{term}: the signed data has {len(signed_items)} value(s), "
+                f"the JSON {len(shown_items)}"
+            )
+            continue
+        shown_ids = [i.get("id") if isinstance(i, dict) else None for i in shown_items]
+        signed_ids = [i.get("@id") if isinstance(i, dict) else None for i in signed_items]
+        if term != "verifiableCredential" and any(
+            s is not None and s != g for s, g in zip(shown_ids, signed_ids, strict=True)
+        ):
+            problems.append(f"{term}: the signed data names other ids")
+    return problems
+
+
+def as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _ref_id(value: Any) -> str | None:
+    """The id of a reference written as a string or as an object with an id."""
+    if isinstance(value, dict):
+        value = value.get("id")
+    return value if isinstance(value, str) else None
+
+
+def _compare_reference(
+    node: dict[str, Any], iri: str, shown: str | None, term: str, problems: list[str]
+) -> None:
+    signed = [v.get("@id") for v in node.get(iri, []) if isinstance(v, dict)]
+    if signed != ([shown] if shown is not None else []):
+        problems.append(f"{term}: the signed data names {signed!r}, the JSON {shown!r}")
+
+
+def _count_compact(value: Any) -> int:
+    """Property entries of a plain compact document: keys other than keywords and the
+    id/type aliases, with a value, in every node (JSON literals are one entry)."""
+    total = 0
+    for obj in _objects(value, compact=True):
+        for key, item in obj.items():
+            if key in ALIASES or key.startswith("@") or item is None or item == []:
+                continue
+            total += 1
+    return total
+
+
+def _count_expanded(value: Any) -> int:
+    total = 0
+    for obj in _objects(value, compact=False):
+        total += sum(1 for key, item in obj.items() if not key.startswith("@") and item != [])
+    return total
+
+
+def _objects(root: Any, *, compact: bool) -> Iterator[dict[str, Any]]:
+    """Every node object of a compact or expanded JSON-LD tree (not value objects, not
+    the inside of JSON literals)."""
+    stack = [root]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, list):
+            stack.extend(value)
+            continue
+        if not isinstance(value, dict) or "@value" in value:
+            continue
+        yield value
+        for key, item in value.items():
+            if compact and key in JSON_LITERAL_KEYS:
+                continue
+            if key in ("@context", "@type", "@id"):
+                continue
+            stack.append(item)
