@@ -33,6 +33,7 @@ from .errors import (
     CanonicalizationError,
     SkillsWalletError,
     UnsupportedDIDMethodError,
+    WorkLimitError,
 )
 from .result import Check, CheckId, Status, VerificationResult
 
@@ -52,6 +53,31 @@ class VerifyOptions:
     challenge: str | None = None
     domain: str | None = None
     schemas: SchemaRegistry = field(default_factory=default_registry)
+    #: The work one verify() call may do, shared by a presentation and its credentials.
+    work: WorkBudget = field(default_factory=lambda: WorkBudget(MAX_STATEMENTS))
+
+
+#: Statements (property values) one verify() call may expand and canonicalize, summed over
+#: every canonicalization it needs. A real credential has hundreds, a large presentation
+#: tens of thousands; the bound keeps any input decided in a few seconds.
+MAX_STATEMENTS = 300_000
+#: More context entries than any real credential uses (VC, Open Badges, a few extensions).
+MAX_CONTEXTS = 16
+
+
+class WorkBudget:
+    """A countdown of statements to process; refuses the document when it runs out."""
+
+    def __init__(self, statements: int) -> None:
+        self.remaining = statements
+
+    def charge(self, statements: int) -> None:
+        self.remaining -= statements
+        if self.remaining < 0:
+            raise WorkLimitError(
+                f"verifying it would process more than {MAX_STATEMENTS:,} statements "
+                "(the limit for one verification); it is too large"
+            )
 
 
 def verify(
@@ -180,31 +206,32 @@ def _skipped(target: str, reason: str, *ids: CheckId) -> list[Check]:
 
 
 def _check_contexts(document: dict[str, Any], target: str, opts: VerifyOptions) -> Check:
-    unknown: list[str] = []
-    inline = 0
-    for ctx in as_list(document.get("@context")):
-        if isinstance(ctx, str):
-            if ctx not in opts.loader:
-                unknown.append(ctx)
-        else:
-            inline += 1
+    problem = _context_problem(as_list(document.get("@context")), opts.loader)
+    if problem is None:
+        return Check(CheckId.CONTEXTS, target, Status.PASSED, "all contexts are pinned and known")
+    reason, detail = problem
+    return Check(CheckId.CONTEXTS, target, Status.FAILED, reason, detail)
+
+
+def _context_problem(
+    entries: list[Any], loader: ContextLoader
+) -> tuple[str, dict[str, Any]] | None:
+    if len(entries) > MAX_CONTEXTS:
+        return f"{len(entries)} @context entries; at most {MAX_CONTEXTS} are accepted", {}
+    urls = [ctx for ctx in entries if isinstance(ctx, str)]
+    repeated = sorted({u for u in urls if urls.count(u) > 1})
+    if repeated:
+        return "a context is listed more than once: " + ", ".join(repeated), {"repeated": repeated}
+    unknown = [ctx for ctx in urls if ctx not in loader]
     if unknown:
-        return Check(
-            CheckId.CONTEXTS,
-            target,
-            Status.FAILED,
+        return (
             "unknown JSON-LD context(s), not bundled or allow-listed: " + ", ".join(unknown),
             {"unknown": unknown},
         )
-    if inline:
+    if len(urls) != len(entries):
         # An inline context can redefine terms (e.g. @vocab) and change what was signed.
-        return Check(
-            CheckId.CONTEXTS,
-            target,
-            Status.FAILED,
-            "inline (embedded) @context objects are not accepted; use pinned context URLs",
-        )
-    return Check(CheckId.CONTEXTS, target, Status.PASSED, "all contexts are pinned and known")
+        return "inline (embedded) @context objects are not accepted; use pinned context URLs", {}
+    return None
 
 
 #: A proof set larger than this is refused before any proof is checked: each proof costs
@@ -231,7 +258,7 @@ def _check_proofs(
             [],
         )
     try:
-        canonical = _SharedCanonicalization(unsecured_copy(document), opts.loader)
+        canonical = _SharedCanonicalization(unsecured_copy(document), opts.loader, opts.work)
     except _Unreadable as exc:
         return Check(CheckId.PROOF, target, Status.FAILED, str(exc)), []
     controllers: list[str] = []
@@ -272,21 +299,26 @@ class _SharedCanonicalization:
     canonical forms the proofs of a set need, each computed once: proofs over the same
     unsecured document (all but chained proofs) share one canonicalization."""
 
-    def __init__(self, unsecured: dict[str, Any], loader: ContextLoader) -> None:
+    def __init__(self, unsecured: dict[str, Any], loader: ContextLoader, work: WorkBudget) -> None:
         self.loader = loader
+        self.work = work
         try:
             self.expanded = expand(unsecured, loader)
+            disagreements, self.statements = signed_data_disagreements(unsecured, self.expanded)
+            work.charge(self.statements)
         except SkillsWalletError as exc:  # data loss, an unknown context, a JSON-LD error
             raise _Unreadable(f"the document cannot be canonicalized: {exc}") from None
         except RecursionError:
             raise _Unreadable("the document is nested too deeply to process") from None
-        disagreements = signed_data_disagreements(unsecured, self.expanded)
         if disagreements:
             raise _Unreadable(
                 "the JSON and the signed data it stands for disagree, so the checks could "
                 "not read what was signed: " + "; ".join(disagreements[:5])
             )
         self._memo: dict[tuple[str, str, str], str] = {}
+        #: A canonicalization that failed (a poison graph, the work limit) fails them all:
+        #: every unsecured document of a proof set holds the same graph.
+        self._failure: CanonicalizationError | None = None
 
     def for_proof(self, suite: Cryptosuite, proof: dict[str, Any]) -> Canonicalizer:
         """The canonicalizer for one proof: memoized by how its unsecured document is
@@ -299,12 +331,20 @@ class _SharedCanonicalization:
 
         def canonical(document: dict[str, Any]) -> str:
             found = self._memo.get(key)
-            if found is None:
+            if found is not None:
+                return found
+            if self._failure is not None:
+                raise self._failure
+            try:
+                self.work.charge(self.statements)
                 if key == ("rdfc", "", ""):
                     found = canonicalize_expanded(self.expanded)
                 else:
                     found = suite.canonicalize(document, self.loader)
-                self._memo[key] = found
+            except CanonicalizationError as exc:
+                self._failure = exc
+                raise
+            self._memo[key] = found
             return found
 
         return canonical

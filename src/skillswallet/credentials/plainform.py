@@ -119,16 +119,20 @@ def _check_value_object(value: dict[str, Any], path: str, problems: list[str]) -
 # --- against the expansion --------------------------------------------------------------
 
 
-def signed_data_disagreements(document: dict[str, Any], expanded: list[Any]) -> list[str]:
+def signed_data_disagreements(
+    document: dict[str, Any], expanded: list[Any]
+) -> tuple[list[str], int]:
     """Where the compact JSON and its expansion (what an RDF suite signs) disagree about
-    what the checks and summaries read. Empty when they agree. ``document`` is the
-    unsecured document (without ``proof``) that ``expanded`` came from."""
+    what the checks and summaries read (empty when they agree), and the number of property
+    entries (about the number of statements). ``document`` is the unsecured document
+    (without ``proof``) that ``expanded`` came from."""
+    expanded_count = _count_expanded(expanded)
     nodes = [n for n in expanded if isinstance(n, dict)]
     if len(nodes) != 1 or len(expanded) != 1:
-        return [f"the document describes {len(expanded)} top-level nodes, not one"]
+        return [f"the document describes {len(expanded)} top-level nodes, not one"], expanded_count
     node = nodes[0]
     problems: list[str] = []
-    compact_count, expanded_count = _count_compact(document), _count_expanded(expanded)
+    compact_count = _count_compact(document)
     if compact_count != expanded_count:
         problems.append(
             f"the JSON has {compact_count} property entries but its signed data has "
@@ -160,7 +164,7 @@ def signed_data_disagreements(document: dict[str, Any], expanded: list[Any]) -> 
             s is not None and s != g for s, g in zip(shown_ids, signed_ids, strict=True)
         ):
             problems.append(f"{term}: the signed data names other ids")
-    return problems
+    return problems, expanded_count
 
 
 def as_list(value: Any) -> list[Any]:
