@@ -14,8 +14,16 @@ from typing import Annotated, Any
 import typer
 from platformdirs import user_data_dir
 
-from . import jsonio
-from .cli_common import EXIT_NOT_VERIFIED, EXIT_OK, EXIT_USAGE, ImportFiles, fail
+from .cli_common import (
+    EXIT_NOT_VERIFIED,
+    EXIT_OK,
+    EXIT_USAGE,
+    ImportFiles,
+    fail,
+    say,
+    say_either,
+    say_json,
+)
 from .storage.crypto import KdfParams
 from .wallet import ImportReport, Wallet
 
@@ -129,7 +137,7 @@ def register(app: typer.Typer) -> None:
             KdfParams.new(4, 1024 * 1024 * 1024) if kdf is KdfProfile.sensitive else KdfParams.new()
         )
         Wallet.create(path, passphrase, kdf=params).close()
-        typer.echo(jsonio.dumps({"vault": str(path)}) if json_output else f"Created vault {path}")
+        say_either(json_output, {"vault": str(path)}, f"Created vault {path}")
 
     @app.command("import")
     def import_(
@@ -189,13 +197,13 @@ def register(app: typer.Typer) -> None:
         with opened(vault, passphrase_file) as wallet:
             items = wallet.search(type=type_, issuer=issuer, skill=skill, text=text)
         if json_output:
-            typer.echo(jsonio.dumps([i.model_dump() for i in items]))
+            say_json([i.model_dump() for i in items])
             return
         if not items:
-            typer.echo("No credentials.")
+            say("No credentials.")
         for item in items:
             flags = f" [{', '.join(item.flags)}]" if item.flags else ""
-            typer.echo(f"{item.id[:12]}  {item.name or '(no name)'}  from {item.issuer}{flags}")
+            say(f"{item.id[:12]}  {item.name or '(no name)'}  from {item.issuer}{flags}")
 
     @app.command()
     def show(
@@ -208,16 +216,16 @@ def register(app: typer.Typer) -> None:
         with opened(vault, passphrase_file) as wallet:
             summary, credential = wallet.get(wallet.resolve_id(record_id))
         if json_output:
-            typer.echo(jsonio.dumps({"summary": summary.model_dump(), "credential": credential}))
+            say_json({"summary": summary.model_dump(), "credential": credential})
             return
-        typer.echo(f"id:       {summary.id}")
-        typer.echo(f"name:     {summary.name}")
-        typer.echo(f"issuer:   {summary.issuer}")
-        typer.echo(f"subject:  {summary.subject}")
-        typer.echo(f"valid:    {summary.valid_from or '-'} .. {summary.valid_until or '-'}")
-        typer.echo(f"skills:   {', '.join(summary.skills) or '-'}")
-        typer.echo(f"flags:    {', '.join(summary.flags) or 'verified'}")
-        typer.echo(jsonio.dumps(credential))
+        say(f"id:       {summary.id}")
+        say(f"name:     {summary.name}")
+        say(f"issuer:   {summary.issuer}")
+        say(f"subject:  {summary.subject}")
+        say(f"valid:    {summary.valid_from or '-'} .. {summary.valid_until or '-'}")
+        say(f"skills:   {', '.join(summary.skills) or '-'}")
+        say(f"flags:    {', '.join(summary.flags) or 'verified'}")
+        say_json(credential)
 
     @app.command()
     def delete(
@@ -230,7 +238,7 @@ def register(app: typer.Typer) -> None:
         with opened(vault, passphrase_file) as wallet:
             full = wallet.resolve_id(record_id)
             wallet.delete(full)
-        typer.echo(jsonio.dumps({"deleted": full}) if json_output else f"Deleted {full}")
+        say_either(json_output, {"deleted": full}, f"Deleted {full}")
 
     @app.command()
     def backup(
@@ -244,9 +252,7 @@ def register(app: typer.Typer) -> None:
         """Write an encrypted backup of the whole vault (keys included)."""
         with opened(vault, passphrase_file) as wallet:
             wallet.backup(out)
-        typer.echo(
-            jsonio.dumps({"backup": str(out)}) if json_output else f"Backup written to {out}"
-        )
+        say_either(json_output, {"backup": str(out)}, f"Backup written to {out}")
 
     @app.command()
     def restore(
@@ -261,7 +267,7 @@ def register(app: typer.Typer) -> None:
         """Restore a backup as your vault (it is checked with the passphrase first)."""
         path = vault_path(vault)
         Wallet.restore(backup_file, path, read_passphrase(passphrase_file), overwrite=force)
-        typer.echo(jsonio.dumps({"vault": str(path)}) if json_output else f"Restored {path}")
+        say_either(json_output, {"vault": str(path)}, f"Restored {path}")
 
     @app.command()
     def export(
@@ -278,9 +284,9 @@ def register(app: typer.Typer) -> None:
             fail("export writes unencrypted files; add --plaintext to confirm", EXIT_USAGE)
         with opened(vault, passphrase_file) as wallet:
             written = wallet.export_plaintext(out)
-        typer.echo(f"warning: {len(written)} credential(s) written UNENCRYPTED to {out}", err=True)
+        say(f"warning: {len(written)} credential(s) written UNENCRYPTED to {out}", err=True)
         if json_output:
-            typer.echo(jsonio.dumps({"files": [str(p) for p in written]}))
+            say_json({"files": [str(p) for p in written]})
 
     @did_app.command("create")
     def did_create(
@@ -297,7 +303,7 @@ def register(app: typer.Typer) -> None:
             fail("--type must be ed25519, p256 or p384", EXIT_USAGE)
         with opened(vault, passphrase_file) as wallet:
             did = wallet.create_did(key_type, label=label)
-        typer.echo(jsonio.dumps({"did": did}) if json_output else did)
+        say_either(json_output, {"did": did}, did)
 
     @did_app.command("import")
     def did_import(
@@ -312,7 +318,7 @@ def register(app: typer.Typer) -> None:
         """Move a key file's key into the vault (then delete the file yourself)."""
         with opened(vault, passphrase_file) as wallet:
             did = wallet.import_key_file(key_file, label=label)
-        typer.echo(jsonio.dumps({"did": did}) if json_output else did)
+        say_either(json_output, {"did": did}, did)
 
     @did_app.command("list")
     def did_list(
@@ -324,12 +330,12 @@ def register(app: typer.Typer) -> None:
         with opened(vault, passphrase_file) as wallet:
             keys = wallet.dids()
         if json_output:
-            typer.echo(jsonio.dumps([k.model_dump() for k in keys]))
+            say_json([k.model_dump() for k in keys])
             return
         if not keys:
-            typer.echo("No keys.")
+            say("No keys.")
         for key in keys:
-            typer.echo(f"{key.did}  {key.type}  {key.label or ''}".rstrip())
+            say(f"{key.did}  {key.type}  {key.label or ''}".rstrip())
 
     @passphrase_app.command("change")
     def passphrase_change(
@@ -353,7 +359,7 @@ def register(app: typer.Typer) -> None:
                 what="New passphrase",
             )
             wallet.change_passphrase(new)
-        typer.echo("Passphrase changed.")
+        say("Passphrase changed.")
 
 
 _LIST_EVERY_OUTCOME_UP_TO = 50
@@ -361,19 +367,17 @@ _LIST_EVERY_OUTCOME_UP_TO = 50
 
 def _render_import(report: ImportReport, json_output: bool) -> None:
     if json_output:
-        typer.echo(
-            jsonio.dumps(
-                [
-                    {
-                        "status": o.status,
-                        "id": o.record_id,
-                        "credentialId": o.credential_id,
-                        "flags": o.flags,
-                        "reasons": o.reasons,
-                    }
-                    for o in report.outcomes
-                ]
-            )
+        say_json(
+            [
+                {
+                    "status": o.status,
+                    "id": o.record_id,
+                    "credentialId": o.credential_id,
+                    "flags": o.flags,
+                    "reasons": o.reasons,
+                }
+                for o in report.outcomes
+            ]
         )
         return
     # A large import lists only what needs a look (refused, or stored with a flag).
@@ -385,16 +389,16 @@ def _render_import(report: ImportReport, json_output: bool) -> None:
             unlisted += 1
         elif o.status == "stored":
             flags = f" [{', '.join(o.flags)}]" if o.flags else ""
-            typer.echo(f"stored     {o.record_id[:12] if o.record_id else ''}  {label}{flags}")
+            say(f"stored     {o.record_id[:12] if o.record_id else ''}  {label}{flags}")
         elif o.status == "duplicate":
-            typer.echo(f"duplicate  {label} is already in the vault")
+            say(f"duplicate  {label} is already in the vault")
         else:
-            typer.echo(f"refused    {label}")
+            say(f"refused    {label}")
             for reason in o.reasons:
-                typer.echo(f"             {reason}")
+                say(f"             {reason}")
     if unlisted:
-        typer.echo(f"({unlisted} stored or duplicate without remarks not listed; --json lists all)")
-    typer.echo(
+        say(f"({unlisted} stored or duplicate without remarks not listed; --json lists all)")
+    say(
         f"{len(report.stored)} stored, {len(report.duplicates)} duplicate, "
         f"{len(report.refused)} refused"
     )
