@@ -24,6 +24,7 @@ from .cli_common import (
     say_either,
     say_json,
 )
+from .errors import VaultExistsError
 from .storage.crypto import KdfParams
 from .wallet import ImportReport, Wallet
 
@@ -68,6 +69,8 @@ def _read_secret_file(path: Path) -> str:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         fail(f"cannot read passphrase file {path}: {exc.strerror}")
+    except UnicodeDecodeError:  # (its content is never shown)
+        fail(f"the passphrase file {path} is not UTF-8 text")
     return text.rstrip("\r\n")
 
 
@@ -100,6 +103,8 @@ def read_passphrase(
 @contextmanager
 def opened(vault: Path | None, passphrase_file: Path | None) -> Iterator[Wallet]:
     path = vault_path(vault)
+    if not path.exists():  # before asking for a passphrase
+        fail(f"there is no vault at {path}; create one with 'skillswallet init'")
     passphrase = read_passphrase(passphrase_file)
     with Wallet.open(path, passphrase) as wallet:
         yield wallet
@@ -219,12 +224,12 @@ def register(app: typer.Typer) -> None:
             say_json({"summary": summary.model_dump(), "credential": credential})
             return
         say(f"id:       {summary.id}")
-        say(f"name:     {summary.name}")
-        say(f"issuer:   {summary.issuer}")
-        say(f"subject:  {summary.subject}")
+        say(f"name:     {summary.name or '(no name)'}")
+        say(f"issuer:   {summary.issuer or '-'}")
+        say(f"subject:  {summary.subject or '-'}")
         say(f"valid:    {summary.valid_from or '-'} .. {summary.valid_until or '-'}")
         say(f"skills:   {', '.join(summary.skills) or '-'}")
-        say(f"flags:    {', '.join(summary.flags) or 'verified'}")
+        say(f"flags:    {', '.join(summary.flags) or 'none'}")
         say_json(credential)
 
     @app.command()
@@ -266,7 +271,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Restore a backup as your vault (it is checked with the passphrase first)."""
         path = vault_path(vault)
-        Wallet.restore(backup_file, path, read_passphrase(passphrase_file), overwrite=force)
+        try:
+            Wallet.restore(backup_file, path, read_passphrase(passphrase_file), overwrite=force)
+        except VaultExistsError:
+            fail(f"a vault already exists at {path}; add --force to replace it with the backup")
         say_either(json_output, {"vault": str(path)}, f"Restored {path}")
 
     @app.command()

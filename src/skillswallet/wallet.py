@@ -29,6 +29,7 @@ from .did.multikey import KeyType
 from .did.resolver import DIDResolver
 from .did.url import parse_did_url
 from .errors import (
+    CorruptVaultError,
     DIDError,
     InvalidDocumentError,
     RecordCorruptError,
@@ -323,7 +324,11 @@ class Wallet:
     def export_plaintext(self, directory: Path | str) -> list[Path]:
         """Write every credential as standard JSON into ``directory`` (UNENCRYPTED)."""
         directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as exc:
+            why = "it is not a directory" if isinstance(exc, FileExistsError) else exc.strerror
+            raise VaultError(f"cannot export into {directory}: {why}") from None
         written = []
         for summary in self.credentials():
             _, body = self.get(summary.id)
@@ -451,7 +456,11 @@ class Wallet:
         tmp = Path(tmp_name)
         try:
             os.chmod(tmp, 0o600)
-            with open(backup, "rb") as src, open(tmp, "wb") as dst:
+            try:
+                source = open(backup, "rb")  # noqa: SIM115 - closed by the with below
+            except OSError as exc:
+                raise VaultError(f"cannot read the backup {backup}: {exc.strerror}") from None
+            with source as src, open(tmp, "wb") as dst:
                 shutil.copyfileobj(src, dst)
                 dst.flush()
                 os.fsync(dst.fileno())
@@ -462,7 +471,10 @@ class Wallet:
                 pass  # not a database: EncryptedStore.open below says so clearly
             finally:
                 conn.close()
-            EncryptedStore.open(tmp, passphrase).close()
+            try:
+                EncryptedStore.open(tmp, passphrase).close()
+            except CorruptVaultError as exc:  # name the user's file, not the temporary one
+                raise type(exc)(str(exc).replace(str(tmp), str(backup))) from None
             for suffix in ("-wal", "-shm"):
                 with contextlib.suppress(OSError):
                     os.unlink(f"{vault_path}{suffix}")
