@@ -41,6 +41,23 @@ def say_either(json_output: bool, value: Any, *lines: str) -> None:
         say(*lines)
 
 
+def not_utf8(text: str) -> bool:
+    """Whether ``text`` holds bytes that were not UTF-8 (Python decodes command-line
+    arguments and environment variables to lone surrogates then)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def utf8_text(value: str | None) -> str | None:
+    """Option callback: refuse text that is not UTF-8 (it could not be stored)."""
+    if value is not None and not_utf8(value):
+        raise typer.BadParameter("is not valid UTF-8 text")
+    return value
+
+
 def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
     """Print ``error: message`` on stderr and exit with ``code``."""
     say(f"error: {message}", err=True)

@@ -20,9 +20,11 @@ from .cli_common import (
     EXIT_USAGE,
     ImportFiles,
     fail,
+    not_utf8,
     say,
     say_either,
     say_json,
+    utf8_text,
 )
 from .errors import VaultExistsError
 from .storage.crypto import KdfParams
@@ -46,6 +48,10 @@ PassFileOpt = Annotated[
 ]
 RecordIdArg = Annotated[
     str, typer.Argument(metavar="ID", help="Id (or unique prefix) from 'list'.")
+]
+LabelOpt = Annotated[
+    str | None,
+    typer.Option(help="A name to recognise the key by.", callback=utf8_text),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
@@ -97,6 +103,8 @@ def read_passphrase(
             fail("the passphrases do not match", EXIT_USAGE)
     if not value:
         fail("the passphrase is empty", EXIT_USAGE)
+    if not_utf8(value):  # bytes the shell or terminal passed that are not UTF-8
+        fail("the passphrase is not valid UTF-8 text", EXIT_USAGE)
     return value
 
 
@@ -301,7 +309,7 @@ def register(app: typer.Typer) -> None:
         key_type: Annotated[
             str, typer.Option("--type", "-t", help="ed25519, p256 or p384.")
         ] = "ed25519",
-        label: Annotated[str | None, typer.Option(help="A name to recognise the key by.")] = None,
+        label: LabelOpt = None,
         vault: VaultOpt = None,
         passphrase_file: PassFileOpt = None,
         json_output: JsonOpt = False,
@@ -318,7 +326,7 @@ def register(app: typer.Typer) -> None:
         key_file: Annotated[
             Path, typer.Argument(metavar="KEYFILE", help="A key file from 'key generate'.")
         ],
-        label: Annotated[str | None, typer.Option(help="A name to recognise the key by.")] = None,
+        label: LabelOpt = None,
         vault: VaultOpt = None,
         passphrase_file: PassFileOpt = None,
         json_output: JsonOpt = False,

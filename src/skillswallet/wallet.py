@@ -67,6 +67,16 @@ KEY = "key"
 DISCLOSURE = "disclosure"
 
 
+def _make_folder(path: Path, failure: str) -> None:
+    """``mkdir -p`` (0700 for what it creates); an OS error becomes a VaultError that
+    names the folder."""
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        why = "it is not a directory" if isinstance(exc, FileExistsError) else exc.strerror
+        raise VaultError(f"{failure} {path}: {why}") from None
+
+
 class CredentialSummary(BaseModel):
     """What the vault knows about a stored credential without decrypting its body."""
 
@@ -153,7 +163,7 @@ class Wallet:
     def create(
         cls, path: Path | str, passphrase: str, *, kdf: KdfParams | None = None, **kwargs: Any
     ) -> Wallet:
-        Path(path).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _make_folder(Path(path).parent, "cannot create the vault in")
         return cls(EncryptedStore.create(path, passphrase, kdf), **kwargs)
 
     @classmethod
@@ -324,11 +334,7 @@ class Wallet:
     def export_plaintext(self, directory: Path | str) -> list[Path]:
         """Write every credential as standard JSON into ``directory`` (UNENCRYPTED)."""
         directory = Path(directory)
-        try:
-            directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        except OSError as exc:
-            why = "it is not a directory" if isinstance(exc, FileExistsError) else exc.strerror
-            raise VaultError(f"cannot export into {directory}: {why}") from None
+        _make_folder(directory, "cannot export into")
         written = []
         for summary in self.credentials():
             _, body = self.get(summary.id)
@@ -450,8 +456,11 @@ class Wallet:
         backup, vault_path = Path(backup), Path(vault_path)
         if vault_path.exists() and not overwrite:
             raise VaultExistsError(f"{vault_path} exists; pass overwrite to replace it")
-        vault_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp_name = tempfile.mkstemp(prefix=".restore-", dir=vault_path.parent)
+        _make_folder(vault_path.parent, "cannot create the vault in")
+        try:
+            fd, tmp_name = tempfile.mkstemp(prefix=".restore-", dir=vault_path.parent)
+        except OSError as exc:
+            raise VaultError(f"cannot write in {vault_path.parent}: {exc.strerror}") from None
         os.close(fd)
         tmp = Path(tmp_name)
         try:

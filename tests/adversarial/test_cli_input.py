@@ -51,6 +51,7 @@ class Case:
     vault: bool = False  # a vault holding a credential named NAME and a key labelled NAME
     passphrase: bool = True  # $SKILLSWALLET_PASSPHRASE is set
     absent: tuple[str, ...] = ()  # phrases that must not appear
+    env: tuple[tuple[str, str], ...] = ()  # more environment variables
 
 
 def _json_file(name: str, value: Any) -> Maker:
@@ -285,6 +286,35 @@ CASES = [
         make=_text_file("existing.txt", "keep me"),
         vault=True,
     ),
+    # -- what still reached "unexpected ...; please report this" ---------------------------
+    Case(
+        "did create: a label that is not UTF-8 (a byte the shell passed)",
+        ("did", "create", "--label", "school \udcff"),
+        2,
+        ("--label", "is not valid UTF-8 text"),
+        vault=True,
+    ),
+    Case(
+        "init: a passphrase that is not UTF-8",
+        ("init",),
+        2,
+        ("the passphrase is not valid UTF-8 text",),
+        env=(("SKILLSWALLET_PASSPHRASE", "pass \udcff word"),),
+    ),
+    Case(
+        "init: a vault folder that cannot be created",
+        ("init", "--vault", "{tmp}/file.txt/vault.sqlite"),
+        3,
+        ("cannot create the vault in {tmp}/file.txt: it is not a directory",),
+        make=_text_file("file.txt", "not a folder"),
+    ),
+    Case(
+        "restore: into a folder that cannot be created",
+        ("restore", "{tmp}/junk.skw", "--vault", "{tmp}/file.txt/vault.sqlite"),
+        3,
+        ("cannot create the vault in {tmp}/file.txt: it is not a directory",),
+        make=_text_file("file.txt", "not a folder"),
+    ),
 ]
 
 
@@ -332,6 +362,8 @@ def test_hostile_input(
         monkeypatch.setenv("SKILLSWALLET_PASSPHRASE", PASSPHRASE)
     else:
         monkeypatch.delenv("SKILLSWALLET_PASSPHRASE", raising=False)
+    for name, value in case.env:
+        monkeypatch.setenv(name, value)
     if case.vault:
         _make_vault(vault)
     if case.make is not None:
