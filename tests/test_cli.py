@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -223,3 +226,26 @@ def test_every_command_has_help() -> None:
     ):
         code, out, _ = run(*args)
         assert code == 0 and "Usage" in out
+
+
+def test_ctrl_c_while_starting_exits_130_without_a_traceback() -> None:
+    # The console script as installed: Ctrl-C arrives while the command line is still
+    # being imported (here: when typer is), long before any command runs.
+    pyproject = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())
+    module, function = pyproject["project"]["scripts"]["skillswallet"].split(":")
+    script = f"""
+import builtins, os, signal, sys
+real_import = builtins.__import__
+def interrupting_import(name, *args, **kwargs):
+    if name == "typer":
+        os.kill(os.getpid(), signal.SIGINT)
+    return real_import(name, *args, **kwargs)
+builtins.__import__ = interrupting_import
+sys.argv = ["skillswallet", "--help"]
+from {module} import {function}
+sys.exit({function}())
+"""
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert (proc.returncode, proc.stdout, proc.stderr) == (130, "", "")

@@ -266,3 +266,31 @@ def test_a_large_import_lists_only_what_needs_a_look(
     assert len(lines) < 10
     code, out, _ = cli(monkeypatch, capsys, "import", "--json", str(tmp_path / "many.json"))
     assert len(json.loads(out)) == 60
+
+
+def test_show_says_what_list_and_json_say(
+    env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from skillswallet.credentials.issue import issue_credential
+    from skillswallet.did.key import verification_method_id
+
+    from .vaultkit import ISSUER
+
+    assert cli(monkeypatch, capsys, "init")[0] == 0
+    nameless = credential()
+    del nameless["proof"], nameless["name"]
+    signer = ISSUER.signer(verification_method_id(ISSUER.public))
+    cli(
+        monkeypatch,
+        capsys,
+        "import",
+        _write(tmp_path / "n.json", issue_credential(nameless, signer)),
+    )
+    code, out, _ = cli(monkeypatch, capsys, "list")
+    assert code == 0 and "(no name)" in out
+    code, out, _ = cli(monkeypatch, capsys, "show", nameless["id"])
+    assert code == 0
+    assert "name:     (no name)" in out.splitlines()
+    assert "flags:    none" in out.splitlines()
+    code, out, _ = cli(monkeypatch, capsys, "show", "--json", nameless["id"])
+    assert json.loads(out)["summary"]["flags"] == []

@@ -5,6 +5,7 @@ Exit codes: 0 ok / verified, 1 not verified, 2 usage error, 3 error.
 
 from __future__ import annotations
 
+import io
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -13,7 +14,17 @@ from typing import Annotated, Any
 import typer
 
 from . import jsonio
-from .cli_common import EXIT_ERROR, EXIT_NOT_VERIFIED, EXIT_OK, EXIT_USAGE, fail, read_input
+from .cli_common import (
+    EXIT_ERROR,
+    EXIT_NOT_VERIFIED,
+    EXIT_OK,
+    EXIT_USAGE,
+    fail,
+    load_input,
+    say,
+    say_either,
+    say_json,
+)
 from .cli_vault import PassFileOpt, VaultOpt, opened
 from .cli_vault import register as register_vault_commands
 from .credentials.issue import issue_credential
@@ -55,12 +66,12 @@ class SuiteChoice(StrEnum):
     ecdsa_jcs_2019 = "ecdsa-jcs-2019"
 
 
-def _write_output(text: str, out: Path | None) -> None:
+def _write_output(value: Any, out: Path | None) -> None:
     if out is None:
-        typer.echo(text)
+        say_json(value)
         return
     try:
-        out.write_text(text + "\n", encoding="utf-8")
+        out.write_text(jsonio.dumps(value) + "\n", encoding="utf-8")
     except OSError as exc:
         fail(f"cannot write {out}: {exc.strerror}")
 
@@ -73,7 +84,8 @@ _SYMBOLS = {
 }
 
 
-def render_report(result: VerificationResult) -> str:
+def render_report(result: VerificationResult) -> list[str]:
+    """The report's lines: the verdict alone on the first, then one line a check."""
     lines = ["VERIFIED" if result.verified else "NOT VERIFIED"]
     target = None
     for check in result.checks:
@@ -82,7 +94,7 @@ def render_report(result: VerificationResult) -> str:
             lines.append(f"  {target}:")
         label = check.id.value.replace("_", " ")
         lines.append(f"    {_SYMBOLS[check.status]} {label:<16} {check.reason}")
-    return "\n".join(lines)
+    return lines
 
 
 @app.command()
@@ -93,38 +105,36 @@ def tour(
     and see a tampered copy fail. Nothing is written to disk."""
     report = run_tour()
     if json_output:
-        typer.echo(
-            jsonio.dumps(
-                {
-                    "issuer": report.issuer_did,
-                    "holder": report.holder_did,
-                    "credential": report.credential,
-                    "verification": report.verification.to_json(),
-                    "tamperedVerification": report.tampered_verification.to_json(),
-                    "vaultImport": report.vault_import,
-                    "vaultListing": [c.model_dump() for c in report.vault_listing],
-                }
-            )
+        say_json(
+            {
+                "issuer": report.issuer_did,
+                "holder": report.holder_did,
+                "credential": report.credential,
+                "verification": report.verification.to_json(),
+                "tamperedVerification": report.tampered_verification.to_json(),
+                "vaultImport": report.vault_import,
+                "vaultListing": [c.model_dump() for c in report.vault_listing],
+            }
         )
     else:
-        typer.echo("1. Made an Ed25519 issuer key:")
-        typer.echo(f"   {report.issuer_did}")
-        typer.echo(
+        say("1. Made an Ed25519 issuer key:", f"   {report.issuer_did}")
+        say(
             "2. Issued an Open Badges 3.0 credential for the ESCO skill "
             "'give advice to others' (eddsa-rdfc-2022):"
         )
-        typer.echo(jsonio.dumps(report.credential))
-        typer.echo("3. Verified it:")
-        typer.echo(render_report(report.verification))
-        typer.echo("4. Changed one word of the signed credential and verified again:")
-        typer.echo(render_report(report.tampered_verification))
-        typer.echo(
+        say_json(report.credential)
+        say("3. Verified it:", *render_report(report.verification))
+        say(
+            "4. Changed one word of the signed credential and verified again:",
+            *render_report(report.tampered_verification),
+        )
+        say(
             "5. Imported both into a new encrypted vault (Argon2id + XChaCha20-Poly1305, "
             "a temporary file): " + ", ".join(report.vault_import)
         )
         for item in report.vault_listing:
-            typer.echo(f"   in the vault: {item.name} from {item.issuer}, skills {item.skills}")
-        typer.echo("Next: 'skillswallet init' makes your own vault; see --help.")
+            say(f"   in the vault: {item.name} from {item.issuer}, skills {item.skills}")
+        say("Next: 'skillswallet init' makes your own vault; see --help.")
     ok = (
         report.verification.verified
         and not report.tampered_verification.verified
@@ -149,7 +159,7 @@ def key_generate(
     key_pair = KeyPair.generate(key_type.value)
     write_key_file(out, key_pair, overwrite=force)
     did = did_from_public_key(key_pair.public)
-    typer.echo(jsonio.dumps({"did": did, "keyFile": str(out)}) if json_output else did)
+    say_either(json_output, {"did": did, "keyFile": str(out)}, did)
 
 
 @app.command()
@@ -184,7 +194,7 @@ def issue(
     to the key's DID when absent and prints the signed credential (or writes it with --out)."""
     if (key is None) == (as_did is None):
         fail("give exactly one of --key KEYFILE or --as DID", EXIT_USAGE)
-    document = jsonio.loads_object(read_input(unsigned), what="credential")
+    document = load_input(unsigned, what="credential")
     if key is not None:
         signer = read_key_file(key)
         signed = issue_credential(document, signer, cryptosuite=_suite_for(suite, signer.key_type))
@@ -192,7 +202,7 @@ def issue(
         assert as_did is not None
         with opened(vault, passphrase_file) as wallet:
             signed = wallet.issue(document, as_did, cryptosuite=suite.value if suite else None)
-    _write_output(jsonio.dumps(signed), out)
+    _write_output(signed, out)
 
 
 def _suite_for(suite: SuiteChoice | None, key_type: KeyType) -> str:
@@ -219,14 +229,14 @@ def verify(
 ) -> None:
     """Verify a credential or presentation offline and print a per-check report.
     Exit code 0 verified, 1 not verified."""
-    document = jsonio.loads(read_input(file))
+    document = load_input(file)
     if isinstance(document, dict) and is_presentation(document) and challenge is None:
         fail("verifying a presentation needs --challenge (the one you gave the holder)", EXIT_USAGE)
     result = verify_document(document, challenge=challenge, domain=domain)
     if json_output:
-        typer.echo(jsonio.dumps(_public_json(result)))
+        say_json(_public_json(result))
     else:
-        typer.echo(render_report(result))
+        say(*render_report(result))
     raise typer.Exit(EXIT_OK if result.verified else EXIT_NOT_VERIFIED)
 
 
@@ -243,7 +253,7 @@ def main() -> None:
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except SkillsWalletError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        say(f"error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
     except KeyboardInterrupt:
         sys.exit(130)
@@ -251,10 +261,13 @@ def main() -> None:
         show = getattr(exc, "show", None)
         exit_code = getattr(exc, "exit_code", None)
         if callable(show) and isinstance(exit_code, int):
-            # click-style exceptions (typer vendors click in new releases, imports it in old)
-            show()
+            # click-style exceptions (typer vendors click in new releases, imports it in old);
+            # their message can quote an argument, so it is rendered like any other text
+            text = io.StringIO()
+            show(file=text)
+            say(*text.getvalue().splitlines(), err=True)
             sys.exit(EXIT_USAGE if exit_code == EXIT_USAGE else EXIT_ERROR)
         if type(exc).__name__ == "Abort":
             sys.exit(EXIT_ERROR)
-        typer.echo(f"error: unexpected {type(exc).__name__}; please report this", err=True)
+        say(f"error: unexpected {type(exc).__name__}; please report this", err=True)
         sys.exit(EXIT_ERROR)

@@ -1,4 +1,9 @@
-"""Shared helpers of the command line: exit codes, error exit, bounded input reading."""
+"""Shared helpers of the command line: exit codes, output, error exit, bounded input reading.
+
+Every command prints through :func:`say` (text for people, each line with its control
+characters made visible) or :func:`say_json` (JSON whose strings keep them escaped):
+nothing from a document reaches the terminal raw.
+"""
 
 from __future__ import annotations
 
@@ -9,27 +14,92 @@ from typing import Any, NoReturn
 import typer
 
 from . import jsonio
+from .errors import InvalidJSONError
 from .importing import iter_credentials
+from .render.text import visible
 
 EXIT_OK, EXIT_NOT_VERIFIED, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 
 
+def say(*lines: str, err: bool = False) -> None:
+    """Print lines for a person (on stderr with ``err``). Each argument is one line: a
+    newline, escape sequence or bidi control inside it is shown as an escape, so text
+    from a document can neither forge a line nor change how the others look."""
+    typer.echo("\n".join(visible(line) for line in lines), err=err)
+
+
+def say_json(value: Any) -> None:
+    """Print JSON (controls, format characters and separators stay escaped)."""
+    typer.echo(jsonio.dumps(value))
+
+
+def say_either(json_output: bool, value: Any, *lines: str) -> None:
+    """Print ``value`` as JSON with ``--json``, else ``lines`` for a person."""
+    if json_output:
+        say_json(value)
+    else:
+        say(*lines)
+
+
+def not_utf8(text: str) -> bool:
+    """Whether ``text`` holds bytes that were not UTF-8 (Python decodes command-line
+    arguments and environment variables to lone surrogates then)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def utf8_text(value: str | None) -> str | None:
+    """Option callback: refuse text that is not UTF-8 (it could not be stored)."""
+    if value is not None and not_utf8(value):
+        raise typer.BadParameter("is not valid UTF-8 text")
+    return value
+
+
 def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
     """Print ``error: message`` on stderr and exit with ``code``."""
-    typer.echo(f"error: {message}", err=True)
+    say(f"error: {message}", err=True)
     raise typer.Exit(code)
+
+
+def _name(path: str) -> str:
+    return "standard input" if path == "-" else path
 
 
 def read_input(path: str) -> bytes:
     """Read a file (or stdin for ``-``), never more than the JSON size bound plus one byte,
-    so an oversized input is refused by the parser instead of filling memory."""
-    if path == "-":
-        return sys.stdin.buffer.read(jsonio.MAX_BYTES + 1)
+    so an oversized input is refused without filling memory."""
     try:
-        with open(path, "rb") as fh:
-            return fh.read(jsonio.MAX_BYTES + 1)
+        if path == "-":
+            data = sys.stdin.buffer.read(jsonio.MAX_BYTES + 1)
+        else:
+            with open(path, "rb") as fh:
+                data = fh.read(jsonio.MAX_BYTES + 1)
     except OSError as exc:
         fail(f"cannot read {path}: {exc.strerror}")
+    if len(data) > jsonio.MAX_BYTES:
+        fail(
+            f"{_name(path)} is larger than {jsonio.MAX_BYTES // 2**20} MiB, the most skillswallet "
+            "reads from one input; split a JSON array of credentials into several files "
+            "('import' takes many)"
+        )
+    return data
+
+
+def parse_input(path: str, data: bytes, *, what: str | None = None) -> Any:
+    """Parse the JSON read from ``path`` (an object if ``what`` names one); an error names
+    the input."""
+    try:
+        return jsonio.loads_object(data, what=what) if what else jsonio.loads(data)
+    except InvalidJSONError as exc:
+        raise InvalidJSONError(f"{_name(path)}: {exc}") from None
+
+
+def load_input(path: str, *, what: str | None = None) -> Any:
+    """Read and parse one JSON input (see :func:`read_input`, :func:`parse_input`)."""
+    return parse_input(path, read_input(path), what=what)
 
 
 #: Parsed import files stay in memory while their input adds up to no more than this;
@@ -52,7 +122,7 @@ class ImportFiles:
         size = 0
         for index, path in enumerate(paths):
             raw = read_input(path)
-            document = jsonio.loads(raw)
+            document = parse_input(path, raw)
             self.total += sum(1 for _ in iter_credentials(document))
             size += len(raw)
             if path == "-" or size <= KEEP_PARSED_BYTES:  # stdin cannot be read twice
@@ -61,4 +131,4 @@ class ImportFiles:
     def documents(self) -> Iterator[Any]:
         for index, path in enumerate(self._paths):
             document = self._kept.pop(index, _NOT_KEPT)  # released as the import goes
-            yield jsonio.loads(read_input(path)) if document is _NOT_KEPT else document
+            yield load_input(path) if document is _NOT_KEPT else document

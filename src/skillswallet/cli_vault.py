@@ -14,8 +14,19 @@ from typing import Annotated, Any
 import typer
 from platformdirs import user_data_dir
 
-from . import jsonio
-from .cli_common import EXIT_NOT_VERIFIED, EXIT_OK, EXIT_USAGE, ImportFiles, fail
+from .cli_common import (
+    EXIT_NOT_VERIFIED,
+    EXIT_OK,
+    EXIT_USAGE,
+    ImportFiles,
+    fail,
+    not_utf8,
+    say,
+    say_either,
+    say_json,
+    utf8_text,
+)
+from .errors import VaultExistsError
 from .storage.crypto import KdfParams
 from .wallet import ImportReport, Wallet
 
@@ -37,6 +48,10 @@ PassFileOpt = Annotated[
 ]
 RecordIdArg = Annotated[
     str, typer.Argument(metavar="ID", help="Id (or unique prefix) from 'list'.")
+]
+LabelOpt = Annotated[
+    str | None,
+    typer.Option(help="A name to recognise the key by.", callback=utf8_text),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
@@ -60,6 +75,8 @@ def _read_secret_file(path: Path) -> str:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         fail(f"cannot read passphrase file {path}: {exc.strerror}")
+    except UnicodeDecodeError:  # (its content is never shown)
+        fail(f"the passphrase file {path} is not UTF-8 text")
     return text.rstrip("\r\n")
 
 
@@ -86,12 +103,16 @@ def read_passphrase(
             fail("the passphrases do not match", EXIT_USAGE)
     if not value:
         fail("the passphrase is empty", EXIT_USAGE)
+    if not_utf8(value):  # bytes the shell or terminal passed that are not UTF-8
+        fail("the passphrase is not valid UTF-8 text", EXIT_USAGE)
     return value
 
 
 @contextmanager
 def opened(vault: Path | None, passphrase_file: Path | None) -> Iterator[Wallet]:
     path = vault_path(vault)
+    if not path.exists():  # before asking for a passphrase
+        fail(f"there is no vault at {path}; create one with 'skillswallet init'")
     passphrase = read_passphrase(passphrase_file)
     with Wallet.open(path, passphrase) as wallet:
         yield wallet
@@ -129,7 +150,7 @@ def register(app: typer.Typer) -> None:
             KdfParams.new(4, 1024 * 1024 * 1024) if kdf is KdfProfile.sensitive else KdfParams.new()
         )
         Wallet.create(path, passphrase, kdf=params).close()
-        typer.echo(jsonio.dumps({"vault": str(path)}) if json_output else f"Created vault {path}")
+        say_either(json_output, {"vault": str(path)}, f"Created vault {path}")
 
     @app.command("import")
     def import_(
@@ -189,13 +210,13 @@ def register(app: typer.Typer) -> None:
         with opened(vault, passphrase_file) as wallet:
             items = wallet.search(type=type_, issuer=issuer, skill=skill, text=text)
         if json_output:
-            typer.echo(jsonio.dumps([i.model_dump() for i in items]))
+            say_json([i.model_dump() for i in items])
             return
         if not items:
-            typer.echo("No credentials.")
+            say("No credentials.")
         for item in items:
             flags = f" [{', '.join(item.flags)}]" if item.flags else ""
-            typer.echo(f"{item.id[:12]}  {item.name or '(no name)'}  from {item.issuer}{flags}")
+            say(f"{item.id[:12]}  {item.name or '(no name)'}  from {item.issuer}{flags}")
 
     @app.command()
     def show(
@@ -208,16 +229,16 @@ def register(app: typer.Typer) -> None:
         with opened(vault, passphrase_file) as wallet:
             summary, credential = wallet.get(wallet.resolve_id(record_id))
         if json_output:
-            typer.echo(jsonio.dumps({"summary": summary.model_dump(), "credential": credential}))
+            say_json({"summary": summary.model_dump(), "credential": credential})
             return
-        typer.echo(f"id:       {summary.id}")
-        typer.echo(f"name:     {summary.name}")
-        typer.echo(f"issuer:   {summary.issuer}")
-        typer.echo(f"subject:  {summary.subject}")
-        typer.echo(f"valid:    {summary.valid_from or '-'} .. {summary.valid_until or '-'}")
-        typer.echo(f"skills:   {', '.join(summary.skills) or '-'}")
-        typer.echo(f"flags:    {', '.join(summary.flags) or 'verified'}")
-        typer.echo(jsonio.dumps(credential))
+        say(f"id:       {summary.id}")
+        say(f"name:     {summary.name or '(no name)'}")
+        say(f"issuer:   {summary.issuer or '-'}")
+        say(f"subject:  {summary.subject or '-'}")
+        say(f"valid:    {summary.valid_from or '-'} .. {summary.valid_until or '-'}")
+        say(f"skills:   {', '.join(summary.skills) or '-'}")
+        say(f"flags:    {', '.join(summary.flags) or 'none'}")
+        say_json(credential)
 
     @app.command()
     def delete(
@@ -230,7 +251,7 @@ def register(app: typer.Typer) -> None:
         with opened(vault, passphrase_file) as wallet:
             full = wallet.resolve_id(record_id)
             wallet.delete(full)
-        typer.echo(jsonio.dumps({"deleted": full}) if json_output else f"Deleted {full}")
+        say_either(json_output, {"deleted": full}, f"Deleted {full}")
 
     @app.command()
     def backup(
@@ -244,9 +265,7 @@ def register(app: typer.Typer) -> None:
         """Write an encrypted backup of the whole vault (keys included)."""
         with opened(vault, passphrase_file) as wallet:
             wallet.backup(out)
-        typer.echo(
-            jsonio.dumps({"backup": str(out)}) if json_output else f"Backup written to {out}"
-        )
+        say_either(json_output, {"backup": str(out)}, f"Backup written to {out}")
 
     @app.command()
     def restore(
@@ -260,8 +279,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Restore a backup as your vault (it is checked with the passphrase first)."""
         path = vault_path(vault)
-        Wallet.restore(backup_file, path, read_passphrase(passphrase_file), overwrite=force)
-        typer.echo(jsonio.dumps({"vault": str(path)}) if json_output else f"Restored {path}")
+        try:
+            Wallet.restore(backup_file, path, read_passphrase(passphrase_file), overwrite=force)
+        except VaultExistsError:
+            fail(f"a vault already exists at {path}; add --force to replace it with the backup")
+        say_either(json_output, {"vault": str(path)}, f"Restored {path}")
 
     @app.command()
     def export(
@@ -278,16 +300,16 @@ def register(app: typer.Typer) -> None:
             fail("export writes unencrypted files; add --plaintext to confirm", EXIT_USAGE)
         with opened(vault, passphrase_file) as wallet:
             written = wallet.export_plaintext(out)
-        typer.echo(f"warning: {len(written)} credential(s) written UNENCRYPTED to {out}", err=True)
+        say(f"warning: {len(written)} credential(s) written UNENCRYPTED to {out}", err=True)
         if json_output:
-            typer.echo(jsonio.dumps({"files": [str(p) for p in written]}))
+            say_json({"files": [str(p) for p in written]})
 
     @did_app.command("create")
     def did_create(
         key_type: Annotated[
             str, typer.Option("--type", "-t", help="ed25519, p256 or p384.")
         ] = "ed25519",
-        label: Annotated[str | None, typer.Option(help="A name to recognise the key by.")] = None,
+        label: LabelOpt = None,
         vault: VaultOpt = None,
         passphrase_file: PassFileOpt = None,
         json_output: JsonOpt = False,
@@ -297,14 +319,14 @@ def register(app: typer.Typer) -> None:
             fail("--type must be ed25519, p256 or p384", EXIT_USAGE)
         with opened(vault, passphrase_file) as wallet:
             did = wallet.create_did(key_type, label=label)
-        typer.echo(jsonio.dumps({"did": did}) if json_output else did)
+        say_either(json_output, {"did": did}, did)
 
     @did_app.command("import")
     def did_import(
         key_file: Annotated[
             Path, typer.Argument(metavar="KEYFILE", help="A key file from 'key generate'.")
         ],
-        label: Annotated[str | None, typer.Option(help="A name to recognise the key by.")] = None,
+        label: LabelOpt = None,
         vault: VaultOpt = None,
         passphrase_file: PassFileOpt = None,
         json_output: JsonOpt = False,
@@ -312,7 +334,7 @@ def register(app: typer.Typer) -> None:
         """Move a key file's key into the vault (then delete the file yourself)."""
         with opened(vault, passphrase_file) as wallet:
             did = wallet.import_key_file(key_file, label=label)
-        typer.echo(jsonio.dumps({"did": did}) if json_output else did)
+        say_either(json_output, {"did": did}, did)
 
     @did_app.command("list")
     def did_list(
@@ -324,12 +346,12 @@ def register(app: typer.Typer) -> None:
         with opened(vault, passphrase_file) as wallet:
             keys = wallet.dids()
         if json_output:
-            typer.echo(jsonio.dumps([k.model_dump() for k in keys]))
+            say_json([k.model_dump() for k in keys])
             return
         if not keys:
-            typer.echo("No keys.")
+            say("No keys.")
         for key in keys:
-            typer.echo(f"{key.did}  {key.type}  {key.label or ''}".rstrip())
+            say(f"{key.did}  {key.type}  {key.label or ''}".rstrip())
 
     @passphrase_app.command("change")
     def passphrase_change(
@@ -353,7 +375,7 @@ def register(app: typer.Typer) -> None:
                 what="New passphrase",
             )
             wallet.change_passphrase(new)
-        typer.echo("Passphrase changed.")
+        say("Passphrase changed.")
 
 
 _LIST_EVERY_OUTCOME_UP_TO = 50
@@ -361,19 +383,17 @@ _LIST_EVERY_OUTCOME_UP_TO = 50
 
 def _render_import(report: ImportReport, json_output: bool) -> None:
     if json_output:
-        typer.echo(
-            jsonio.dumps(
-                [
-                    {
-                        "status": o.status,
-                        "id": o.record_id,
-                        "credentialId": o.credential_id,
-                        "flags": o.flags,
-                        "reasons": o.reasons,
-                    }
-                    for o in report.outcomes
-                ]
-            )
+        say_json(
+            [
+                {
+                    "status": o.status,
+                    "id": o.record_id,
+                    "credentialId": o.credential_id,
+                    "flags": o.flags,
+                    "reasons": o.reasons,
+                }
+                for o in report.outcomes
+            ]
         )
         return
     # A large import lists only what needs a look (refused, or stored with a flag).
@@ -385,16 +405,16 @@ def _render_import(report: ImportReport, json_output: bool) -> None:
             unlisted += 1
         elif o.status == "stored":
             flags = f" [{', '.join(o.flags)}]" if o.flags else ""
-            typer.echo(f"stored     {o.record_id[:12] if o.record_id else ''}  {label}{flags}")
+            say(f"stored     {o.record_id[:12] if o.record_id else ''}  {label}{flags}")
         elif o.status == "duplicate":
-            typer.echo(f"duplicate  {label} is already in the vault")
+            say(f"duplicate  {label} is already in the vault")
         else:
-            typer.echo(f"refused    {label}")
+            say(f"refused    {label}")
             for reason in o.reasons:
-                typer.echo(f"             {reason}")
+                say(f"             {reason}")
     if unlisted:
-        typer.echo(f"({unlisted} stored or duplicate without remarks not listed; --json lists all)")
-    typer.echo(
+        say(f"({unlisted} stored or duplicate without remarks not listed; --json lists all)")
+    say(
         f"{len(report.stored)} stored, {len(report.duplicates)} duplicate, "
         f"{len(report.refused)} refused"
     )

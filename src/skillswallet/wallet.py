@@ -29,6 +29,7 @@ from .did.multikey import KeyType
 from .did.resolver import DIDResolver
 from .did.url import parse_did_url
 from .errors import (
+    CorruptVaultError,
     DIDError,
     InvalidDocumentError,
     RecordCorruptError,
@@ -64,6 +65,16 @@ __all__ = [
 
 KEY = "key"
 DISCLOSURE = "disclosure"
+
+
+def _make_folder(path: Path, failure: str) -> None:
+    """``mkdir -p`` (0700 for what it creates); an OS error becomes a VaultError that
+    names the folder."""
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        why = "it is not a directory" if isinstance(exc, FileExistsError) else exc.strerror
+        raise VaultError(f"{failure} {path}: {why}") from None
 
 
 class CredentialSummary(BaseModel):
@@ -152,7 +163,7 @@ class Wallet:
     def create(
         cls, path: Path | str, passphrase: str, *, kdf: KdfParams | None = None, **kwargs: Any
     ) -> Wallet:
-        Path(path).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _make_folder(Path(path).parent, "cannot create the vault in")
         return cls(EncryptedStore.create(path, passphrase, kdf), **kwargs)
 
     @classmethod
@@ -323,7 +334,7 @@ class Wallet:
     def export_plaintext(self, directory: Path | str) -> list[Path]:
         """Write every credential as standard JSON into ``directory`` (UNENCRYPTED)."""
         directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _make_folder(directory, "cannot export into")
         written = []
         for summary in self.credentials():
             _, body = self.get(summary.id)
@@ -445,13 +456,20 @@ class Wallet:
         backup, vault_path = Path(backup), Path(vault_path)
         if vault_path.exists() and not overwrite:
             raise VaultExistsError(f"{vault_path} exists; pass overwrite to replace it")
-        vault_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp_name = tempfile.mkstemp(prefix=".restore-", dir=vault_path.parent)
+        _make_folder(vault_path.parent, "cannot create the vault in")
+        try:
+            fd, tmp_name = tempfile.mkstemp(prefix=".restore-", dir=vault_path.parent)
+        except OSError as exc:
+            raise VaultError(f"cannot write in {vault_path.parent}: {exc.strerror}") from None
         os.close(fd)
         tmp = Path(tmp_name)
         try:
             os.chmod(tmp, 0o600)
-            with open(backup, "rb") as src, open(tmp, "wb") as dst:
+            try:
+                source = open(backup, "rb")  # noqa: SIM115 - closed by the with below
+            except OSError as exc:
+                raise VaultError(f"cannot read the backup {backup}: {exc.strerror}") from None
+            with source as src, open(tmp, "wb") as dst:
                 shutil.copyfileobj(src, dst)
                 dst.flush()
                 os.fsync(dst.fileno())
@@ -462,7 +480,10 @@ class Wallet:
                 pass  # not a database: EncryptedStore.open below says so clearly
             finally:
                 conn.close()
-            EncryptedStore.open(tmp, passphrase).close()
+            try:
+                EncryptedStore.open(tmp, passphrase).close()
+            except CorruptVaultError as exc:  # name the user's file, not the temporary one
+                raise type(exc)(str(exc).replace(str(tmp), str(backup))) from None
             for suffix in ("-wal", "-shm"):
                 with contextlib.suppress(OSError):
                     os.unlink(f"{vault_path}{suffix}")

@@ -1,0 +1,40 @@
+"""Terminal text: what a document says is shown, never obeyed by the terminal."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from skillswallet.render.text import visible
+
+SRC = Path(__file__).parent.parent / "src" / "skillswallet"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("\x1b[31mred\x1b[0m", "\\x1b[31mred\\x1b[0m"),
+        ("NOT\rVERIFIED\nnext\tcell", "NOT\\rVERIFIED\\nnext\\tcell"),
+        ("\x00\x07\x08\x7f\x85\x9b", "\\x00\\x07\\x08\\x7f\\x85\\x9b"),
+        ("a\u202eb\u202ac\u2066d\u2069", "a\\u202eb\\u202ac\\u2066d\\u2069"),
+        ("zero\u200bwidth\u200d\ufeff\u00ad", "zero\\u200bwidth\\u200d\\ufeff\\xad"),
+        ("line\u2028para\u2029", "line\\u2028para\\u2029"),
+        ("tag\U000e0041", "tag\\U000e0041"),
+        ("lone\ud800", "lone\\ud800"),
+        ("Schweißen, 溶接, لحام, 😀 \\ plain", "Schweißen, 溶接, لحام, 😀 \\ plain"),
+    ],
+)
+def test_visible_shows_controls_and_keeps_text(text: str, shown: str) -> None:
+    assert visible(text) == shown
+
+
+def test_the_cli_prints_only_through_its_rendering_helpers() -> None:
+    # say / say_json in cli_common are the only places that print; a raw echo elsewhere
+    # would let a document's control characters reach the terminal.
+    for module in SRC.glob("cli*.py"):
+        source = module.read_text(encoding="utf-8")
+        printing = re.findall(r"\b(?:typer\.echo|click\.echo|typer\.secho|print)\(", source)
+        expected = 2 if module.name == "cli_common.py" else 0
+        assert len(printing) == expected, module.name
