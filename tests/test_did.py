@@ -17,7 +17,13 @@ from skillswallet.did.keys import (
     public_key_to_jwk,
     verify_signature,
 )
-from skillswallet.did.multikey import KeyType, PublicKey, base58_decode, decode_multibase_base58
+from skillswallet.did.multikey import (
+    KeyType,
+    PublicKey,
+    base58_decode,
+    decode_multibase_base58,
+    encode_multibase_base58,
+)
 from skillswallet.did.resolver import KeyResolver, dereference_verification_method
 from skillswallet.did.url import parse_did_url
 from skillswallet.errors import DIDError, InvalidKeyError, UnsupportedDIDMethodError
@@ -161,3 +167,10 @@ def test_verification_method_dereference_and_relationships() -> None:
     assert agreement.relationships == {"keyAgreement"}
     with pytest.raises(DIDError, match="not in the DID document"):
         dereference_verification_method(f"did:key:{mb}#other", KeyResolver())
+
+
+@given(st.binary(min_size=1, max_size=80))
+def test_base58_encoding_matches_the_reference_library(data: bytes) -> None:
+    # Our encoder (two digits per division) against the base58 package, leading zeros too.
+    assert encode_multibase_base58(data) == "z" + base58.b58encode(data).decode()
+    assert decode_multibase_base58(encode_multibase_base58(data)) == data

@@ -242,7 +242,9 @@ def test_another_term_for_a_checked_property_is_refused(suite: str, extra: dict[
     loader = _alias_loader()
     doc = _unsigned(**extra)
     doc["@context"] = [*doc["@context"], ALIAS_URL]
-    # Signed by a tool that does not look (our issue would refuse it): the signature is good.
+    with pytest.raises(InvalidDocumentError, match="signed data"):
+        issue_credential(doc, SIGNER, cryptosuite=suite, created=NOW, loader=loader)
+    # Signed by a tool that does not look: the signature is good.
     signed = add_proof(
         doc, SIGNER, cryptosuite=suite, created=NOW - timedelta(days=1), loader=loader
     )

@@ -7,6 +7,7 @@ before: 100 proofs over a 300-node cycle ran past 60 s, 100,000 copies of one co
 from __future__ import annotations
 
 import copy
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +18,9 @@ import base58
 import pytest
 
 from skillswallet.credentials.issue import issue_credential
+from skillswallet.credentials.jsonld import expand
+from skillswallet.credentials.plainform import signed_data_disagreements
+from skillswallet.credentials.proofs import add_proof, unsecured_copy
 from skillswallet.did.key import did_from_public_key, verification_method_id
 from skillswallet.did.keys import KeyPair
 from skillswallet.did.resolver import KeyResolver
@@ -29,7 +33,9 @@ from ..conftest import NOW
 ISSUER = KeyPair.generate("ed25519")
 ISSUER_DID = did_from_public_key(ISSUER.public)
 SIGNER = ISSUER.signer(verification_method_id(ISSUER.public))
-SECONDS = 5.0
+#: Generous for a shared, noisy host (the target, under 5 s, is measured in
+#: benchmarks/bench_hostile.py); a regression to minutes still fails.
+SECONDS = 10.0
 
 
 def _signed() -> dict[str, Any]:
@@ -207,24 +213,27 @@ def test_hostile_input_is_decided_quickly_without_raising(case: Hostile) -> None
         assert document == before, "verify() must not change its input"
 
 
-def test_a_presentation_shares_one_budget_with_its_credentials() -> None:
-    # Each credential (about 44,000 statements) is within one verification's work, but
-    # the presentation and both credentials together are not (counted: the VP's expansion
-    # and canonicalization 4N, the first credential 2N, the second 2N > 300,000).
-    from skillswallet.credentials.proofs import add_proof
-
+def test_a_presentation_shares_one_budget_with_its_credentials(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Each credential (N statements) is within one verification's work, but the
+    # presentation and both credentials together are not: the VP's expansion and
+    # canonicalization count 4N, the first credential 2N, the second 2N > 7N.
+    credentials = [_many_subjects(0.05), _many_subjects(0.05)]
+    unsecured = unsecured_copy(credentials[0])
+    _, statements = signed_data_disagreements(unsecured, expand(unsecured))
+    monkeypatch.setattr(sys.modules["skillswallet.verify"], "MAX_STATEMENTS", 7 * statements)
     holder = KeyPair.generate("ed25519")
     vp: dict[str, Any] = {
         "@context": ["https://www.w3.org/ns/credentials/v2"],
         "type": ["VerifiablePresentation"],
         "holder": did_from_public_key(holder.public),
+        "verifiableCredential": credentials,
     }
     signer = holder.signer(verification_method_id(holder.public))
     vp = add_proof(vp, signer, proof_purpose="authentication", challenge="c", created=NOW)
-    vp["verifiableCredential"] = [_many_subjects(2.2), _many_subjects(2.2)]  # breaks its proof
-    start = time.perf_counter()
     result = verify(vp, now=NOW, challenge="c")
-    assert time.perf_counter() - start < SECONDS
     assert not result.verified
+    assert result.check("proof", "presentation").status is Status.PASSED
     assert "signature does not match" in result.check("proof", "credential[0]").reason
     assert "too large" in result.check("proof", "credential[1]").reason

@@ -9,9 +9,12 @@ from ..did.keys import Signer
 from ..did.url import parse_did_url
 from ..errors import InvalidDocumentError
 from .jsoncopy import json_copy
+from .jsonld import canonicalize_expanded, expand
 from .loader import ContextLoader
 from .model import issuer_id, validate_credential
-from .proofs import add_proof
+from .plainform import signed_data_disagreements
+from .proofs import add_proof, unsecured_copy
+from .suites import get_suite
 
 
 def issue_credential(
@@ -40,7 +43,26 @@ def issue_credential(
             f"the credential's issuer {issuer_id(doc)!r} is not the signing key's DID "
             f"{signer_did!r}"
         )
+    # What our verifier will ask of it: its JSON agrees with its expansion about every
+    # property a check reads. The expansion is reused for an RDF suite's canonical form.
+    unsecured = unsecured_copy(doc)
+    expanded = expand(unsecured, loader)
+    disagreements, _ = signed_data_disagreements(unsecured, expanded)
+    if disagreements:
+        raise InvalidDocumentError(
+            "the credential's JSON says something its signed data would not: "
+            + "; ".join(disagreements[:5])
+        )
+    suite = get_suite(cryptosuite)
     when = created if created is not None else datetime.now(UTC)
     return add_proof(
-        doc, signer, cryptosuite=cryptosuite, created=when, loader=loader, copy_input=False
+        doc,
+        signer,
+        cryptosuite=cryptosuite,
+        created=when,
+        loader=loader,
+        copy_input=False,
+        canonical=(lambda _: canonicalize_expanded(expanded))
+        if suite.canonicalization == "rdfc"
+        else None,
     )

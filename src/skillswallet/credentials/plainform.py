@@ -23,7 +23,6 @@ its contexts, and a check must not read past a statement the document makes anot
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
 from typing import Any
 
 CRED = "https://www.w3.org/2018/credentials#"
@@ -63,6 +62,8 @@ _COUNTED = {
 def plain_form_problems(document: Any) -> list[str]:
     """Keys and values written in a way our checks could read differently from what is
     signed (see the module docstring). Empty when the document is in plain form."""
+    if _is_plain(document):
+        return []
     problems: list[str] = []
     queue: deque[tuple[Any, str, bool]] = deque([(document, "", True)])
     while queue:
@@ -105,6 +106,31 @@ def plain_form_problems(document: Any) -> list[str]:
     return problems
 
 
+def _is_plain(document: Any) -> bool:
+    """:func:`plain_form_problems` is empty (the same rules, without the messages)."""
+    stack: list[tuple[Any, bool]] = [(document, True)]
+    while stack:
+        value, may_have_context = stack.pop()
+        if isinstance(value, list):
+            stack.extend((item, may_have_context) for item in value)
+            continue
+        if not isinstance(value, dict):
+            continue
+        if "@value" in value:
+            if not value.keys() <= VALUE_OBJECT_KEYS or not isinstance(value["@value"], str):
+                return False
+            continue
+        for key, item in value.items():
+            if key.startswith("@"):
+                if key != "@context" or not may_have_context:
+                    return False
+            elif ":" in key:
+                return False
+            elif key not in JSON_LITERAL_KEYS and isinstance(item, (dict, list)):
+                stack.append((item, key in NESTED_DOCUMENT_KEYS))
+    return True
+
+
 def _check_value_object(value: dict[str, Any], path: str, problems: list[str]) -> None:
     extra = sorted(str(k) for k in value if k not in VALUE_OBJECT_KEYS)
     if extra:
@@ -145,13 +171,18 @@ def signed_data_disagreements(
     _compare_reference(node, CRED + "issuer", _ref_id(document.get("issuer")), "issuer", problems)
     _compare_reference(node, CRED + "holder", _ref_id(document.get("holder")), "holder", problems)
     for term, iri in _SINGLE_VALUE.items():
+        found = node.get(iri)
+        if found is None and document.get(term) is None:
+            continue  # the usual case: neither says anything
         shown = [document[term]] if document.get(term) is not None else []
-        signed = [v.get("@value") for v in node.get(iri, []) if isinstance(v, dict)]
-        if signed != shown or len(node.get(iri, [])) != len(shown):
+        signed = [v.get("@value") for v in found or [] if isinstance(v, dict)]
+        if signed != shown or len(found or []) != len(shown):
             problems.append(f"{term}: the signed data says {signed!r}, the JSON {shown!r}")
     for term, iri in _COUNTED.items():
-        shown_items = as_list(document.get(term))
         signed_items = node.get(iri, [])
+        if not signed_items and document.get(term) is None:
+            continue
+        shown_items = as_list(document.get(term))
         if len(shown_items) != len(signed_items):
             problems.append(
                 f"{term}: the signed data has {len(signed_items)} value(s), "
@@ -188,28 +219,19 @@ def _compare_reference(
         problems.append(f"{term}: the signed data names {signed!r}, the JSON {shown!r}")
 
 
-def _count_compact(value: Any) -> int:
+def _count_compact(root: Any) -> int:
     """Property entries of a plain compact document: keys other than keywords and the
-    id/type aliases, with a value, in every node (JSON literals are one entry)."""
+    id/type aliases, with a value, in every node (a JSON literal is one entry)."""
+    return _count_entries(root, compact=True)
+
+
+def _count_expanded(root: Any) -> int:
+    """Property entries of an expansion: non-keyword keys with values, in every node."""
+    return _count_entries(root, compact=False)
+
+
+def _count_entries(root: Any, *, compact: bool) -> int:
     total = 0
-    for obj in _objects(value, compact=True):
-        for key, item in obj.items():
-            if key in ALIASES or key.startswith("@") or item is None or item == []:
-                continue
-            total += 1
-    return total
-
-
-def _count_expanded(value: Any) -> int:
-    total = 0
-    for obj in _objects(value, compact=False):
-        total += sum(1 for key, item in obj.items() if not key.startswith("@") and item != [])
-    return total
-
-
-def _objects(root: Any, *, compact: bool) -> Iterator[dict[str, Any]]:
-    """Every node object of a compact or expanded JSON-LD tree (not value objects, not
-    the inside of JSON literals)."""
     stack = [root]
     while stack:
         value = stack.pop()
@@ -218,10 +240,18 @@ def _objects(root: Any, *, compact: bool) -> Iterator[dict[str, Any]]:
             continue
         if not isinstance(value, dict) or "@value" in value:
             continue
-        yield value
         for key, item in value.items():
-            if compact and key in JSON_LITERAL_KEYS:
+            if key.startswith("@"):
+                if not compact and key in _CONTAINING_KEYWORDS:
+                    stack.append(item)
+            elif item is None or item == [] or (compact and key in ALIASES):
                 continue
-            if key in ("@context", "@type", "@id"):
-                continue
-            stack.append(item)
+            else:
+                total += 1
+                if not (compact and key in JSON_LITERAL_KEYS):
+                    stack.append(item)
+    return total
+
+
+#: Keywords of an expansion whose values hold more nodes.
+_CONTAINING_KEYWORDS = frozenset({"@graph", "@list", "@set", "@included", "@reverse"})

@@ -13,6 +13,7 @@ from .jsoncopy import json_copy
 from .loader import ContextLoader
 from .model import as_list
 from .suites import get_suite
+from .suites.base import Canonicalizer
 
 
 def unsecured_copy(document: dict[str, Any]) -> dict[str, Any]:
@@ -34,9 +35,11 @@ def add_proof(
     previous_proof: str | list[str] | None = None,
     loader: ContextLoader | None = None,
     copy_input: bool = True,
+    canonical: Canonicalizer | None = None,
 ) -> dict[str, Any]:
     """Return a copy of ``document`` with one more proof (Data Integrity §4.2 Add Proof).
-    (``copy_input=False`` is for callers that pass a private copy already.)
+    (``copy_input=False`` is for callers that pass a private copy already; ``canonical``
+    canonicalizes the unsecured document, see :meth:`Cryptosuite.hash_data`.)
 
     An existing proof makes a proof set (each proof signs the document without proofs);
     ``previous_proof`` makes a chain (the named earlier proofs are signed too, §4.3).
@@ -60,7 +63,7 @@ def add_proof(
     if previous_proof is not None:
         options["previousProof"] = previous_proof
         unsecured["proof"] = _matching_previous(existing, previous_proof)
-    proof = suite.create_proof(unsecured, options, signer, loader)
+    proof = suite.create_proof(unsecured, options, signer, loader, canonical)
     out = json_copy(unsecured_copy(document)) if copy_input else unsecured_copy(document)
     out["proof"] = [*existing, proof] if existing else proof
     return out

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
 
-import base58
-
 from ..errors import InvalidKeyError
 
 
@@ -74,8 +72,22 @@ def decode_multibase_base58(value: str) -> bytes:
         raise InvalidKeyError("invalid base58btc characters in multibase value") from None
 
 
+_B58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+#: Base58 digits pairs, so a big-integer division yields two digits at a time.
+_B58_PAIRS = [a + b for a in _B58_ALPHABET for b in _B58_ALPHABET]
+
+
 def encode_multibase_base58(data: bytes) -> str:
-    return "z" + base58.b58encode(data).decode("ascii")
+    """``z`` + base58btc (every signature is encoded so: two digits per big division,
+    twice as fast as one)."""
+    number = int.from_bytes(data, "big")
+    pairs: list[str] = []
+    while number:
+        number, pair = divmod(number, 58 * 58)
+        pairs.append(_B58_PAIRS[pair])
+    digits = "".join(reversed(pairs)).lstrip("1")
+    zeros = len(data) - len(data.lstrip(b"\0"))
+    return "z" + "1" * zeros + digits
 
 
 @dataclass(frozen=True)

@@ -141,8 +141,10 @@ class Cryptosuite:
         options: dict[str, Any],
         signer: Signer,
         loader: ContextLoader | None = None,
+        canonical: Canonicalizer | None = None,
     ) -> dict[str, Any]:
-        """Return a new ``DataIntegrityProof`` for the document (the document is not changed)."""
+        """Return a new ``DataIntegrityProof`` for the document (the document is not changed).
+        (``canonical``: see :meth:`hash_data`.)"""
         self.check_key(signer.key_type)
         proof: dict[str, Any] = {"type": "DataIntegrityProof", "cryptosuite": self.name}
         proof.update({k: v for k, v in options.items() if k not in ("type", "cryptosuite")})
@@ -155,7 +157,7 @@ class Cryptosuite:
         if self.context_in_proof and "@context" in unsecured_document:
             proof["@context"] = json_copy(unsecured_document["@context"])
         proof = _ordered(proof)
-        data = self.hash_data(unsecured_document, proof, signer.key_type, loader)
+        data = self.hash_data(unsecured_document, proof, signer.key_type, loader, canonical)
         signature = signer.sign(data.combined)
         proof["proofValue"] = encode_multibase_base58(signature)
         return proof
