@@ -6,7 +6,7 @@ challenge to check)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -23,7 +23,7 @@ from .credentials.model import (
     validate_presentation,
     vc_version,
 )
-from .credentials.plainform import signed_data_disagreements
+from .credentials.plainform import json_size, signed_data_disagreements
 from .credentials.proofs import unsecured_copy, unsecured_for_proof
 from .credentials.schema import JSON_SCHEMA_TYPES, SchemaRegistry, default_registry
 from .credentials.suites import ALL_SUITES, DEFAULT_SUITES, Cryptosuite
@@ -54,29 +54,30 @@ class VerifyOptions:
     domain: str | None = None
     schemas: SchemaRegistry = field(default_factory=default_registry)
     #: The work one verify() call may do, shared by a presentation and its credentials.
-    work: WorkBudget = field(default_factory=lambda: WorkBudget(MAX_STATEMENTS))
+    work: WorkBudget = field(default_factory=lambda: WorkBudget(MAX_WORK))
 
 
-#: Statements (property values) one verify() call may expand and canonicalize, summed over
-#: every canonicalization it needs. A real credential has hundreds, a large presentation
-#: tens of thousands; the bound keeps any input decided in a few seconds.
-MAX_STATEMENTS = 300_000
+#: Work one verify() call may do, shared by a presentation and its credentials: the JSON
+#: values of each document (charged before it is processed at all) plus the statements of
+#: every canonicalization. A real credential costs hundreds, a large presentation tens of
+#: thousands; the bound keeps any input decided in a few seconds.
+MAX_WORK = 300_000
 #: More context entries than any real credential uses (VC, Open Badges, a few extensions).
 MAX_CONTEXTS = 16
 
 
 class WorkBudget:
-    """A countdown of statements to process; refuses the document when it runs out."""
+    """A countdown of work (JSON values, statements); refuses the document when it runs out."""
 
-    def __init__(self, statements: int) -> None:
-        self.remaining = statements
+    def __init__(self, units: int) -> None:
+        self.remaining = units
 
-    def charge(self, statements: int) -> None:
-        self.remaining -= statements
+    def charge(self, units: int) -> None:
+        self.remaining -= units
         if self.remaining < 0:
             raise WorkLimitError(
-                f"verifying it would process more than {MAX_STATEMENTS:,} statements "
-                "(the limit for one verification); it is too large"
+                "the document is too large to verify: it takes more than the "
+                f"{MAX_WORK:,} values and statements one verification may process"
             )
 
 
@@ -118,8 +119,34 @@ def verify(
             raise PresentationChallengeMissing(
                 "verifying a presentation needs the challenge you issued to the holder"
             )
-        return VerificationResult(tuple(_verify_presentation(document, opts)))
-    return VerificationResult(tuple(_verify_credential(document, "credential", opts)))
+        return VerificationResult(
+            tuple(_guarded(_verify_presentation, document, "presentation", opts))
+        )
+    return VerificationResult(tuple(_guarded(_verify_credential, document, "credential", opts)))
+
+
+def _guarded(
+    run: Callable[[Any, str, VerifyOptions], list[Check]],
+    document: Any,
+    target: str,
+    opts: VerifyOptions,
+) -> list[Check]:
+    """verify() never raises for a document: an error we did not foresee (a defect) is a
+    check that could not decide, never a pass, and the other targets are still checked."""
+    try:
+        return run(document, target, opts)
+    except PresentationChallengeMissing:
+        raise
+    except Exception as exc:  # the contract: a value, never an exception
+        return [
+            Check(
+                CheckId.STRUCTURE,
+                target,
+                Status.INCONCLUSIVE,
+                f"could not be processed: unexpected {type(exc).__name__} (a defect in "
+                "skillswallet; please report it with the document)",
+            )
+        ]
 
 
 class PresentationChallengeMissing(SkillsWalletError, ValueError):
@@ -258,7 +285,11 @@ def _check_proofs(
             [],
         )
     try:
+        # Charged before any JSON-LD processing: expansion's cost follows the JSON's size.
+        opts.work.charge(json_size(document))
         canonical = _SharedCanonicalization(unsecured_copy(document), opts.loader, opts.work)
+    except WorkLimitError as exc:
+        return Check(CheckId.PROOF, target, Status.FAILED, str(exc)), []
     except _Unreadable as exc:
         return Check(CheckId.PROOF, target, Status.FAILED, str(exc)), []
     controllers: list[str] = []
@@ -305,7 +336,6 @@ class _SharedCanonicalization:
         try:
             self.expanded = expand(unsecured, loader)
             disagreements, self.statements = signed_data_disagreements(unsecured, self.expanded)
-            work.charge(self.statements)
         except SkillsWalletError as exc:  # data loss, an unknown context, a JSON-LD error
             raise _Unreadable(f"the document cannot be canonicalized: {exc}") from None
         except RecursionError:
@@ -437,32 +467,33 @@ def _verify_one_proof(
 
 
 def _check_validity(document: dict[str, Any], target: str, opts: VerifyOptions) -> Check:
+    # VC 1.1 states issuanceDate/expirationDate and may state validFrom/validUntil too
+    # (its context defines them): every stated bound counts.
     v1 = vc_version(document) == 1
-    start_name, end_name = ("issuanceDate", "expirationDate") if v1 else ("validFrom", "validUntil")
-    start = parse_datetime(document.get(start_name), require_timezone=not v1)
-    end = parse_datetime(document.get(end_name), require_timezone=not v1)
+    names = ("issuanceDate", "validFrom", "expirationDate", "validUntil")
     detail: dict[str, Any] = {"now": opts.now.isoformat().replace("+00:00", "Z")}
-    if start_name in document:
-        detail[start_name] = document[start_name]
-    if end_name in document:
-        detail[end_name] = document[end_name]
-    if start is not None and start > opts.now + opts.skew:
-        return Check(
-            CheckId.VALIDITY_PERIOD,
-            target,
-            Status.FAILED,
-            f"not valid yet: valid from {document[start_name]}",
-            {**detail, "problem": "not-yet-valid"},
-        )
-    if end is not None and end < opts.now - opts.skew:
-        return Check(
-            CheckId.VALIDITY_PERIOD,
-            target,
-            Status.FAILED,
-            f"expired at {document[end_name]}",
-            {**detail, "problem": "expired"},
-        )
-    if start is None and end is None:
+    detail.update({name: document[name] for name in names if name in document})
+    for name in names[:2]:
+        start = parse_datetime(document.get(name), require_timezone=not v1)
+        if start is not None and start > opts.now + opts.skew:
+            return Check(
+                CheckId.VALIDITY_PERIOD,
+                target,
+                Status.FAILED,
+                f"not valid yet: valid from {document[name]}",
+                {**detail, "problem": "not-yet-valid"},
+            )
+    for name in names[2:]:
+        end = parse_datetime(document.get(name), require_timezone=not v1)
+        if end is not None and end < opts.now - opts.skew:
+            return Check(
+                CheckId.VALIDITY_PERIOD,
+                target,
+                Status.FAILED,
+                f"expired at {document[name]}",
+                {**detail, "problem": "expired"},
+            )
+    if len(detail) == 1:
         return Check(
             CheckId.VALIDITY_PERIOD, target, Status.PASSED, "no validity period is stated", detail
         )
@@ -528,8 +559,7 @@ def _check_schema(document: dict[str, Any], target: str, opts: VerifyOptions) ->
 # --- presentation --------------------------------------------------------------------------
 
 
-def _verify_presentation(document: dict[str, Any], opts: VerifyOptions) -> list[Check]:
-    target = "presentation"
+def _verify_presentation(document: dict[str, Any], target: str, opts: VerifyOptions) -> list[Check]:
     checks: list[Check] = []
     problems = validate_presentation(document)
     if problems:
@@ -594,7 +624,7 @@ def _verify_presentation(document: dict[str, Any], opts: VerifyOptions) -> list[
             )
         )
     for index, vc in enumerate(as_list(document.get("verifiableCredential"))):
-        checks.extend(_verify_credential(vc, f"credential[{index}]", opts))
+        checks.extend(_guarded(_verify_credential, vc, f"credential[{index}]", opts))
     return checks
 
 

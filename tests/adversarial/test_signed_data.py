@@ -70,6 +70,12 @@ def _move(doc: dict[str, Any], term: str, key: str, value: Any = None) -> None:
     doc[key] = found if value is None else value
 
 
+def _empty_criteria() -> dict[str, Any]:
+    doc = _unsigned(credentialSchema=SKILL_SCHEMA)
+    doc["credentialSubject"]["achievement"]["criteria"] = {}
+    return doc
+
+
 def _wrong_schema() -> dict[str, Any]:
     doc = _unsigned(credentialSchema=SKILL_SCHEMA)
     del doc["credentialSubject"]["achievement"]["criteria"]
@@ -127,6 +133,42 @@ REWRITES = [
         lambda: _sign(_wrong_schema()),
         lambda d: _move(d, "credentialSchema", CRED + "credentialSchema"),
         "structure",
+    ),
+    Rewrite(
+        "credentialSchema-type-as-its-IRI",
+        lambda: _sign(_wrong_schema()),
+        lambda d: d["credentialSchema"].update(type=CRED + "JsonSchema"),
+        "structure",
+    ),
+    Rewrite(
+        "a-null-stands-in-for-a-required-field",
+        lambda: _sign(_empty_criteria()),
+        lambda d: d["credentialSubject"]["achievement"].update(criteria={"narrative": None}),
+        "schema",
+    ),
+    Rewrite(
+        "a-string-wrapped-with-an-unsigned-@direction",
+        lambda: _sign(_unsigned()),
+        lambda d: d["credentialSubject"]["achievement"].update(
+            name={"@value": "Advising colleagues", "@language": "en", "@direction": "rtl"}
+        ),
+        "structure",
+        starts_failing=False,
+        same_rdf=False,
+    ),
+    Rewrite(
+        "a-plain-string-as-a-bare-value-object",
+        lambda: _sign(_unsigned()),
+        lambda d: d.update(name={"@value": d["name"]}),
+        "structure",
+        starts_failing=False,
+    ),
+    Rewrite(
+        "a-type-listed-many-times",
+        lambda: _sign(_unsigned()),
+        lambda d: d["credentialSubject"]["achievement"].update(type=["Achievement"] * 50_000),
+        "structure",
+        starts_failing=False,
     ),
     Rewrite(
         "type-and-id-as-keywords",
@@ -270,3 +312,56 @@ def test_plain_credentials_still_verify_with_every_suite() -> None:
         signer = pair.signer(verification_method_id(pair.public))
         signed = issue_credential(d, signer, cryptosuite=suite, created=NOW - timedelta(days=1))
         assert verify(signed, now=NOW, loader=default_loader()).verified, suite
+
+
+# --- VC 1.1: its context defines validFrom/validUntil too (the same IRIs) -----------------
+
+V1_CREDENTIAL = {
+    "@context": [
+        "https://www.w3.org/2018/credentials/v1",
+        "https://w3id.org/security/data-integrity/v2",
+    ],
+    "id": "urn:uuid:0b5e1d4e-0000-4000-8000-000000000001",
+    "type": ["VerifiableCredential"],
+    "issuer": ISSUER_DID,
+    "issuanceDate": "2025-01-01T00:00:00Z",
+    "credentialSubject": {"id": HOLDER_DID},
+}
+
+
+@pytest.mark.parametrize(
+    ("extra", "refused_by", "phrase"),
+    [
+        ({"validUntil": EXPIRED}, "validity_period", "expired"),
+        ({"validFrom": FUTURE}, "validity_period", "not valid yet"),
+        ({"expirationDate": EXPIRED}, "validity_period", "expired"),
+        ({"validUntil": "not a date"}, "structure", "validUntil"),
+    ],
+    ids=["validUntil-past", "validFrom-future", "expirationDate-past", "validUntil-not-a-date"],
+)
+def test_a_vc11_credential_is_held_to_every_validity_bound_it_states(
+    extra: dict[str, Any], refused_by: str, phrase: str
+) -> None:
+    signed = add_proof(dict(V1_CREDENTIAL, **extra), SIGNER, created=NOW - timedelta(days=1))
+    result = verify(signed, now=NOW)
+    assert not result.verified
+    check = result.check(refused_by)
+    assert check.status is Status.FAILED
+    assert phrase in check.reason
+
+
+@pytest.mark.parametrize(
+    "date",
+    ["9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00+01:00"],
+)
+@pytest.mark.parametrize("where", ["validFrom", "validUntil", "proof.created"])
+def test_a_date_beyond_the_calendar_in_utc_is_a_failed_check(date: str, where: str) -> None:
+    signed = _sign(_unsigned())
+    if where == "proof.created":
+        signed["proof"]["created"] = date
+    else:
+        signed[where] = date
+    result = verify(signed, now=NOW)  # must not raise OverflowError
+    assert not result.verified
+    failed = {c.id.value for c in result.checks if c.status is Status.FAILED}
+    assert failed & {"structure", "proof"}

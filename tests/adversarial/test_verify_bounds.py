@@ -19,7 +19,7 @@ import pytest
 
 from skillswallet.credentials.issue import issue_credential
 from skillswallet.credentials.jsonld import expand
-from skillswallet.credentials.plainform import signed_data_disagreements
+from skillswallet.credentials.plainform import json_size, signed_data_disagreements
 from skillswallet.credentials.proofs import add_proof, unsecured_copy
 from skillswallet.did.key import did_from_public_key, verification_method_id
 from skillswallet.did.keys import KeyPair
@@ -90,6 +90,18 @@ def _subject(i: int) -> dict[str, Any]:
             "criteria": {"narrative": f"Assessed on task {i}."},
         },
     }
+
+
+def _retyped(types: list[str]) -> dict[str, Any]:
+    doc = _signed()
+    doc["issuer"]["type"] = types
+    return doc
+
+
+def _with_proof_field(name: str, value: Any) -> dict[str, Any]:
+    doc = _signed()
+    doc["proof"][name] = value
+    return doc
 
 
 def _bad_key_credential(public_key: bytes) -> dict[str, Any]:
@@ -173,6 +185,27 @@ CASES = [
         "signature does not match",
     ),
     Hostile(
+        "a-10-MB-list-of-one-repeated-type",
+        lambda: _retyped(["Profile"] * 1_000_000),
+        "structure",
+        Status.FAILED,
+        "types",
+    ),
+    Hostile(
+        "a-10-MB-list-of-descriptions",
+        lambda: dict(_signed(), description=["a skill worth having"] * 450_000),
+        "proof",
+        Status.FAILED,
+        "too large",
+    ),
+    Hostile(
+        "a-10-MB-list-of-domains-in-the-proof",
+        lambda: _with_proof_field("domain", ["verifier.example"] * 500_000),
+        "proof",
+        Status.FAILED,
+        "too large",
+    ),
+    Hostile(
         "an-all-zero-ed25519-did-key",
         lambda: _bad_key_credential(bytes(32)),
         "proof",
@@ -216,24 +249,46 @@ def test_hostile_input_is_decided_quickly_without_raising(case: Hostile) -> None
 def test_a_presentation_shares_one_budget_with_its_credentials(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Each credential (N statements) is within one verification's work, but the
-    # presentation and both credentials together are not: the VP's expansion and
-    # canonicalization count 4N, the first credential 2N, the second 2N > 7N.
-    credentials = [_many_subjects(0.05), _many_subjects(0.05)]
-    unsecured = unsecured_copy(credentials[0])
-    _, statements = signed_data_disagreements(unsecured, expand(unsecured))
-    monkeypatch.setattr(sys.modules["skillswallet.verify"], "MAX_STATEMENTS", 7 * statements)
+    # Each document costs its JSON values plus the statements it canonicalizes. A budget
+    # that covers the presentation and its first credential, but not the second as well,
+    # refuses the second as too large.
     holder = KeyPair.generate("ed25519")
     vp: dict[str, Any] = {
         "@context": ["https://www.w3.org/ns/credentials/v2"],
         "type": ["VerifiablePresentation"],
         "holder": did_from_public_key(holder.public),
-        "verifiableCredential": credentials,
+        "verifiableCredential": [_many_subjects(0.05), _many_subjects(0.05)],
     }
     signer = holder.signer(verification_method_id(holder.public))
     vp = add_proof(vp, signer, proof_purpose="authentication", challenge="c", created=NOW)
+    costs = [_cost(d) for d in (vp, *vp["verifiableCredential"])]
+    monkeypatch.setattr(sys.modules["skillswallet.verify"], "MAX_WORK", sum(costs) - 1)
     result = verify(vp, now=NOW, challenge="c")
     assert not result.verified
     assert result.check("proof", "presentation").status is Status.PASSED
     assert "signature does not match" in result.check("proof", "credential[0]").reason
     assert "too large" in result.check("proof", "credential[1]").reason
+    monkeypatch.setattr(sys.modules["skillswallet.verify"], "MAX_WORK", sum(costs))
+    result = verify(vp, now=NOW, challenge="c")
+    assert "signature does not match" in result.check("proof", "credential[1]").reason
+
+
+def _cost(document: dict[str, Any]) -> int:
+    unsecured = unsecured_copy(document)
+    return json_size(document) + signed_data_disagreements(unsecured, expand(unsecured))[1]
+
+
+def test_an_unforeseen_error_is_a_check_that_could_not_decide(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A defect must not turn into an exception for the caller (or a pass): the target is
+    # inconclusive and the verdict false.
+    def broken(*args: Any) -> Any:
+        raise ZeroDivisionError
+
+    monkeypatch.setattr(sys.modules["skillswallet.verify"], "_check_schema", broken)
+    result = verify(_signed(), now=NOW)
+    assert not result.verified
+    check = result.check("structure")
+    assert check.status is Status.INCONCLUSIVE
+    assert "ZeroDivisionError" in check.reason

@@ -30,10 +30,9 @@ def _parse(text: str, require_timezone: bool) -> datetime | None:
     normalized = text[: m.start("frac")] if m.group("frac") else text[: m.start("tz")]
     normalized += frac + ("+00:00" if m.group("tz") == "Z" else m.group("tz"))
     try:
-        parsed = datetime.fromisoformat(normalized)
-    except ValueError:
+        return datetime.fromisoformat(normalized).astimezone(UTC)
+    except (ValueError, OverflowError):  # e.g. 9999-12-31T23:59:59-01:00 is past year 9999 in UTC
         return None
-    return parsed.astimezone(UTC)
 
 
 @lru_cache(maxsize=256)  # an import stamps a whole batch with one clock reading

@@ -120,7 +120,13 @@ def validate_credential(document: Any) -> list[str]:
             problems.append("credentialSubject.id must be a URL")
 
     if version == 1:
-        dates = {"issuanceDate": True, "expirationDate": False}
+        # The v1 context defines validFrom/validUntil too (same IRIs): checked as well.
+        dates = {
+            "issuanceDate": True,
+            "expirationDate": False,
+            "validFrom": False,
+            "validUntil": False,
+        }
     else:
         dates = {"validFrom": False, "validUntil": False}
         for legacy in ("issuanceDate", "expirationDate"):

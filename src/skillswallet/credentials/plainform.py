@@ -28,12 +28,17 @@ from typing import Any
 CRED = "https://www.w3.org/2018/credentials#"
 SCHEMA_ORG = "https://schema.org/"
 
-#: Keys of a value object a plain document may use (VC Data Model 2.0 §11.1, language and
-#: base direction). A typed value object is not plain: the term's context gives the type.
-VALUE_OBJECT_KEYS = frozenset({"@value", "@language", "@direction"})
+#: The keys of the one value object a plain document may use: a string with its language
+#: (VC Data Model 2.0 §11.1). A typed value object is not plain (the term's context gives
+#: the type), a bare one is a plain string written another way, and ``@direction`` is not
+#: signed (RDF canonicalization drops it), so a holder could add or change it.
+VALUE_OBJECT_KEYS = frozenset({"@value", "@language"})
 #: Keys holding a JSON literal (``"@type": "@json"`` in the VC v2 and JWK contexts): their
 #: contents are data, not JSON-LD, and are signed as one literal.
-JSON_LITERAL_KEYS = frozenset({"jsonSchema", "jwk", "_sd"})
+JSON_LITERAL_KEYS = frozenset({"jsonSchema", "jwk", "_sd", "publicKeyJwk", "secretKeyJwk"})
+#: Types per node: far more than any real credential (each is processed with its scoped
+#: context, and repeats would be work that RDF then collapses).
+MAX_TYPES = 32
 #: Keys under which an object starts a document of its own, with its own ``@context``.
 NESTED_DOCUMENT_KEYS = frozenset({"verifiableCredential", "proof"})
 #: The keyword aliases every pinned context defines.
@@ -78,6 +83,9 @@ def plain_form_problems(document: Any) -> list[str]:
             continue
         for key, item in value.items():
             where = f"{path}.{key}" if path else str(key)
+            if key == "type":
+                _check_types(item, where, problems)
+                continue
             if key == "@context":
                 if not may_have_context:
                     problems.append(
@@ -117,11 +125,14 @@ def _is_plain(document: Any) -> bool:
         if not isinstance(value, dict):
             continue
         if "@value" in value:
-            if not value.keys() <= VALUE_OBJECT_KEYS or not isinstance(value["@value"], str):
+            if value.keys() != VALUE_OBJECT_KEYS or not isinstance(value["@value"], str):
                 return False
             continue
         for key, item in value.items():
-            if key.startswith("@"):
+            if key == "type":
+                if _type_problem(item) is not None:
+                    return False
+            elif key.startswith("@"):
                 if key != "@context" or not may_have_context:
                     return False
             elif ":" in key:
@@ -132,14 +143,35 @@ def _is_plain(document: Any) -> bool:
 
 
 def _check_value_object(value: dict[str, Any], path: str, problems: list[str]) -> None:
-    extra = sorted(str(k) for k in value if k not in VALUE_OBJECT_KEYS)
-    if extra:
+    if value.keys() != VALUE_OBJECT_KEYS:
+        found = ", ".join(sorted(str(k) for k in value))
         problems.append(
-            f"{path}: a value object may only carry @value, @language and @direction "
-            f"(found {', '.join(extra)}); the context gives a value its type"
+            f"{path}: a value object must be a string with its language, exactly @value and "
+            f"@language (found {found}); write other values plainly, the context gives "
+            "their type"
         )
     elif not isinstance(value["@value"], str):
         problems.append(f"{path}: a language value object's @value must be a string")
+
+
+def _type_problem(value: Any) -> str | None:
+    """Why a ``type`` value is not plain: each entry a term (a type written as an IRI
+    would be read differently by a check that compares names), none twice, not too many."""
+    types = value if isinstance(value, list) else [value]
+    if len(types) > MAX_TYPES:
+        return f"{len(types)} types; at most {MAX_TYPES} are accepted"
+    for entry in types:
+        if not isinstance(entry, str) or ":" in entry:
+            return f"{str(entry)[:80]!r} is not a term; write the type's term, not its IRI"
+    if len(set(types)) != len(types):
+        return "a type is listed more than once"
+    return None
+
+
+def _check_types(value: Any, path: str, problems: list[str]) -> None:
+    problem = _type_problem(value)
+    if problem is not None:
+        problems.append(f"{path}: {problem}")
 
 
 # --- against the expansion --------------------------------------------------------------
@@ -231,6 +263,7 @@ def _count_expanded(root: Any) -> int:
 
 
 def _count_entries(root: Any, *, compact: bool) -> int:
+    """Property values (each item of a list, of an ``@list`` too), in every node."""
     total = 0
     stack = [root]
     while stack:
@@ -244,12 +277,32 @@ def _count_entries(root: Any, *, compact: bool) -> int:
             if key.startswith("@"):
                 if not compact and key in _CONTAINING_KEYWORDS:
                     stack.append(item)
-            elif item is None or item == [] or (compact and key in ALIASES):
                 continue
+            if item is None or (compact and key in ALIASES):
+                continue
+            items = item if isinstance(item, list) else [item]
+            if not compact:
+                items = [i["@list"] if isinstance(i, dict) and "@list" in i else i for i in items]
+                total += sum(len(i) if isinstance(i, list) else 1 for i in items)
             else:
-                total += 1
-                if not (compact and key in JSON_LITERAL_KEYS):
-                    stack.append(item)
+                total += sum(1 for i in items if i is not None)
+            if not (compact and key in JSON_LITERAL_KEYS):
+                stack.append(items)
+    return total
+
+
+def json_size(document: Any) -> int:
+    """The number of values (objects, arrays, scalars) in a JSON document: a measure of
+    the work its processing costs, taken before any of it."""
+    total = 0
+    stack = [document]
+    while stack:
+        value = stack.pop()
+        total += 1
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
     return total
 
 

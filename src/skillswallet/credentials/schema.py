@@ -43,7 +43,9 @@ class SchemaRegistry:
         """Readable validation errors (empty when valid), at most ten."""
         validator = self._validators[schema_id]
         out = []
-        for error in sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path)):
+        # JSON-LD signs nothing for a null: the schema must not count it as present.
+        signed = without_nulls(document)
+        for error in sorted(validator.iter_errors(signed), key=lambda e: list(e.absolute_path)):
             where = "/" + "/".join(str(p) for p in error.absolute_path)
             out.append(f"{where}: {error.message}")
             if len(out) == 10:
@@ -68,3 +70,13 @@ def default_registry() -> SchemaRegistry:
     if _DEFAULT is None:
         _DEFAULT = SchemaRegistry()
     return _DEFAULT
+
+
+def without_nulls(value: Any) -> Any:
+    """``value`` without null entries and null list items, as JSON-LD reads it (nulls are
+    not data and are not signed)."""
+    if isinstance(value, dict):
+        return {k: without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [without_nulls(v) for v in value if v is not None]
+    return value
