@@ -122,3 +122,11 @@ class KDFParameterError(VaultError):
 
 class RecordNotFoundError(VaultError):
     """No record with that id."""
+
+
+class TrustListError(SkillsWalletError):
+    """A trusted-issuer list cannot be read (the message names the entry and field)."""
+
+
+class RequirementsError(SkillsWalletError):
+    """A requirements (vacancy) file cannot be read (the message names the field)."""

@@ -16,9 +16,10 @@ import json
 import math
 import re
 import unicodedata
+from pathlib import Path
 from typing import Any
 
-from .errors import InvalidJSONError
+from .errors import InvalidJSONError, SkillsWalletError
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
@@ -181,3 +182,14 @@ def dumps(value: Any, *, indent: int | None = 2) -> str:
     is; control, format and separator characters are written as ``\\uXXXX`` escapes, which
     JSON readers decode to the same value."""
     return _UNSAFE_IN_JSON.sub(_json_escape, json.dumps(value, indent=indent, ensure_ascii=False))
+
+
+def read_file(path: Path, *, what: str, error: type[SkillsWalletError]) -> Any:
+    """Read a small JSON file strictly (size, depth, duplicates, numbers as :func:`loads`);
+    any failure is ``error`` naming ``what`` and the path."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+        return loads(data)
+    except (OSError, InvalidJSONError) as exc:
+        raise error(f"cannot read {what} {path}: {exc}") from None

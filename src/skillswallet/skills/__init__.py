@@ -1,0 +1,1 @@
+"""Skills: taxonomy, credential builders, evidence levels, the profile and gap analysis."""

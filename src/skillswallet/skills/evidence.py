@@ -1,0 +1,246 @@
+"""Evidence levels: how strongly each skill claim is backed (the heart of "civil value").
+
+One pure function decides, for every skill a credential claims::
+
+    self < endorsed < assessed < accredited
+
+* **self**: the holder asserts it (the credential is issued by one of the holder's DIDs);
+* **endorsed**: a self claim that someone else vouches for, in a verified endorsement
+  (OB 3.0 ``EndorsementCredential``) of that credential or of its achievement;
+* **assessed**: a verified credential from an issuer other than the holder;
+* **accredited**: assessed, by an issuer that the trust list names for that kind of claim
+  (:mod:`skillswallet.trust`).
+
+Unverified credentials never raise a level: they yield no claims. Expired credentials keep
+their claims (the history is real) and are marked expired; a profile shows them apart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import IntEnum
+from typing import Any
+
+from ..credentials.dates import parse_datetime
+from ..credentials.model import as_list, issuer_id
+from ..trust.lists import TrustList
+
+
+class EvidenceLevel(IntEnum):
+    """How strongly a skill claim is evidenced; larger is stronger."""
+
+    SELF = 1
+    ENDORSED = 2
+    ASSESSED = 3
+    ACCREDITED = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> EvidenceLevel:
+        """``"assessed"`` -> ``ASSESSED`` (case-insensitive); ValueError names the choices."""
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            choices = ", ".join(level.label for level in cls)
+            raise ValueError(
+                f"unknown evidence level {text!r}; expected one of {choices}"
+            ) from None
+
+
+#: Alignments to these frameworks state a qualification level or an occupation, not a skill.
+_NOT_SKILL_FRAMEWORKS = frozenset({"EQF", "NLQF", "ISCO", "ISCO-08", "NQF"})
+_NOT_SKILL_URL = re.compile(
+    r"^https?://data\.europa\.eu/(esco/(occupation|isco)/|snb/eqf/)", re.IGNORECASE
+)
+_DIPLOMA_TYPES = frozenset(
+    {
+        "Diploma",
+        "Degree",
+        "Certificate",
+        "AssociateDegree",
+        "BachelorDegree",
+        "MasterDegree",
+        "DoctoralDegree",
+        "GeneralEducationDevelopment",
+        "Certification",
+        "License",
+    }
+)
+
+
+@dataclass(frozen=True)
+class HeldCredential:
+    """A credential as the holder keeps it: the document and what its import decided."""
+
+    record_id: str
+    document: dict[str, Any]
+    verified: bool
+    expired: bool = False
+
+
+@dataclass(frozen=True)
+class SkillClaim:
+    """One skill that one credential claims, with the evidence level it carries."""
+
+    skill: str
+    label: str | None
+    level: EvidenceLevel
+    kind: str  # skill, diploma, badge, self-assessment
+    record_id: str
+    credential_id: str | None
+    issuer: str | None
+    date: datetime | None
+    expired: bool
+    proficiency: str | None = None
+
+
+def claim_kind(document: dict[str, Any], holder_dids: frozenset[str]) -> str:
+    """What kind of claim a credential makes: ``self-assessment`` (issued by the holder),
+    ``endorsement``, ``diploma`` (an achievementType of a qualification), ``badge`` or
+    ``skill``."""
+    types = set(as_list(document.get("type")))
+    if "EndorsementCredential" in types:
+        return "endorsement"
+    if issuer_id(document) in holder_dids:
+        return "self-assessment"
+    for achievement in _achievements(document):
+        if achievement.get("achievementType") in _DIPLOMA_TYPES:
+            return "diploma"
+        if achievement.get("achievementType") == "Badge":
+            return "badge"
+    return "skill"
+
+
+def skill_claims(
+    held: Iterable[HeldCredential],
+    holder_dids: Iterable[str],
+    trust: TrustList | None = None,
+) -> list[SkillClaim]:
+    """Every skill claim of the held credentials, each with its evidence level.
+
+    Pure: the verdicts come from ``held`` (what import decided), the holder's DIDs from
+    the vault, trust from the caller. Endorsements raise the holder's own claims they
+    name (by credential id or achievement id) to ``endorsed``.
+    """
+    holders = frozenset(holder_dids)
+    credentials = [h for h in held if h.verified]
+    endorsed = _endorsed_ids(credentials, holders)
+    claims: list[SkillClaim] = []
+    for item in credentials:
+        doc = item.document
+        kind = claim_kind(doc, holders)
+        if kind == "endorsement":
+            continue
+        issuer = issuer_id(doc)
+        date = _issued(doc)
+        targets = {doc.get("id")} | {a.get("id") for a in _achievements(doc)}
+        for skill, label, proficiency in _skills(doc):
+            level = _level(kind, issuer, skill, date, trust)
+            if level is EvidenceLevel.SELF and targets & endorsed:
+                level = EvidenceLevel.ENDORSED
+            claims.append(
+                SkillClaim(
+                    skill=skill,
+                    label=label,
+                    level=level,
+                    kind=kind,
+                    record_id=item.record_id,
+                    credential_id=doc.get("id") if isinstance(doc.get("id"), str) else None,
+                    issuer=issuer,
+                    date=date,
+                    expired=item.expired,
+                    proficiency=proficiency,
+                )
+            )
+    return claims
+
+
+def _level(
+    kind: str, issuer: str | None, skill: str, date: datetime | None, trust: TrustList | None
+) -> EvidenceLevel:
+    if kind == "self-assessment":
+        return EvidenceLevel.SELF
+    if trust is not None and trust.trusts(issuer, kind, skill, date) is not None:
+        return EvidenceLevel.ACCREDITED
+    return EvidenceLevel.ASSESSED
+
+
+def _endorsed_ids(credentials: list[HeldCredential], holders: frozenset[str]) -> set[Any]:
+    """Ids that a verified endorsement by someone other than the holder vouches for."""
+    found: set[Any] = set()
+    for item in credentials:
+        doc = item.document
+        if "EndorsementCredential" not in as_list(doc.get("type")) or item.expired:
+            continue
+        if issuer_id(doc) in holders:
+            continue  # vouching for oneself is not an endorsement
+        for subject in as_list(doc.get("credentialSubject")):
+            if isinstance(subject, dict) and isinstance(subject.get("id"), str):
+                found.add(subject["id"])
+    found.discard(None)
+    return found
+
+
+def _achievements(document: dict[str, Any]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for subject in as_list(document.get("credentialSubject")):
+        if isinstance(subject, dict):
+            out.extend(a for a in as_list(subject.get("achievement")) if isinstance(a, dict))
+    return out
+
+
+def _skills(document: dict[str, Any]) -> list[tuple[str, str | None, str | None]]:
+    """(skill URI, label, proficiency) for each skill alignment of each achievement."""
+    found: dict[str, tuple[str, str | None, str | None]] = {}
+    for subject in as_list(document.get("credentialSubject")):
+        if not isinstance(subject, dict):
+            continue
+        proficiency = _achieved_level(subject)
+        for achievement in as_list(subject.get("achievement")):
+            if not isinstance(achievement, dict):
+                continue
+            for alignment in as_list(achievement.get("alignment")):
+                if not isinstance(alignment, dict) or not _is_skill_alignment(alignment):
+                    continue
+                url = alignment["targetUrl"]
+                label = alignment.get("targetName")
+                found.setdefault(url, (url, label if isinstance(label, str) else None, proficiency))
+    return list(found.values())
+
+
+def _is_skill_alignment(alignment: dict[str, Any]) -> bool:
+    url = alignment.get("targetUrl")
+    if not isinstance(url, str) or not url:
+        return False
+    framework = alignment.get("targetFramework")
+    if isinstance(framework, str) and framework.upper() in _NOT_SKILL_FRAMEWORKS:
+        return False
+    return _NOT_SKILL_URL.match(url) is None
+
+
+def _achieved_level(subject: dict[str, Any]) -> str | None:
+    for result in as_list(subject.get("result")):
+        if isinstance(result, dict):
+            level = result.get("achievedLevel") or result.get("value")
+            if isinstance(level, str):
+                return level
+    return None
+
+
+def _issued(document: dict[str, Any]) -> datetime | None:
+    for name in ("validFrom", "issuanceDate"):
+        found = parse_datetime(document.get(name), require_timezone=False)
+        if found is not None:
+            return found
+    for proof in as_list(document.get("proof")):
+        if isinstance(proof, dict):
+            found = parse_datetime(proof.get("created"))
+            if found is not None:
+                return found
+    return None
