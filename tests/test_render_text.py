@@ -23,6 +23,7 @@ SRC = Path(__file__).parent.parent / "src" / "skillswallet"
         ("line\u2028para\u2029", "line\\u2028para\\u2029"),
         ("tag\U000e0041", "tag\\U000e0041"),
         ("lone\ud800", "lone\\ud800"),
+        ("fill\u3164\u3164\u115f", "fill\\u3164\\u3164\\u115f"),
         ("Schweißen, 溶接, لحام, 😀 \\ plain", "Schweißen, 溶接, لحام, 😀 \\ plain"),
     ],
 )

@@ -150,7 +150,8 @@ def loads_object(data: str | bytes, *, what: str = "document") -> dict[str, Any]
 def _unsafe_ranges() -> str:
     """A regex character class of what must never reach a terminal raw: controls (C0,
     DEL, C1), format characters (bidi embeddings, overrides and isolates, zero-width ones,
-    BOM, tags), line and paragraph separators, and surrogates."""
+    BOM, tags), line and paragraph separators, surrogates, and letters that render as
+    nothing (Hangul fillers)."""
     ranges: list[list[int]] = []
     for code in range(0x10000):  # 6 ms; Unicode's few format characters above are listed
         if unicodedata.category(chr(code)) in ("Cc", "Cf", "Zl", "Zp", "Cs"):
@@ -158,7 +159,9 @@ def _unsafe_ranges() -> str:
                 ranges[-1][1] = code
             else:
                 ranges.append([code, code])
-    astral = "\U000110bd\U000110cd\U00013430-\U0001345f\U0001bca0-\U0001bca3"
+    # Hangul fillers are letters that render as nothing: a run of them can fake a layout.
+    invisible_letters = "\u115f\u1160\u3164\uffa0"
+    astral = invisible_letters + "\U000110bd\U000110cd\U00013430-\U0001345f\U0001bca0-\U0001bca3"
     astral += "\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
     return "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges) + astral
 
