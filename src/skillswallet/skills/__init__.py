@@ -8,7 +8,15 @@ from __future__ import annotations
 
 # -- taxonomy ---------------------------------------------------------------------------
 from .esco import ESCO_ATTRIBUTION, load_esco_directory, starter_taxonomy
+from .frameworks import FrameworkTaxonomy, load_framework, parse_framework
 from .index import IndexBuilder, TaxonomyIndex
+from .store import (
+    default_taxonomy,
+    install_esco_directory,
+    install_framework,
+    taxonomy_dir,
+    user_index,
+)
 from .taxonomy import (
     KIND_ISCO_GROUP,
     KIND_KNOWLEDGE,
@@ -40,6 +48,7 @@ __all__ = [
     "CombinedTaxonomy",
     "Concept",
     "CrosswalkLink",
+    "FrameworkTaxonomy",
     "IndexBuilder",
     "Level",
     "MatchType",
@@ -48,7 +57,14 @@ __all__ = [
     "SourceInfo",
     "Taxonomy",
     "TaxonomyIndex",
+    "default_taxonomy",
+    "install_esco_directory",
+    "install_framework",
     "load_esco_directory",
+    "load_framework",
     "normalize",
+    "parse_framework",
     "starter_taxonomy",
+    "taxonomy_dir",
+    "user_index",
 ]

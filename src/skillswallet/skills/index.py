@@ -43,9 +43,9 @@ VERSION = 1
 # "uris"), collections, preferred labels, alternative labels, descriptions.
 _Row = list[Any]
 
-#: Substring hits examined at most for one search (a one-letter query in a full ESCO
+#: Substring hits examined at most for one search (a short query in a full ESCO
 #: would otherwise look at millions); prefix and word-prefix hits are always complete.
-_MAX_SUBSTRING_HITS = 20_000
+_MAX_SUBSTRING_HITS = 5_000
 
 
 @dataclass
