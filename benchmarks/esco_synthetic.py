@@ -113,6 +113,10 @@ _OCCUPATIONS = "http://data.europa.eu/esco/occupation/"
 _REUSE = ("transversal", "cross-sector", "sector-specific", "occupation-specific")
 
 
+def _columns(names: str) -> list[str]:
+    return names.split()
+
+
 def _uri(base: str, rng: random.Random) -> str:
     return base + str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
@@ -145,21 +149,10 @@ def generate(
     labels = {uri: _phrase(rng, rng.randint(2, 4)) for uri in skill_uris}
     _write(
         out / "skills_en.csv",
-        [
-            "conceptType",
-            "conceptUri",
-            "skillType",
-            "reuseLevel",
-            "preferredLabel",
-            "altLabels",
-            "hiddenLabels",
-            "status",
-            "modifiedDate",
-            "scopeNote",
-            "definition",
-            "inScheme",
-            "description",
-        ],
+        _columns(
+            "conceptType conceptUri skillType reuseLevel preferredLabel altLabels hiddenLabels "
+            "status modifiedDate scopeNote definition inScheme description"
+        ),
         [
             [
                 "KnowledgeSkillCompetence",
@@ -181,18 +174,10 @@ def generate(
     )
     _write(
         out / "skillGroups_en.csv",
-        [
-            "conceptType",
-            "conceptUri",
-            "preferredLabel",
-            "altLabels",
-            "hiddenLabels",
-            "status",
-            "modifiedDate",
-            "scopeNote",
-            "inScheme",
-            "description",
-        ],
+        _columns(
+            "conceptType conceptUri preferredLabel altLabels hiddenLabels status modifiedDate "
+            "scopeNote inScheme description"
+        ),
         [["SkillGroup", g, _phrase(rng, 3), "", "", "released", "", "", "", ""] for g in groups],
     )
     broader_header = ["conceptType", "conceptUri", "broaderType", "broaderUri"]
@@ -207,21 +192,10 @@ def generate(
         broader_rows.append(row)
     _write(out / "broaderRelationsSkillPillar_en.csv", broader_header, broader_rows)
     occupation_uris = [_uri(_OCCUPATIONS, rng) for _ in range(occupations)]
-    occupation_header = [
-        "conceptType",
-        "conceptUri",
-        "iscoGroup",
-        "preferredLabel",
-        "altLabels",
-        "hiddenLabels",
-        "status",
-        "modifiedDate",
-        "regulatedProfessionNote",
-        "scopeNote",
-        "definition",
-        "inScheme",
-        "description",
-    ]
+    occupation_header = _columns(
+        "conceptType conceptUri iscoGroup preferredLabel altLabels hiddenLabels status "
+        "modifiedDate regulatedProfessionNote scopeNote definition inScheme description"
+    )
     if layout == "1.2":
         occupation_header.append("code")
     occupation_rows = []
@@ -248,14 +222,9 @@ def generate(
     _write(out / "occupations_en.csv", occupation_header, occupation_rows)
     relation_header = ["occupationUri", "relationType", "skillType", "skillUri"]
     if layout == "1.2":
-        relation_header = [
-            "occupationUri",
-            "occupationLabel",
-            "relationType",
-            "skillType",
-            "skillUri",
-            "skillLabel",
-        ]
+        relation_header = _columns(
+            "occupationUri occupationLabel relationType skillType skillUri skillLabel"
+        )
     per_occupation = relations // occupations
     relation_rows = []
     for index, occupation in enumerate(occupation_uris):
