@@ -130,3 +130,32 @@ class TrustListError(SkillsWalletError):
 
 class RequirementsError(SkillsWalletError):
     """A requirements (vacancy) file cannot be read (the message names the field)."""
+
+
+class TaxonomyError(SkillsWalletError):
+    """A taxonomy source (ESCO CSV files, a framework file, a stored index) is unusable.
+
+    ``file``, ``line`` and ``column`` say where, when known (lines count from 1, the
+    header being line 1; ``column`` is a column name or a JSON path)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        where = ", ".join(
+            part
+            for part in (
+                file,
+                f"line {line}" if line is not None else None,
+                f"column {column!r}" if column is not None else None,
+            )
+            if part
+        )
+        super().__init__(f"{where}: {message}" if where else message)
+        self.file = file
+        self.line = line
+        self.column = column
