@@ -1,0 +1,1 @@
+"""Skills: credential types and their builders, baking credentials into badge images."""
