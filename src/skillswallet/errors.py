@@ -131,6 +131,7 @@ class BuilderError(InvalidDocumentError):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(f"{field}: {message}" if field else message)
         self.field = field
+        self.reason = message
 
 
 class LevelError(BuilderError):

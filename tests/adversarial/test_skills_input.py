@@ -6,10 +6,12 @@ for builders the field it names) or the exit code and a phrase of the message.
 
 from __future__ import annotations
 
+import json
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -36,6 +38,7 @@ from skillswallet.skills.builders import (
 )
 from skillswallet.verify import verify
 
+from ..conftest import invoke_main
 from ..imagekit import IDAT, IEND, IHDR, PNG, SIGNATURE, SVG, itxt, png_chunk
 from ..vaultkit import HOLDER_DID, NOW, credential
 
@@ -477,3 +480,179 @@ def test_image_gives_the_exact_outcome(case: ImageCase) -> None:
     else:
         assert found is not None
         assert not verify(found, now=NOW).verified
+
+
+# --- the commands -------------------------------------------------------------------------
+
+TAMPERED = {**SIGNED, "name": "Advising colleagues (expert)"}
+
+
+def _files(tmp: Path) -> None:
+    (tmp / "signed.json").write_text(json.dumps(SIGNED))
+    (tmp / "tampered.json").write_text(json.dumps(TAMPERED))
+    (tmp / "in.png").write_bytes(PNG)
+    (tmp / "truncated.png").write_bytes(PNG[:-5])
+    (tmp / "crc.png").write_bytes(SIGNATURE + IHDR + png_chunk(b"IDAT", b"x", crc=1) + IEND)
+    (tmp / "laughs.svg").write_bytes(
+        b'<!DOCTYPE svg [<!ENTITY a "a"><!ENTITY b "&a;&a;">]>' + SVG_OPEN + b">&b;</svg>"
+    )
+    (tmp / "bad-template.json").write_text('{"credentialSubject": {"achievement": {"name": ""}}}')
+    (tmp / "array-template.json").write_text("[]")
+    (tmp / "victim").write_text("keep me")
+    (tmp / "link.png").symlink_to(tmp / "victim")
+
+
+SKILL = ("new", "skill", "--skill", ADVICE, "--label", "give advice", "--issuer", ISSUER_DID)
+TO_HOLDER = ("--subject", HOLDER_DID)
+BAKE = ("bake", "--credential", "{tmp}/signed.json", "--image", "{tmp}/in.png")
+
+
+@dataclass(frozen=True)
+class CommandCase:
+    id: str
+    args: tuple[str, ...]  # "{tmp}" is the case's directory
+    code: int
+    phrase: str
+
+
+COMMAND_CASES = [
+    CommandCase("level D", (*SKILL, *TO_HOLDER, "--level", "D", "--method", "exam"), 2, "'D'"),
+    CommandCase(
+        "unknown method",
+        (*SKILL, *TO_HOLDER, "--level", "B", "--method", "vibes"),
+        2,
+        "--method (skill 1): 'vibes' is not an assessment method",
+    ),
+    CommandCase(
+        "labels do not match skills",
+        (*SKILL, "--skill", ADVICE + "2", *TO_HOLDER, "--level", "B", "--method", "exam"),
+        2,
+        "one --label for each --skill",
+    ),
+    CommandCase(
+        "EQF 9",
+        (
+            *("new", "diploma", "--name", "X", "--eqf", "9", "--issuer", ISSUER_DID),
+            *("--issuer-name", "S", *TO_HOLDER),
+        ),
+        2,
+        "--eqf: 9 is not an EQF level",
+    ),
+    CommandCase(
+        "EQF not a number",
+        (
+            *("new", "diploma", "--name", "X", "--eqf", "six", "--issuer", ISSUER_DID),
+            *("--issuer-name", "S", *TO_HOLDER),
+        ),
+        2,
+        "Invalid value for '--eqf'",
+    ),
+    CommandCase(
+        "self-assessment about someone else",
+        (
+            *("new", "self-assessment", "--skill", ADVICE, "--label", "a", "--level", "A"),
+            *("--subject", HOLDER_DID, "--issuer", ISSUER_DID),
+        ),
+        2,
+        "--subject: the subject",
+    ),
+    CommandCase(
+        "endorsing yourself",
+        (
+            *("new", "endorsement", "--issuer", HOLDER_DID, *TO_HOLDER, "--relationship", "peer"),
+            *("--comment", "me", "--credential", "urn:uuid:1"),
+        ),
+        2,
+        "--issuer: an endorsement comes from someone else",
+    ),
+    CommandCase(
+        "template breaking the schema",
+        (
+            *(*SKILL, *TO_HOLDER, "--level", "B", "--method", "exam"),
+            *("--template", "{tmp}/bad-template.json"),
+        ),
+        2,
+        "--template: does not match urn:skillswallet:schema:skill:1: "
+        "/credentialSubject/achievement/name",
+    ),
+    CommandCase(
+        "template not an object",
+        (
+            *(*SKILL, *TO_HOLDER, "--level", "B", "--method", "exam"),
+            *("--template", "{tmp}/array-template.json"),
+        ),
+        3,
+        "must be a JSON object",
+    ),
+    CommandCase(
+        "--out is a symbolic link",
+        (
+            *(*SKILL, *TO_HOLDER, "--level", "B", "--method", "exam", "--out", "{tmp}/link.png"),
+            *("--force",),
+        ),
+        3,
+        "cannot write",
+    ),
+    CommandCase(
+        "bake a tampered credential",
+        (
+            *("bake", "--credential", "{tmp}/tampered.json", "--image", "{tmp}/in.png"),
+            *("--out", "{tmp}/out.png"),
+        ),
+        1,
+        "does not verify: proof",
+    ),
+    CommandCase(
+        "bake into a truncated png",
+        (
+            *("bake", "--credential", "{tmp}/signed.json", "--image", "{tmp}/truncated.png"),
+            *("--out", "{tmp}/out.png"),
+        ),
+        3,
+        "truncated",
+    ),
+    CommandCase(
+        "bake into a png with a bad CRC",
+        (
+            *("bake", "--credential", "{tmp}/signed.json", "--image", "{tmp}/crc.png"),
+            *("--out", "{tmp}/out.png"),
+        ),
+        3,
+        "wrong CRC",
+    ),
+    CommandCase(
+        "bake into an svg with entities",
+        (
+            *("bake", "--credential", "{tmp}/signed.json", "--image", "{tmp}/laughs.svg"),
+            *("--out", "{tmp}/out.svg"),
+        ),
+        3,
+        "declares an XML entity",
+    ),
+    CommandCase(
+        "bake onto a symbolic link",
+        (*BAKE, "--out", "{tmp}/link.png", "--force"),
+        3,
+        "cannot write",
+    ),
+    CommandCase(
+        "bake over an existing file", (*BAKE, "--out", "{tmp}/victim"), 3, "already exists"
+    ),
+    CommandCase("bake a missing image", (*BAKE[:4], "{tmp}/no.png", "--out", "x"), 3, "cannot"),
+]
+
+
+@pytest.mark.parametrize("case", COMMAND_CASES, ids=[c.id for c in COMMAND_CASES])
+def test_command_gives_the_exact_exit_code(
+    case: CommandCase,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _files(tmp_path)
+    args = [a.replace("{tmp}", str(tmp_path)) for a in case.args]
+    code, out, err = invoke_main(monkeypatch, capsys, *args)
+    assert code == case.code, err
+    assert case.phrase in out + err
+    assert (tmp_path / "victim").read_text() == "keep me"  # nothing written through a link
+    assert not (tmp_path / "out.png").exists() and not (tmp_path / "out.svg").exists()

@@ -850,3 +850,25 @@ def endorsement(
         subject=subject,
         evidence=[relation],
     )
+
+
+def with_template(
+    kind: CredentialKind, credential: dict[str, Any], template: dict[str, Any]
+) -> dict[str, Any]:
+    """``credential`` with ``template`` merged in (objects merged key by key, the
+    template's values winning; lists and other values replaced), checked against
+    ``kind``'s schema (:class:`BuilderError` naming the path otherwise)."""
+    if not isinstance(template, dict):
+        raise BuilderError("a template is a JSON object", "template")
+
+    def merge(base: Any, over: Any) -> Any:
+        if isinstance(base, dict) and isinstance(over, dict):
+            return {**base, **{key: merge(base.get(key), value) for key, value in over.items()}}
+        return over
+
+    merged: dict[str, Any] = merge(credential, template)
+    try:
+        check_schema(kind, merged)
+    except BuilderError as exc:
+        raise BuilderError(exc.reason, "template") from None
+    return merged
