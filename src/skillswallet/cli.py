@@ -25,6 +25,7 @@ from .cli_common import (
     say_either,
     say_json,
 )
+from .cli_skills import register as register_skills_commands
 from .cli_taxonomy import register as register_taxonomy_commands
 from .cli_vault import PassFileOpt, VaultOpt, opened
 from .cli_vault import register as register_vault_commands
@@ -53,6 +54,7 @@ key_app = typer.Typer(
 app.add_typer(key_app, name="key")
 register_vault_commands(app)
 register_taxonomy_commands(app)
+register_skills_commands(app)
 
 
 class KeyTypeChoice(StrEnum):

@@ -159,3 +159,34 @@ class TaxonomyError(SkillsWalletError):
         self.file = file
         self.line = line
         self.column = column
+
+
+class BuilderError(InvalidDocumentError):
+    """A credential builder was given a value it cannot turn into a valid credential.
+    ``field`` names the input (``skills[0].level``, ``eqf_level``) when one is to blame."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(f"{field}: {message}" if field else message)
+        self.field = field
+        self.reason = message
+
+
+class LevelError(BuilderError):
+    """A proficiency or qualification level is not one of the allowed values."""
+
+
+class AssessmentMethodError(BuilderError):
+    """An assessment method is not one of the closed list skillswallet records."""
+
+
+class SelfAssessmentError(BuilderError):
+    """A self-assessment whose subject is not its issuer (it would not be a self-assessment)."""
+
+
+class BakedImageError(SkillsWalletError):
+    """An image cannot carry or yield a baked credential: not PNG or SVG, malformed,
+    truncated, a bad checksum, too large, unsafe XML, or more than one credential."""
+
+
+class AlreadyBakedError(BakedImageError):
+    """The image already carries a credential and replacing it was not asked for."""
