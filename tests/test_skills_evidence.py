@@ -275,3 +275,46 @@ def test_the_published_schemas_accept_what_the_readers_accept() -> None:
         jsonschema.validate(bad, json.loads((root / "requirements.schema.json").read_text()))
     with pytest.raises(RequirementsError):
         parse_requirements(bad)
+
+
+def test_levels_and_proficiency_of_the_credentials_our_builders_make() -> None:
+    from datetime import UTC, datetime
+
+    from skillswallet.skills.builders import (
+        Profile,
+        Skill,
+        endorsement,
+        self_assessment,
+        skill_credential,
+    )
+
+    start = datetime(2025, 6, 1, tzinfo=UTC)
+    assessed = skill_credential(
+        [Skill(WELD, "weld metal", level="B", method="observation")],
+        issuer=Profile(SCHOOL_DID, "School"),
+        subject=HOLDER_DID,
+        valid_from=start,
+    )
+    own = self_assessment(
+        [Skill(TEAM, "work in teams", level="C")],
+        issuer=Profile(HOLDER_DID),
+        subject=HOLDER_DID,
+        valid_from=start,
+    )
+    vouch = endorsement(
+        endorser=Profile(PEER_DID, "A colleague"),
+        holder=HOLDER_DID,
+        relationship="colleague",
+        comment="Works well with everyone.",
+        valid_from=start,
+        skill=Skill(TEAM, "work in teams"),
+    )
+    signed = [_sign(assessed, SCHOOL, 20), _sign(own, HOLDER, 15), _sign(vouch, PEER, 10)]
+    claims = {c.skill: c for c in skill_claims(_held(*signed), [HOLDER_DID])}
+    assert claims[WELD].level is EvidenceLevel.ASSESSED and claims[WELD].proficiency == "B"
+    assert claims[WELD].kind == "skill"
+    assert claims[TEAM].level is EvidenceLevel.ENDORSED and claims[TEAM].proficiency == "C"
+    assert claims[TEAM].kind == "self-assessment"
+    # Without the colleague's endorsement, teamwork is only self-assessed.
+    alone = {c.skill: c for c in skill_claims(_held(*signed[:2]), [HOLDER_DID])}
+    assert alone[TEAM].level is EvidenceLevel.SELF

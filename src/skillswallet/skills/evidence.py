@@ -100,15 +100,22 @@ class SkillClaim:
     proficiency: str | None = None
 
 
+_SCHEMA_KIND = re.compile(r"^urn:skillswallet:schema:(skill|diploma|badge|self-assessment):1$")
+
+
 def claim_kind(document: dict[str, Any], holder_dids: frozenset[str]) -> str:
-    """What kind of claim a credential makes: ``self-assessment`` (issued by the holder),
-    ``endorsement``, ``diploma`` (an achievementType of a qualification), ``badge`` or
-    ``skill``."""
+    """What kind of claim a credential makes: ``endorsement``, ``self-assessment`` (issued
+    by the holder), ``diploma``, ``badge`` or ``skill``: by the schema our builders name,
+    else by the achievement's type."""
     types = set(as_list(document.get("type")))
     if "EndorsementCredential" in types:
         return "endorsement"
     if issuer_id(document) in holder_dids:
         return "self-assessment"
+    for schema in as_list(document.get("credentialSchema")):
+        found = _SCHEMA_KIND.match(schema.get("id", "")) if isinstance(schema, dict) else None
+        if found and found.group(1) != "self-assessment":
+            return found.group(1)
     for achievement in _achievements(document):
         if achievement.get("achievementType") in _DIPLOMA_TYPES:
             return "diploma"
@@ -130,7 +137,7 @@ def skill_claims(
     """
     holders = frozenset(holder_dids)
     credentials = [h for h in held if h.verified]
-    endorsed = _endorsed_ids(credentials, holders)
+    endorsed, endorsed_skills = _endorsed(credentials, holders)
     claims: list[SkillClaim] = []
     for item in credentials:
         doc = item.document
@@ -142,7 +149,7 @@ def skill_claims(
         targets = {doc.get("id")} | {a.get("id") for a in _achievements(doc)}
         for skill, label, proficiency in _skills(doc):
             level = _level(kind, issuer, skill, date, trust)
-            if level is EvidenceLevel.SELF and targets & endorsed:
+            if level is EvidenceLevel.SELF and (targets & endorsed or skill in endorsed_skills):
                 level = EvidenceLevel.ENDORSED
             claims.append(
                 SkillClaim(
@@ -171,9 +178,14 @@ def _level(
     return EvidenceLevel.ASSESSED
 
 
-def _endorsed_ids(credentials: list[HeldCredential], holders: frozenset[str]) -> set[Any]:
-    """Ids that a verified endorsement by someone other than the holder vouches for."""
-    found: set[Any] = set()
+def _endorsed(
+    credentials: list[HeldCredential], holders: frozenset[str]
+) -> tuple[set[Any], set[str]]:
+    """What verified, current endorsements by someone other than the holder vouch for:
+    credential (or achievement) ids, and skills of the holder (a subject that is the
+    holder's DID, aligned to the skill)."""
+    ids: set[Any] = set()
+    skills: set[str] = set()
     for item in credentials:
         doc = item.document
         if "EndorsementCredential" not in as_list(doc.get("type")) or item.expired:
@@ -181,10 +193,13 @@ def _endorsed_ids(credentials: list[HeldCredential], holders: frozenset[str]) ->
         if issuer_id(doc) in holders:
             continue  # vouching for oneself is not an endorsement
         for subject in as_list(doc.get("credentialSubject")):
-            if isinstance(subject, dict) and isinstance(subject.get("id"), str):
-                found.add(subject["id"])
-    found.discard(None)
-    return found
+            if not isinstance(subject, dict) or not isinstance(subject.get("id"), str):
+                continue
+            if subject["id"] in holders:
+                skills.update(url for url, _ in _aligned_skills(subject))
+            else:
+                ids.add(subject["id"])
+    return ids, skills
 
 
 def _achievements(document: dict[str, Any]) -> list[dict[str, Any]]:
@@ -196,22 +211,53 @@ def _achievements(document: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _skills(document: dict[str, Any]) -> list[tuple[str, str | None, str | None]]:
-    """(skill URI, label, proficiency) for each skill alignment of each achievement."""
+    """(skill URI, label, proficiency) for each skill alignment of each achievement; the
+    proficiency is the level a result achieved on the rubric aligned to that skill."""
     found: dict[str, tuple[str, str | None, str | None]] = {}
     for subject in as_list(document.get("credentialSubject")):
         if not isinstance(subject, dict):
             continue
-        proficiency = _achieved_level(subject)
         for achievement in as_list(subject.get("achievement")):
             if not isinstance(achievement, dict):
                 continue
-            for alignment in as_list(achievement.get("alignment")):
-                if not isinstance(alignment, dict) or not _is_skill_alignment(alignment):
-                    continue
-                url = alignment["targetUrl"]
-                label = alignment.get("targetName")
-                found.setdefault(url, (url, label if isinstance(label, str) else None, proficiency))
+            levels = _levels_by_skill(subject, achievement)
+            for url, label in _aligned_skills(achievement):
+                found.setdefault(url, (url, label, levels.get(url)))
     return list(found.values())
+
+
+def _aligned_skills(node: dict[str, Any]) -> list[tuple[str, str | None]]:
+    out = []
+    for alignment in as_list(node.get("alignment")):
+        if isinstance(alignment, dict) and _is_skill_alignment(alignment):
+            label = alignment.get("targetName")
+            out.append((alignment["targetUrl"], label if isinstance(label, str) else None))
+    return out
+
+
+def _levels_by_skill(subject: dict[str, Any], achievement: dict[str, Any]) -> dict[str, str]:
+    """Skill URI -> the achieved level's name (e.g. ``B``), through the result's
+    ``resultDescription`` (a rubric aligned to the skill)."""
+    rubrics: dict[Any, tuple[list[str], dict[Any, str]]] = {}
+    for description in as_list(achievement.get("resultDescription")):
+        if not isinstance(description, dict):
+            continue
+        names = {
+            level.get("id"): str(level.get("level") or level.get("name") or level.get("id"))
+            for level in as_list(description.get("rubricCriterionLevel"))
+            if isinstance(level, dict)
+        }
+        rubrics[description.get("id")] = ([u for u, _ in _aligned_skills(description)], names)
+    out: dict[str, str] = {}
+    for result in as_list(subject.get("result")):
+        if not isinstance(result, dict) or result.get("resultDescription") not in rubrics:
+            continue
+        skills, names = rubrics[result["resultDescription"]]
+        achieved = result.get("achievedLevel")
+        if isinstance(achieved, str):
+            for skill in skills:
+                out.setdefault(skill, names.get(achieved, achieved))
+    return out
 
 
 def _is_skill_alignment(alignment: dict[str, Any]) -> bool:
@@ -222,15 +268,6 @@ def _is_skill_alignment(alignment: dict[str, Any]) -> bool:
     if isinstance(framework, str) and framework.upper() in _NOT_SKILL_FRAMEWORKS:
         return False
     return _NOT_SKILL_URL.match(url) is None
-
-
-def _achieved_level(subject: dict[str, Any]) -> str | None:
-    for result in as_list(subject.get("result")):
-        if isinstance(result, dict):
-            level = result.get("achievedLevel") or result.get("value")
-            if isinstance(level, str):
-                return level
-    return None
 
 
 def _issued(document: dict[str, Any]) -> datetime | None:
