@@ -25,6 +25,7 @@ from .cli_common import (
     say_either,
     say_json,
 )
+from .cli_profile import register as register_profile_commands
 from .cli_skills import register as register_skills_commands
 from .cli_taxonomy import register as register_taxonomy_commands
 from .cli_vault import PassFileOpt, VaultOpt, opened
@@ -55,6 +56,7 @@ app.add_typer(key_app, name="key")
 register_vault_commands(app)
 register_taxonomy_commands(app)
 register_skills_commands(app)
+register_profile_commands(app)
 
 
 class KeyTypeChoice(StrEnum):

@@ -11,7 +11,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -47,8 +47,13 @@ from .importing import (
     run_import,
 )
 from .result import VerificationResult
+from .skills.builders import Profile, Skill, self_assessment
+from .skills.evidence import HeldCredential, SkillClaim, skill_claims
+from .skills.profile import SkillsProfile, build_profile
+from .skills.taxonomy import Taxonomy
 from .storage.crypto import KdfParams
 from .storage.vault import DEFAULT_BUSY_TIMEOUT, EncryptedStore, Record
+from .trust.lists import TrustList
 from .verify import verify
 
 __all__ = [
@@ -407,6 +412,64 @@ class Wallet:
         return issue_credential(
             credential, signer, cryptosuite=suite, created=self._clock(), loader=self._loader
         )
+
+    # -- skills ---------------------------------------------------------------------------------
+
+    def skill_claims(
+        self, *, trust: TrustList | None = None, now: datetime | None = None
+    ) -> list[SkillClaim]:
+        """Every skill claim of the vault's credentials, with its evidence level
+        (:mod:`skillswallet.skills.evidence`): unverified credentials give none; a
+        credential past its ``validUntil`` now gives expired claims."""
+        when = now or self._clock()
+        held = []
+        for summary in self.credentials():
+            _, document = self.get(summary.id)
+            end = parse_datetime(summary.valid_until, require_timezone=False)
+            held.append(
+                HeldCredential(
+                    summary.id, document, summary.verified, end is not None and end < when
+                )
+            )
+        return skill_claims(held, {key.did for key in self.dids()}, trust)
+
+    def profile(
+        self,
+        *,
+        taxonomy: Taxonomy | None = None,
+        trust: TrustList | None = None,
+        lang: str = "en",
+        now: datetime | None = None,
+    ) -> SkillsProfile:
+        """The skills profile of everything in the vault; labels in ``lang`` where the
+        taxonomy has them, transversal skills marked as the taxonomy says."""
+        return build_profile(
+            self.skill_claims(trust=trust, now=now),
+            label=(lambda uri: taxonomy.label(uri, lang)) if taxonomy is not None else None,
+            is_transversal=taxonomy.is_transversal if taxonomy is not None else None,
+        )
+
+    def default_did(self) -> str:
+        """The vault's only DID (the holder's), for commands that sign as the holder."""
+        dids = self.dids()
+        if len(dids) != 1:
+            raise VaultError(
+                "the vault holds no DID; make one with 'skillswallet did create'"
+                if not dids
+                else f"the vault holds {len(dids)} DIDs; say which one to use"
+            )
+        return dids[0].did
+
+    def self_assess(
+        self, skills: Sequence[Skill], *, did: str | None = None, name: str | None = None
+    ) -> ImportOutcome:
+        """Build a self-assessment of ``skills``, sign it with the holder's vault key
+        (``did``, or the vault's only DID) and store it, in one step."""
+        holder = did or self.default_did()
+        unsigned = self_assessment(
+            skills, issuer=Profile(holder), subject=holder, valid_from=self._clock(), name=name
+        )
+        return self.add(self.issue(unsigned, holder))
 
     # -- disclosure log -------------------------------------------------------------------------
 

@@ -1,0 +1,245 @@
+"""``profile``, ``match`` and ``self-assess``: the holder's skills, how they compare with a
+job, and adding one's own assessment. Thin: parse, one library call, render."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from .cli_common import EXIT_USAGE, fail, say, say_json
+from .cli_vault import JsonOpt, PassFileOpt, VaultOpt, opened
+from .errors import BuilderError
+from .skills.builders import Skill, parse_level
+from .skills.evidence import EvidenceLevel
+from .skills.matching import (
+    MatchReport,
+    load_requirements,
+    match,
+    occupation_requirements,
+    rank_occupations,
+)
+from .skills.profile import TRANSVERSAL, ProfileSkill, SkillsProfile
+from .skills.store import default_taxonomy
+from .trust.lists import TrustList, load_trust_list
+
+LangOpt = Annotated[
+    str, typer.Option("--lang", help="Language of skill names, where the taxonomy has it.")
+]
+TrustOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--trust",
+        help="A trusted-issuer list (JSON): its issuers' claims count as accredited.",
+        show_default=False,
+    ),
+]
+
+_LEVEL_MARK = {
+    EvidenceLevel.SELF: "self",
+    EvidenceLevel.ENDORSED: "endorsed",
+    EvidenceLevel.ASSESSED: "assessed",
+    EvidenceLevel.ACCREDITED: "accredited",
+}
+
+
+def _trust(path: Path | None) -> TrustList | None:
+    return load_trust_list(path) if path is not None else None
+
+
+def _date(value: Any) -> str | None:
+    return value.strftime("%Y-%m-%d") if value is not None else None
+
+
+def skill_json(skill: ProfileSkill) -> dict[str, Any]:
+    return {
+        "uri": skill.uri,
+        "label": skill.label,
+        "level": skill.level.label if skill.level else None,
+        "bestEver": skill.best_ever.label,
+        "expired": skill.expired,
+        "category": skill.category,
+        "proficiency": skill.proficiency,
+        "records": list(skill.records),
+        "first": _date(skill.first),
+        "latest": _date(skill.latest),
+        "history": [
+            {"date": _date(u.date), "level": u.level.label, "record": u.record_id}
+            for u in skill.history
+        ],
+    }
+
+
+def _profile_lines(profile: SkillsProfile) -> list[str]:
+    if not profile.skills:
+        return [
+            "no skills yet: import credentials, or add your own with 'skillswallet self-assess'"
+        ]
+    lines: list[str] = []
+    for title, category in (("Transversal skills", TRANSVERSAL), ("Other skills", None)):
+        group = [
+            s for s in profile.skills if (s.category == TRANSVERSAL) == (category == TRANSVERSAL)
+        ]
+        if not group:
+            continue
+        lines.append(f"{title}:")
+        for s in group:
+            level = _LEVEL_MARK[s.level] if s.level else f"expired ({s.best_ever.label})"
+            grown = " -> ".join(_LEVEL_MARK[u.level] for u in s.history)
+            extra = f"  level {s.proficiency}" if s.proficiency else ""
+            since = f"  since {_date(s.first)}" if s.first else ""
+            lines.append(f"  {level:<12} {s.label}{extra}{since}  [{grown}]")
+    return lines
+
+
+def report_json(report: MatchReport) -> dict[str, Any]:
+    return {
+        "name": report.requirements.name,
+        "source": report.requirements.source,
+        "score": report.score,
+        "outcomes": [
+            {
+                "skill": o.requirement.skill,
+                "label": o.label,
+                "essential": o.requirement.essential,
+                "minimumLevel": o.requirement.minimum.label,
+                "held": o.held.label if o.held else None,
+                "status": o.status,
+            }
+            for o in report.outcomes
+        ],
+    }
+
+
+def _report_lines(report: MatchReport) -> list[str]:
+    lines = [f"{report.requirements.name}: {report.score:.1f} / 100"]
+    for title, outcomes in (
+        ("have", report.have),
+        ("below the level asked", report.below),
+        ("missing", report.missing),
+    ):
+        if outcomes:
+            lines.append(f"  {title}:")
+            for o in outcomes:
+                need = "essential" if o.requirement.essential else "optional"
+                held = f", you: {o.held.label}" if o.held else ""
+                lines.append(f"    {o.label}  ({need}, {o.requirement.minimum.label}+{held})")
+    return lines
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``profile``, ``match`` and ``self-assess`` to ``app``."""
+
+    @app.command()
+    def profile(
+        vault: VaultOpt = None,
+        passphrase_file: PassFileOpt = None,
+        lang: LangOpt = "en",
+        trust: TrustOpt = None,
+        json_output: JsonOpt = False,
+    ) -> None:
+        """Your skills profile: every skill your credentials evidence, its strongest
+        evidence (self < endorsed < assessed < accredited), and how it grew."""
+        trust_list = _trust(trust)
+        with opened(vault, passphrase_file) as wallet:
+            found = wallet.profile(taxonomy=default_taxonomy(), trust=trust_list, lang=lang)
+        if json_output:
+            say_json({"skills": [skill_json(s) for s in found.skills]})
+        else:
+            say(*_profile_lines(found))
+
+    @app.command("match")
+    def match_command(
+        occupation: Annotated[
+            str | None,
+            typer.Option(help="An ESCO occupation URI (see 'taxonomy search --kind occupation')."),
+        ] = None,
+        requirements: Annotated[
+            Path | None,
+            typer.Option(help="A vacancy requirements file (schemas/requirements.schema.json)."),
+        ] = None,
+        top: Annotated[
+            int | None,
+            typer.Option(min=1, max=500, help="Rank every occupation by fit; show this many."),
+        ] = None,
+        vault: VaultOpt = None,
+        passphrase_file: PassFileOpt = None,
+        lang: LangOpt = "en",
+        trust: TrustOpt = None,
+        json_output: JsonOpt = False,
+    ) -> None:
+        """Compare your skills with an occupation or a vacancy: what you have, what is
+        below the level asked, what is missing, and a score (essential skills weigh 2,
+        optional 1; a skill held below the level asked counts half)."""
+        chosen = [x for x in (occupation, requirements, top) if x is not None]
+        if len(chosen) != 1:
+            fail("give exactly one of --occupation, --requirements or --top", EXIT_USAGE)
+        taxonomy = default_taxonomy()
+        wanted = None
+        if requirements is not None:
+            wanted = load_requirements(requirements)
+        elif occupation is not None:
+            wanted = occupation_requirements(taxonomy, occupation, lang=lang)
+            if not wanted.skills:
+                fail(
+                    f"no skills are known for {occupation}: load the full ESCO download "
+                    "with 'skillswallet taxonomy load DIR' (the bundled starter set has "
+                    "occupations but not their skills)"
+                )
+        trust_list = _trust(trust)
+        with opened(vault, passphrase_file) as wallet:
+            held = wallet.profile(taxonomy=taxonomy, trust=trust_list, lang=lang)
+        reports = (
+            [match(held, wanted)]
+            if wanted is not None
+            else rank_occupations(held, taxonomy, top=top or 10, lang=lang)
+        )
+        if json_output:
+            say_json(
+                [report_json(r) for r in reports] if wanted is None else report_json(reports[0])
+            )
+            return
+        if not reports:
+            say("no occupation shares a skill with your profile (are occupation skills loaded?)")
+        for report in reports:
+            say(*_report_lines(report))
+
+    @app.command("self-assess")
+    def self_assess(
+        skill: Annotated[str, typer.Option(help="The skill's URI (see 'taxonomy search').")],
+        level: Annotated[
+            str,
+            typer.Option(
+                help="A (with guidance), B (independently, same context), C (also in other "
+                "contexts), or 1-5 (novice to expert)."
+            ),
+        ],
+        label: Annotated[
+            str | None, typer.Option(help="The skill's name (default: the taxonomy's).")
+        ] = None,
+        as_did: Annotated[
+            str | None,
+            typer.Option("--as", help="Your DID in the vault (default: its only DID)."),
+        ] = None,
+        vault: VaultOpt = None,
+        passphrase_file: PassFileOpt = None,
+        json_output: JsonOpt = False,
+    ) -> None:
+        """Assess one of your own skills: builds a self-assessment, signs it with your
+        vault key and stores it, in one step. It counts as 'self' evidence until someone
+        endorses it."""
+        try:
+            parse_level(level, "--level")
+        except BuilderError as exc:
+            fail(str(exc), EXIT_USAGE)
+        taxonomy = default_taxonomy()
+        name = label or taxonomy.label(skill)
+        if name is None:
+            say(f"warning: {skill} is not in the taxonomy; it is kept as given", err=True)
+        with opened(vault, passphrase_file) as wallet:
+            outcome = wallet.self_assess([Skill(skill, name or skill, level=level)], did=as_did)
+        if json_output:
+            say_json({"status": outcome.status, "record": outcome.record_id, "skill": skill})
+        else:
+            say(f"{outcome.status}: self-assessment of {name or skill} at level {level}")

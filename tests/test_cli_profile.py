@@ -1,0 +1,138 @@
+"""profile, match and self-assess end to end through the CLI entry point."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from skillswallet.credentials.issue import issue_credential
+from skillswallet.did.key import did_from_public_key, verification_method_id
+from skillswallet.did.keys import KeyPair
+from skillswallet.skills.builders import Profile, Skill, skill_credential
+from skillswallet.storage import crypto
+
+from .conftest import invoke_main
+from .vaultkit import PASSPHRASE
+
+# Real ESCO transversal skills from the bundled starter set.
+TEAMWORK = "http://data.europa.eu/esco/skill/60c78287-22eb-4103-9c8c-28deaa460da0"
+SCHOOL = KeyPair.generate("ed25519")
+
+
+@pytest.fixture(autouse=True)
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr(crypto, "DEFAULT_OPS", crypto.OPS_FLOOR)
+    monkeypatch.setattr(crypto, "DEFAULT_MEM", crypto.MEM_FLOOR)
+    vault = tmp_path / "vault.sqlite"
+    monkeypatch.setenv("SKILLSWALLET_VAULT", str(vault))
+    monkeypatch.setenv("SKILLSWALLET_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("SKILLSWALLET_TAXONOMY_DIR", str(tmp_path / "taxonomy"))
+    return vault
+
+
+def cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, str, str]:
+    return invoke_main(monkeypatch, capsys, *args)
+
+
+def _starter_skill(text: str) -> tuple[str, str]:
+    from skillswallet.skills.store import default_taxonomy
+
+    found = default_taxonomy().search(text, kind="skill", limit=1)
+    assert found, text
+    return found[0].uri, found[0].label("en")
+
+
+def test_self_assess_import_profile_and_match(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    team_uri, team_label = _starter_skill("work in teams")
+    think_uri, _ = _starter_skill("evaluate information")
+    assert cli(monkeypatch, capsys, "init")[0] == 0
+    code, out, _ = cli(monkeypatch, capsys, "did", "create", "--json")
+    assert code == 0
+    holder = json.loads(out)["did"]
+    code, out, err = cli(
+        monkeypatch, capsys, "self-assess", "--skill", team_uri, "--level", "B", "--json"
+    )
+    assert code == 0, err
+    assert json.loads(out)["status"] == "stored"
+    # A school assesses critical thinking.
+    unsigned = skill_credential(
+        [Skill(think_uri, "evaluate information", level="C", method="exam")],
+        issuer=Profile(did_from_public_key(SCHOOL.public), "School"),
+        subject=holder,
+        valid_from=datetime(2025, 1, 1, tzinfo=UTC),
+    )
+    signed = issue_credential(unsigned, SCHOOL.signer(verification_method_id(SCHOOL.public)))
+    path = tmp_path / "school.json"
+    path.write_text(json.dumps(signed), encoding="utf-8")
+    assert cli(monkeypatch, capsys, "import", str(path))[0] == 0
+
+    code, out, _ = cli(monkeypatch, capsys, "profile", "--json")
+    assert code == 0
+    skills = {s["uri"]: s for s in json.loads(out)["skills"]}
+    assert skills[team_uri]["level"] == "self" and skills[team_uri]["label"] == team_label
+    assert skills[think_uri]["level"] == "assessed" and skills[think_uri]["proficiency"] == "C"
+    assert skills[team_uri]["category"] == "transversal"
+    code, out, _ = cli(monkeypatch, capsys, "profile")
+    assert code == 0 and "assessed" in out and team_label in out
+
+    requirements = tmp_path / "vacancy.json"
+    requirements.write_text(
+        json.dumps(
+            {
+                "name": "Team lead",
+                "skills": [
+                    {"skill": team_uri, "minimumLevel": "assessed"},
+                    {"skill": think_uri, "minimumLevel": "assessed"},
+                    {"skill": "http://data.europa.eu/esco/skill/none", "essential": False},
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    code, out, _ = cli(monkeypatch, capsys, "match", "--requirements", str(requirements), "--json")
+    assert code == 0
+    report = json.loads(out)
+    assert {o["skill"]: o["status"] for o in report["outcomes"]} == {
+        team_uri: "below",
+        think_uri: "have",
+        "http://data.europa.eu/esco/skill/none": "missing",
+    }
+    assert report["score"] == 60.0  # (2 x 0.5 + 2 x 1 + 0) / 5
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "phrase"),
+    [
+        (["self-assess", "--skill", TEAMWORK, "--level", "D"], 2, "--level"),
+        (["match"], 2, "exactly one of"),
+        (["match", "--top", "3", "--requirements", "x.json"], 2, "exactly one of"),
+        (["match", "--requirements", "missing.json"], 3, "cannot read the requirements file"),
+        (["profile", "--trust", "missing.json"], 3, "cannot read the trust list"),
+    ],
+)
+def test_bad_input_is_a_clear_error(
+    args: list[str],
+    code: int,
+    phrase: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli(monkeypatch, capsys, "init")[0] == 0
+    found, _, err = cli(monkeypatch, capsys, *args)
+    assert found == code, err
+    assert phrase in err
+
+
+def test_self_assess_without_a_did_says_how_to_make_one(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli(monkeypatch, capsys, "init")[0] == 0
+    code, _, err = cli(monkeypatch, capsys, "self-assess", "--skill", TEAMWORK, "--level", "A")
+    assert code == 3 and "did create" in err
