@@ -30,6 +30,7 @@ from .credentials.model import as_list, is_presentation, issuer_id, vc_version
 from .did.resolver import DIDResolver
 from .errors import ImportWorkerError
 from .result import CheckId, Status, VerificationResult
+from .skills.evidence import skill_alignments
 from .storage.vault import EncryptedStore, SealedRecord
 from .verify import verify
 
@@ -84,14 +85,21 @@ _SKILL_RE = re.compile(
 
 
 def extract_skills(credential: Any, serialized: str | None = None) -> list[str]:
-    """Skill URIs a credential is about: alignment targets and any ESCO URI it mentions.
-    (A scan of the compact JSON text: one C-speed pass instead of a tree walk.)"""
-    text = serialized if serialized is not None else _compact_json(credential)
-    found: dict[str, None] = {}
-    for match in _SKILL_RE.finditer(text):
-        raw = match.group(1) if match.group(1) is not None else match.group(2)
-        found[json.loads(f'"{raw}"')] = None
-    return sorted(found)
+    """Skill URIs a credential is about: its skill alignments (not qualification levels,
+    not occupations; :func:`skillswallet.skills.evidence.skill_alignments`)."""
+    if not isinstance(credential, dict):
+        return []
+    return sorted(uri for uri, _ in skill_alignments(credential))
+
+
+def _text(value: Any) -> str | None:
+    """A plain string, or a language value object's string (the first of several)."""
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, str):
+            return item
+        if isinstance(item, dict) and isinstance(item.get("@value"), str):
+            return str(item["@value"])
+    return None
 
 
 def _compact_json(value: Any) -> str:
@@ -103,16 +111,19 @@ def _summary_meta(
 ) -> dict[str, Any]:
     subject = as_list(credential.get("credentialSubject"))
     v1 = vc_version(credential) == 1
-    name = credential.get("name")
+    issuer = credential.get("issuer")
+    skills = sorted(skill_alignments(credential), key=lambda pair: pair[0])
     return {
         "credential_id": credential.get("id") if isinstance(credential.get("id"), str) else None,
         "types": [t for t in as_list(credential.get("type")) if isinstance(t, str)],
-        "name": name if isinstance(name, str) else None,
+        "name": _text(credential.get("name")),
         "issuer": issuer_id(credential),
+        "issuer_name": _text(issuer.get("name")) if isinstance(issuer, dict) else None,
+        "skill_labels": [label for _, label in skills if label],
         "subject": subject[0].get("id") if subject and isinstance(subject[0], dict) else None,
         "valid_from": credential.get("issuanceDate" if v1 else "validFrom"),
         "valid_until": credential.get("expirationDate" if v1 else "validUntil"),
-        "skills": extract_skills(credential, serialized),
+        "skills": [uri for uri, _ in skills],
         "flags": flags,
         "imported_at": format_datetime(now),
     }

@@ -50,7 +50,7 @@ from .result import VerificationResult
 from .skills.builders import Profile, Skill, self_assessment
 from .skills.evidence import HeldCredential, SkillClaim, skill_claims
 from .skills.profile import SkillsProfile, build_profile
-from .skills.taxonomy import Taxonomy
+from .skills.taxonomy import Taxonomy, normalize
 from .storage.crypto import KdfParams
 from .storage.vault import DEFAULT_BUSY_TIMEOUT, EncryptedStore, Record
 from .trust.lists import TrustList
@@ -92,10 +92,12 @@ class CredentialSummary(BaseModel):
     types: list[str]
     name: str | None = None
     issuer: str | None = None
+    issuer_name: str | None = None
     subject: str | None = None
     valid_from: str | None = None
     valid_until: str | None = None
     skills: list[str] = []
+    skill_labels: list[str] = []
     flags: list[str] = []
     imported_at: str
 
@@ -268,24 +270,32 @@ class Wallet:
         valid_on: datetime | None = None,
         imported_after: datetime | None = None,
     ) -> list[CredentialSummary]:
-        """Filter credentials by type, issuer, skill URI (or suffix, e.g. an ESCO UUID),
-        name text, validity on a date, or import date. All filters must match. Naive
-        datetimes are taken as UTC."""
+        """Filter credentials by type, issuer (its DID, or part of its name), skill (its
+        URI, a URI suffix such as an ESCO UUID, or part of its label), name text, validity
+        on a date, or import date. All filters must match; names and labels match ignoring
+        case and accents ("zespol" finds "Zespół"). Naive datetimes are taken as UTC."""
         if valid_on is not None and valid_on.tzinfo is None:
             valid_on = valid_on.replace(tzinfo=UTC)
         if imported_after is not None and imported_after.tzinfo is None:
             imported_after = imported_after.replace(tzinfo=UTC)
+        issuer_text = normalize(issuer) if issuer is not None else ""
+        skill_text = normalize(skill) if skill is not None else ""
+        name_text = normalize(text) if text is not None else ""
         out = []
         for summary in self.credentials():
             if type is not None and type not in summary.types:
                 continue
-            if issuer is not None and summary.issuer != issuer:
-                continue
-            if skill is not None and not any(
-                s == skill or s.endswith("/" + skill) for s in summary.skills
+            if issuer is not None and not (
+                summary.issuer == issuer
+                or (issuer_text and issuer_text in normalize(summary.issuer_name or ""))
             ):
                 continue
-            if text is not None and text.lower() not in (summary.name or "").lower():
+            if skill is not None and not (
+                any(s == skill or s.endswith("/" + skill) for s in summary.skills)
+                or (skill_text and any(skill_text in normalize(x) for x in summary.skill_labels))
+            ):
+                continue
+            if text is not None and name_text not in normalize(summary.name or ""):
                 continue
             if valid_on is not None:
                 start = parse_datetime(summary.valid_from, require_timezone=False)

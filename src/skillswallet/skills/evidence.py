@@ -226,6 +226,22 @@ def _skills(document: dict[str, Any]) -> list[tuple[str, str | None, str | None]
     return list(found.values())
 
 
+def skill_alignments(document: dict[str, Any]) -> list[tuple[str, str | None]]:
+    """(skill URI, label) of every skill a credential is about: its achievements' skill
+    alignments, and an endorsement subject's (never qualification levels or
+    occupations)."""
+    found: dict[str, str | None] = {}
+    for subject in as_list(document.get("credentialSubject")):
+        if not isinstance(subject, dict):
+            continue
+        nodes = [subject, *(a for a in as_list(subject.get("achievement")) if isinstance(a, dict))]
+        for node in nodes:
+            for url, label in _aligned_skills(node):
+                if found.get(url) is None:
+                    found[url] = label
+    return list(found.items())
+
+
 def _aligned_skills(node: dict[str, Any]) -> list[tuple[str, str | None]]:
     out = []
     for alignment in as_list(node.get("alignment")):
