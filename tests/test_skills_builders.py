@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 
 from skillswallet.credentials.issue import issue_credential
+from skillswallet.credentials.proofs import add_proof
 from skillswallet.did.key import did_from_public_key, verification_method_id
 from skillswallet.did.keys import KeyPair
+from skillswallet.errors import InvalidDocumentError
 from skillswallet.result import Status
 from skillswallet.skills.builders import (
     CredentialKind,
@@ -298,7 +300,11 @@ def test_endorsement_records_relationship_and_target() -> None:
 def test_schema_violation_names_the_field() -> None:
     doc = CASES["diploma, EQF only"][1]()
     doc["credentialSubject"]["achievement"]["alignment"][0]["targetCode"] = "9"
-    check = verify(_sign(doc), now=NOW).check("schema")
+    where = "/credentialSubject/achievement/alignment/0/targetCode"
+    with pytest.raises(InvalidDocumentError, match=where):  # issuing refuses it
+        _sign(doc)
+    signer = ISSUER.signer(verification_method_id(ISSUER.public))
+    check = verify(add_proof(doc, signer, created=NOW), now=NOW).check("schema")
     assert check.status is Status.FAILED
     assert (
         "/credentialSubject/achievement/alignment/0/targetCode: '9' is not one of" in check.reason

@@ -71,7 +71,23 @@ def _skill(
     return _sign(doc, issuer, days_ago)
 
 
-def _endorsement(endorser: KeyPair, target_id: str) -> dict[str, Any]:
+def _endorsement(endorser: KeyPair, about: str, skill: str | None = None) -> dict[str, Any]:
+    """An endorsement of ``about`` (the holder's DID, aligned to ``skill``; or a
+    credential id)."""
+    subject: dict[str, Any] = {
+        "id": about,
+        "type": ["EndorsementSubject"],
+        "endorsementComment": "I supervised this work.",
+    }
+    if skill is not None:
+        subject["alignment"] = [
+            {
+                "type": ["Alignment"],
+                "targetName": "x",
+                "targetUrl": skill,
+                "targetFramework": "ESCO",
+            }
+        ]
     doc = {
         "@context": [
             "https://www.w3.org/ns/credentials/v2",
@@ -82,11 +98,7 @@ def _endorsement(endorser: KeyPair, target_id: str) -> dict[str, Any]:
         "name": "Endorsement",
         "issuer": {"id": did_from_public_key(endorser.public), "type": ["Profile"]},
         "validFrom": "2025-06-20T00:00:00Z",
-        "credentialSubject": {
-            "id": target_id,
-            "type": ["EndorsementSubject"],
-            "endorsementComment": "I supervised this work.",
-        },
+        "credentialSubject": subject,
     }
     return _sign(doc, endorser, 5)
 
@@ -107,11 +119,17 @@ def _held(*docs: dict[str, Any]) -> list[HeldCredential]:
 def test_levels_from_self_to_accredited() -> None:
     own = _skill(HOLDER, [TEAM, WELD], days_ago=30)
     school = _skill(SCHOOL, [WELD], days_ago=10)
-    endorsement = _endorsement(PEER, own["id"])
+    endorsement = _endorsement(PEER, HOLDER_DID, TEAM)
     claims = skill_claims(_held(own, school, endorsement), [HOLDER_DID])
     levels = {(c.skill, c.record_id): c.level for c in claims}
-    assert levels[(TEAM, "r0")] is EvidenceLevel.ENDORSED  # self, vouched for by a peer
+    assert levels[(TEAM, "r0")] is EvidenceLevel.SELF
+    assert levels[(TEAM, "r2")] is EvidenceLevel.ENDORSED  # a peer vouches for it
     assert levels[(WELD, "r1")] is EvidenceLevel.ASSESSED
+    profile = build_profile(claims)
+    team = profile.get(TEAM)
+    assert team is not None and team.level is EvidenceLevel.ENDORSED
+    assert [u.level for u in team.history] == [EvidenceLevel.SELF, EvidenceLevel.ENDORSED]
+    assert team.records == ("r0", "r2")  # the endorsement is behind the skill too
     assert all("eqf" not in c.skill for c in claims)
     trust = TrustList.from_json(
         {"name": "schools", "entries": [{"issuer": SCHOOL_DID, "scopes": ["skill"]}]}
@@ -122,8 +140,30 @@ def test_levels_from_self_to_accredited() -> None:
 
 def test_without_the_endorsement_a_self_claim_stays_self() -> None:
     own = _skill(HOLDER, [TEAM], days_ago=30)
-    # An endorsement signed by the holder's own key is not someone else vouching.
-    claims = skill_claims(_held(own, _endorsement(HOLDER, own["id"])), [HOLDER_DID])
+    # Not someone else vouching: the holder's own key; and an endorsement naming only a
+    # credential id (the holder chooses the ids of their own credentials, and could give
+    # theirs the id of someone else's endorsed credential).
+    for endorsement in (_endorsement(HOLDER, HOLDER_DID, TEAM), _endorsement(PEER, own["id"])):
+        claims = skill_claims(_held(own, endorsement), [HOLDER_DID])
+        assert [c.level for c in claims] == [EvidenceLevel.SELF]
+
+
+def test_only_credentials_about_the_holder_count() -> None:
+    someone = did_from_public_key(KeyPair.generate("ed25519").public)
+    theirs = _skill(SCHOOL, [WELD], days_ago=10)
+    theirs_unsigned = {k: v for k, v in theirs.items() if k != "proof"}
+    theirs_unsigned["credentialSubject"] = dict(theirs["credentialSubject"], id=someone)
+    held = _held(_sign(theirs_unsigned, SCHOOL, 10), _endorsement(PEER, someone, TEAM))
+    assert all(h.verified for h in held)
+    assert skill_claims(held, [HOLDER_DID]) == []
+
+
+def test_a_credential_declaring_itself_a_self_assessment_stays_self() -> None:
+    # Signed by a key the holder keeps outside the vault, but it says what it is.
+    doc = _skill(SCHOOL, [WELD], days_ago=10)
+    unsigned = {k: v for k, v in doc.items() if k != "proof"}
+    unsigned["credentialSubject"]["achievement"]["tag"] = ["self-assessment"]
+    claims = skill_claims(_held(_sign(unsigned, SCHOOL, 10)), [HOLDER_DID])
     assert [c.level for c in claims] == [EvidenceLevel.SELF]
 
 
@@ -310,11 +350,47 @@ def test_levels_and_proficiency_of_the_credentials_our_builders_make() -> None:
         skill=Skill(TEAM, "work in teams"),
     )
     signed = [_sign(assessed, SCHOOL, 20), _sign(own, HOLDER, 15), _sign(vouch, PEER, 10)]
-    claims = {c.skill: c for c in skill_claims(_held(*signed), [HOLDER_DID])}
-    assert claims[WELD].level is EvidenceLevel.ASSESSED and claims[WELD].proficiency == "B"
-    assert claims[WELD].kind == "skill"
-    assert claims[TEAM].level is EvidenceLevel.ENDORSED and claims[TEAM].proficiency == "C"
-    assert claims[TEAM].kind == "self-assessment"
+    claims = skill_claims(_held(*signed), [HOLDER_DID])
+    profile = build_profile(claims)
+    weld, team = profile.get(WELD), profile.get(TEAM)
+    assert weld is not None and team is not None
+    assert weld.level is EvidenceLevel.ASSESSED and weld.proficiency == "B"
+    assert team.level is EvidenceLevel.ENDORSED and team.proficiency == "C"
+    assert {c.kind for c in claims if c.skill == TEAM} == {"self-assessment", "endorsement"}
     # Without the colleague's endorsement, teamwork is only self-assessed.
-    alone = {c.skill: c for c in skill_claims(_held(*signed[:2]), [HOLDER_DID])}
-    assert alone[TEAM].level is EvidenceLevel.SELF
+    alone = build_profile(skill_claims(_held(*signed[:2]), [HOLDER_DID]))
+    assert alone.level_of(TEAM) is EvidenceLevel.SELF
+
+
+def test_the_vault_counts_only_what_verifies_today(tmp_path: Path) -> None:
+    # A credential that breaks its own schema is refused on import (and cannot be issued);
+    # a not-yet-valid one is stored, marked, and raises no level until it is valid.
+    from skillswallet.credentials.proofs import add_proof
+    from skillswallet.did.keyfile import write_key_file
+    from skillswallet.errors import InvalidDocumentError
+    from skillswallet.wallet import Wallet
+
+    from .vaultkit import PASSPHRASE, fast_kdf
+
+    later = {k: v for k, v in _skill(SCHOOL, [TEAM], days_ago=5).items() if k != "proof"}
+    later = _sign(dict(later, validFrom="2025-08-01T00:00:00Z"), SCHOOL, 5)  # next month
+    wrong = {k: v for k, v in _skill(SCHOOL, [WELD], days_ago=5).items() if k != "proof"}
+    wrong["credentialSchema"] = {"id": "urn:skillswallet:schema:skill:1", "type": "JsonSchema"}
+    with pytest.raises(InvalidDocumentError, match="does not match its schema"):
+        _sign(wrong, SCHOOL, 5)
+    signer = SCHOOL.signer(verification_method_id(SCHOOL.public))
+    forced = add_proof(wrong, signer, created=NOW - timedelta(days=5))  # another tool
+    with Wallet.create(
+        tmp_path / "v.sqlite", PASSPHRASE, kdf=fast_kdf(), clock=lambda: NOW
+    ) as wallet:
+        key_file = tmp_path / "holder.json"
+        write_key_file(key_file, HOLDER)
+        assert wallet.import_key_file(key_file) == HOLDER_DID
+        now_valid = _skill(SCHOOL, [WELD], days_ago=5)
+        outcomes = wallet.import_credentials([later, forced, now_valid]).outcomes
+        assert [o.status for o in outcomes] == ["stored", "refused", "stored"]
+        assert any("schema" in r for r in outcomes[1].reasons)
+        assert "not-yet-valid" in outcomes[0].flags
+        profile = wallet.profile()
+        assert profile.level_of(WELD) is EvidenceLevel.ASSESSED
+        assert profile.get(TEAM) is None  # not valid yet: no level

@@ -130,7 +130,14 @@ def _summary_meta(
 
 
 #: Checks whose failure means "this is not what it claims to be": refused on import.
-_BLOCKING = (CheckId.STRUCTURE, CheckId.CONTEXTS, CheckId.PROOF, CheckId.ISSUER_BINDING)
+#: (A credential that fails its own schema is not what it claims to be either.)
+_BLOCKING = (
+    CheckId.STRUCTURE,
+    CheckId.CONTEXTS,
+    CheckId.PROOF,
+    CheckId.ISSUER_BINDING,
+    CheckId.SCHEMA,
+)
 
 
 def classify(result: VerificationResult) -> tuple[bool, list[str], list[str]]:

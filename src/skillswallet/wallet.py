@@ -144,6 +144,10 @@ class VaultSigner:
         return self._wallet._sign_with(self._record_id, data)
 
 
+#: Import flags of credentials that do not verify today for a reason other than expiry.
+_NOT_COUNTED = frozenset({"not-yet-valid", "status-unchecked"})
+
+
 class Wallet:
     """A person's encrypted skills wallet. Use as a context manager::
 
@@ -429,18 +433,20 @@ class Wallet:
         self, *, trust: TrustList | None = None, now: datetime | None = None
     ) -> list[SkillClaim]:
         """Every skill claim of the vault's credentials, with its evidence level
-        (:mod:`skillswallet.skills.evidence`): unverified credentials give none; a
-        credential past its ``validUntil`` now gives expired claims."""
+        (:mod:`skillswallet.skills.evidence`). Only what verifies counts: unverified,
+        not-yet-valid credentials and ones whose status could not be checked give none
+        (until status lists can be checked); a credential past its ``validUntil`` now
+        gives expired claims."""
         when = now or self._clock()
         held = []
         for summary in self.credentials():
             _, document = self.get(summary.id)
             end = parse_datetime(summary.valid_until, require_timezone=False)
-            held.append(
-                HeldCredential(
-                    summary.id, document, summary.verified, end is not None and end < when
-                )
-            )
+            start = parse_datetime(summary.valid_from, require_timezone=False)
+            counts = summary.verified and not _NOT_COUNTED.intersection(summary.flags)
+            counts = counts and (start is None or start <= when)
+            expired = end is not None and end < when
+            held.append(HeldCredential(summary.id, document, counts, expired))
         return skill_claims(held, {key.did for key in self.dids()}, trust)
 
     def profile(

@@ -130,19 +130,19 @@ REWRITES = [
     ),
     Rewrite(
         "credentialSchema-under-its-IRI",
-        lambda: _sign(_wrong_schema()),
+        lambda: add_proof(_wrong_schema(), SIGNER, created=NOW - timedelta(days=1)),
         lambda d: _move(d, "credentialSchema", CRED + "credentialSchema"),
         "structure",
     ),
     Rewrite(
         "credentialSchema-type-as-its-IRI",
-        lambda: _sign(_wrong_schema()),
+        lambda: add_proof(_wrong_schema(), SIGNER, created=NOW - timedelta(days=1)),
         lambda d: d["credentialSchema"].update(type=CRED + "JsonSchema"),
         "structure",
     ),
     Rewrite(
         "a-null-stands-in-for-a-required-field",
-        lambda: _sign(_empty_criteria()),
+        lambda: add_proof(_empty_criteria(), SIGNER, created=NOW - timedelta(days=1)),
         lambda d: d["credentialSubject"]["achievement"].update(criteria={"narrative": None}),
         "schema",
     ),

@@ -11,9 +11,10 @@ from ..errors import InvalidDocumentError
 from .jsoncopy import json_copy
 from .jsonld import canonicalize_expanded, expand
 from .loader import ContextLoader
-from .model import issuer_id, validate_credential
+from .model import as_list, issuer_id, validate_credential
 from .plainform import signed_data_disagreements
 from .proofs import add_proof, unsecured_copy
+from .schema import default_registry
 from .suites import get_suite
 
 
@@ -43,6 +44,15 @@ def issue_credential(
             f"the credential's issuer {issuer_id(doc)!r} is not the signing key's DID "
             f"{signer_did!r}"
         )
+    registry = default_registry()
+    for entry in as_list(doc.get("credentialSchema")):
+        schema_id = entry.get("id") if isinstance(entry, dict) else None
+        if isinstance(schema_id, str) and schema_id in registry:
+            errors = registry.errors(schema_id, doc)
+            if errors:
+                raise InvalidDocumentError(
+                    f"the credential does not match its schema {schema_id}: " + "; ".join(errors)
+                )
     # What our verifier will ask of it: its JSON agrees with its expansion about every
     # property a check reads. The expansion is reused for an RDF suite's canonical form.
     unsecured = unsecured_copy(doc)

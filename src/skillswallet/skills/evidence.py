@@ -5,14 +5,18 @@ One pure function decides, for every skill a credential claims::
     self < endorsed < assessed < accredited
 
 * **self**: the holder asserts it (the credential is issued by one of the holder's DIDs);
-* **endorsed**: a self claim that someone else vouches for, in a verified endorsement
-  (OB 3.0 ``EndorsementCredential``) of that credential or of its achievement;
+* **endorsed**: someone else vouches for it, in a verified endorsement (OB 3.0
+  ``EndorsementCredential``) whose subject is the holder, aligned to the skill;
 * **assessed**: a verified credential from an issuer other than the holder;
 * **accredited**: assessed, by an issuer that the trust list names for that kind of claim
   (:mod:`skillswallet.trust`).
 
+Only credentials about the holder count (a subject id that is one of the holder's DIDs).
 Unverified credentials never raise a level: they yield no claims. Expired credentials keep
 their claims (the history is real) and are marked expired; a profile shows them apart.
+A credential that declares itself a self-assessment never counts above ``self``. Keys the
+holder controls outside the vault cannot be told apart from someone else's: that is what
+``accredited`` (a trust list) is for.
 """
 
 from __future__ import annotations
@@ -105,17 +109,24 @@ _SCHEMA_KIND = re.compile(r"^urn:skillswallet:schema:(skill|diploma|badge|self-a
 
 def claim_kind(document: dict[str, Any], holder_dids: frozenset[str]) -> str:
     """What kind of claim a credential makes: ``endorsement``, ``self-assessment`` (issued
-    by the holder), ``diploma``, ``badge`` or ``skill``: by the schema our builders name,
-    else by the achievement's type."""
+    by the holder, or declaring itself one), ``diploma``, ``badge`` or ``skill``: by the
+    schema our builders name, else by the achievement's type."""
     types = set(as_list(document.get("type")))
     if "EndorsementCredential" in types:
         return "endorsement"
-    if issuer_id(document) in holder_dids:
+    kinds = [
+        found.group(1)
+        for schema in as_list(document.get("credentialSchema"))
+        if isinstance(schema, dict)
+        and (found := _SCHEMA_KIND.match(str(schema.get("id", "")))) is not None
+    ]
+    declared_self = "self-assessment" in kinds or any(
+        "self-assessment" in as_list(a.get("tag")) for a in _achievements(document)
+    )
+    if declared_self or issuer_id(document) in holder_dids:
         return "self-assessment"
-    for schema in as_list(document.get("credentialSchema")):
-        found = _SCHEMA_KIND.match(schema.get("id", "")) if isinstance(schema, dict) else None
-        if found and found.group(1) != "self-assessment":
-            return found.group(1)
+    if kinds:
+        return kinds[0]
     for achievement in _achievements(document):
         if achievement.get("achievementType") in _DIPLOMA_TYPES:
             return "diploma"
@@ -129,42 +140,56 @@ def skill_claims(
     holder_dids: Iterable[str],
     trust: TrustList | None = None,
 ) -> list[SkillClaim]:
-    """Every skill claim of the held credentials, each with its evidence level.
+    """Every skill claim of the held credentials about the holder, each with its
+    evidence level.
 
-    Pure: the verdicts come from ``held`` (what import decided), the holder's DIDs from
-    the vault, trust from the caller. Endorsements raise the holder's own claims they
-    name (by credential id or achievement id) to ``endorsed``.
+    Pure: the verdicts come from ``held`` (what verification decided), the holder's DIDs
+    from the vault, trust from the caller. Only subjects that are one of the holder's DIDs
+    count (a credential about someone else raises nothing). An endorsement counts when it
+    is about the holder (its subject is the holder's DID), aligned to the skill, and issued
+    by someone else: it is an ``endorsed`` claim of its own, dated when it was made. (An
+    endorsement naming only a credential id raises nothing: the holder chooses the ids of
+    their own credentials, so such an endorsement cannot be tied to them.)
     """
     holders = frozenset(holder_dids)
-    credentials = [h for h in held if h.verified]
-    endorsed, endorsed_skills = _endorsed(credentials, holders)
     claims: list[SkillClaim] = []
-    for item in credentials:
+    for item in held:
+        if not item.verified:
+            continue
         doc = item.document
         kind = claim_kind(doc, holders)
-        if kind == "endorsement":
-            continue
         issuer = issuer_id(doc)
+        if kind == "endorsement" and issuer in holders:
+            continue  # vouching for oneself is not an endorsement
         date = _issued(doc)
-        targets = {doc.get("id")} | {a.get("id") for a in _achievements(doc)}
-        for skill, label, proficiency in _skills(doc):
-            level = _level(kind, issuer, skill, date, trust)
-            if level is EvidenceLevel.SELF and (targets & endorsed or skill in endorsed_skills):
-                level = EvidenceLevel.ENDORSED
-            claims.append(
-                SkillClaim(
-                    skill=skill,
-                    label=label,
-                    level=level,
-                    kind=kind,
-                    record_id=item.record_id,
-                    credential_id=doc.get("id") if isinstance(doc.get("id"), str) else None,
-                    issuer=issuer,
-                    date=date,
-                    expired=item.expired,
-                    proficiency=proficiency,
+        for subject in as_list(doc.get("credentialSubject")):
+            if not isinstance(subject, dict) or subject.get("id") not in holders:
+                continue
+            found: list[tuple[str, str | None, str | None]]
+            if kind == "endorsement":
+                found = [(url, label, None) for url, label in _aligned_skills(subject)]
+            else:
+                found = _subject_skills(subject)
+            for skill, label, proficiency in found:
+                level = (
+                    EvidenceLevel.ENDORSED
+                    if kind == "endorsement"
+                    else _level(kind, issuer, skill, date, trust)
                 )
-            )
+                claims.append(
+                    SkillClaim(
+                        skill=skill,
+                        label=label,
+                        level=level,
+                        kind=kind,
+                        record_id=item.record_id,
+                        credential_id=doc.get("id") if isinstance(doc.get("id"), str) else None,
+                        issuer=issuer,
+                        date=date,
+                        expired=item.expired,
+                        proficiency=proficiency,
+                    )
+                )
     return claims
 
 
@@ -178,30 +203,6 @@ def _level(
     return EvidenceLevel.ASSESSED
 
 
-def _endorsed(
-    credentials: list[HeldCredential], holders: frozenset[str]
-) -> tuple[set[Any], set[str]]:
-    """What verified, current endorsements by someone other than the holder vouch for:
-    credential (or achievement) ids, and skills of the holder (a subject that is the
-    holder's DID, aligned to the skill)."""
-    ids: set[Any] = set()
-    skills: set[str] = set()
-    for item in credentials:
-        doc = item.document
-        if "EndorsementCredential" not in as_list(doc.get("type")) or item.expired:
-            continue
-        if issuer_id(doc) in holders:
-            continue  # vouching for oneself is not an endorsement
-        for subject in as_list(doc.get("credentialSubject")):
-            if not isinstance(subject, dict) or not isinstance(subject.get("id"), str):
-                continue
-            if subject["id"] in holders:
-                skills.update(url for url, _ in _aligned_skills(subject))
-            else:
-                ids.add(subject["id"])
-    return ids, skills
-
-
 def _achievements(document: dict[str, Any]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for subject in as_list(document.get("credentialSubject")):
@@ -210,19 +211,17 @@ def _achievements(document: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _skills(document: dict[str, Any]) -> list[tuple[str, str | None, str | None]]:
-    """(skill URI, label, proficiency) for each skill alignment of each achievement; the
-    proficiency is the level a result achieved on the rubric aligned to that skill."""
+def _subject_skills(subject: dict[str, Any]) -> list[tuple[str, str | None, str | None]]:
+    """(skill URI, label, proficiency) for each skill alignment of the subject's
+    achievements; the proficiency is the level a result achieved on the rubric aligned to
+    that skill."""
     found: dict[str, tuple[str, str | None, str | None]] = {}
-    for subject in as_list(document.get("credentialSubject")):
-        if not isinstance(subject, dict):
+    for achievement in as_list(subject.get("achievement")):
+        if not isinstance(achievement, dict):
             continue
-        for achievement in as_list(subject.get("achievement")):
-            if not isinstance(achievement, dict):
-                continue
-            levels = _levels_by_skill(subject, achievement)
-            for url, label in _aligned_skills(achievement):
-                found.setdefault(url, (url, label, levels.get(url)))
+        levels = _levels_by_skill(subject, achievement)
+        for url, label in _aligned_skills(achievement):
+            found.setdefault(url, (url, label, levels.get(url)))
     return list(found.values())
 
 

@@ -95,7 +95,9 @@ def _skill(
     current = [c.level for c in claims if not c.expired]
     dates = [c.date for c in claims if c.date is not None]
     stated = next((c.label for c in ordered if c.label), None)
-    strongest = max(claims, key=lambda c: (not c.expired, c.level))
+    # The proficiency stated by the strongest claim that states one (endorsements do not).
+    stating = [c for c in claims if c.proficiency]
+    strongest = max(stating, key=lambda c: (not c.expired, c.level)) if stating else None
     return ProfileSkill(
         uri=uri,
         label=(label(uri) if label else None) or stated or uri,
@@ -106,5 +108,5 @@ def _skill(
         first=min(dates) if dates else None,
         latest=max(dates) if dates else None,
         history=tuple(history),
-        proficiency=strongest.proficiency,
+        proficiency=strongest.proficiency if strongest else None,
     )
