@@ -86,9 +86,9 @@ def test_wrong_passphrase_is_distinct_and_pays_the_full_kdf(
     calls = []
     real = vault.derive_key
 
-    def counting(passphrase: str, params: KdfParams) -> bytes:
+    def counting(passphrase: str, params: KdfParams, *ceiling: Any) -> bytes:
         calls.append(params)
-        return real(passphrase, params)
+        return real(passphrase, params, *ceiling)
 
     monkeypatch.setattr(vault, "derive_key", counting)
     for _ in range(3):
@@ -426,3 +426,18 @@ def test_io_error_during_a_write_keeps_the_old_state(store_path: Path) -> None:
     store.check_integrity()
     assert store.put("credential", {"n": 7}, {"x": 1}, b"c7") is not None
     store.close()
+
+
+def test_stronger_kdf_than_init_makes_needs_an_explicit_ceiling(tmp_path: Path) -> None:
+    path = tmp_path / "strong.sqlite"
+    stronger = KdfParams(crypto.OPS_CEILING + 1, crypto.MEM_FLOOR, os.urandom(16))
+    with pytest.raises(KDFParameterError, match="above the ceiling"):
+        EncryptedStore.create(path, PASSPHRASE, stronger)
+    assert not path.exists()
+    ceiling = crypto.KdfCeiling(crypto.OPS_CEILING + 1, crypto.MEM_CEILING)
+    EncryptedStore.create(path, PASSPHRASE, stronger, kdf_ceiling=ceiling).close()
+    with pytest.raises(KDFParameterError, match="above the ceiling"):
+        EncryptedStore.open(path, PASSPHRASE)
+    EncryptedStore.open(path, PASSPHRASE, kdf_ceiling=ceiling).close()
+    with pytest.raises(KDFParameterError):
+        crypto.KdfCeiling(crypto.OPS_MAX + 1, crypto.MEM_CEILING)  # a ceiling has a limit too

@@ -116,6 +116,10 @@ class VaultNotFoundError(VaultError):
     """There is no vault at the given path."""
 
 
+class BackupFileError(VaultError):
+    """A backup to restore cannot be used: missing, not a regular file, or too large."""
+
+
 class KDFParameterError(VaultError):
     """Key-derivation parameters are below the safety floor or above the ceiling."""
 

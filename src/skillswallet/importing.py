@@ -18,7 +18,7 @@ import re
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,7 +28,7 @@ from .credentials.dates import format_datetime
 from .credentials.loader import ContextLoader
 from .credentials.model import as_list, is_presentation, issuer_id, vc_version
 from .did.resolver import DIDResolver
-from .errors import ImportWorkerError
+from .errors import ImportWorkerError, SkillsWalletError
 from .result import CheckId, Status, VerificationResult
 from .skills.evidence import skill_alignments
 from .storage.vault import EncryptedStore, SealedRecord
@@ -177,14 +177,63 @@ def _classify_one(
 ) -> tuple[bool, list[str], list[str]]:
     if not isinstance(credential, dict):
         return False, [], ["structure: a credential must be a JSON object"]
-    return classify(verify(credential, now=now, loader=loader, resolver=resolver))
+    try:
+        result = verify(credential, now=now, loader=loader, resolver=resolver)
+    except MemoryError:
+        raise
+    except Exception as exc:  # a verifier error is this credential's failed check
+        return False, [], [_failure_reason(exc)]
+    return classify(result)
+
+
+NESTED_PRESENTATION = (
+    "structure: a presentation inside a presentation is not a credential "
+    "(import the inner presentation on its own)"
+)
+
+
+def _failure_reason(exc: Exception) -> str:
+    """A refusal reason for an exception raised while handling one item: typed errors
+    have messages meant for people; anything else is named by its type only."""
+    if isinstance(exc, SkillsWalletError):
+        return f"structure: the credential could not be checked: {exc}"
+    if isinstance(exc, RecursionError):
+        return "structure: the credential is nested too deeply"
+    return f"structure: the credential could not be checked ({type(exc).__name__})"
 
 
 def prepare(
     context: ImportContext, credential: Any, now: datetime
 ) -> tuple[ImportOutcome, SealedRecord | None]:
     """Verify one credential and, if it is to be stored, seal it: all the CPU work of an
-    import, so it can run in a worker process."""
+    import, so it can run in a worker process. Whatever goes wrong with one item (a
+    verifier error, a value that cannot be serialized) refuses that item only: the
+    other items of an import never depend on it."""
+    try:
+        return _prepare(context, credential, now)
+    except MemoryError:
+        raise  # an environment failure, not the item's
+    except Exception as exc:
+        reason = _failure_reason(exc)
+        return ImportOutcome(
+            "refused", credential_id=_credential_id(credential), reasons=[reason]
+        ), None
+
+
+def _credential_id(credential: Any) -> str | None:
+    if isinstance(credential, dict) and isinstance(credential.get("id"), str):
+        return str(credential["id"])
+    return None
+
+
+def _prepare(
+    context: ImportContext, credential: Any, now: datetime
+) -> tuple[ImportOutcome, SealedRecord | None]:
+    if isinstance(credential, dict) and is_presentation(credential):
+        # never stored, not even with allow_unverified: it is not a credential
+        return ImportOutcome(
+            "refused", credential_id=_credential_id(credential), reasons=[NESTED_PRESENTATION]
+        ), None
     verdict = _classify_one(credential, now, context.loader, context.resolver)
     outcome = _outcome(credential, verdict, context.allow_unverified)
     if outcome.status != "stored":
@@ -192,18 +241,23 @@ def prepare(
     # One deterministic serialization serves the dedupe tag, the skill scan and the body.
     try:
         serialized = _compact_json(credential)
+        encoded = serialized.encode("utf-8")
     except (RecursionError, TypeError, ValueError):
         reason = "structure: the credential cannot be stored as JSON (too deep or not JSON)"
         return ImportOutcome("refused", credential_id=outcome.credential_id, reasons=[reason]), None
-    encoded = serialized.encode("utf-8")
     meta = _summary_meta(credential, outcome.flags, now, serialized)
     record = context.store.seal_record(CREDENTIAL, meta, None, encoded, encoded_body=encoded)
     return outcome, record
 
 
-def _pool_prepare(args: tuple[Any, datetime]) -> tuple[ImportOutcome, SealedRecord | None]:
+def _pool_prepare(
+    chunk: list[Any], now: datetime
+) -> list[tuple[ImportOutcome, SealedRecord | None]]:
     assert _POOL_CONTEXT is not None
-    return prepare(_POOL_CONTEXT, *args)
+    return [prepare(_POOL_CONTEXT, credential, now) for credential in chunk]
+
+
+_CHUNK = 16  # credentials a worker task
 
 
 def _make_pool(workers: int | None, context: ImportContext) -> ProcessPoolExecutor | None:
@@ -261,25 +315,41 @@ def _start_worker(parent: int, context: ImportContext) -> None:
         os._exit(1)
 
 
+Prepared = list[tuple[ImportOutcome, SealedRecord | None]]
+
+
+def _dispatch(
+    pool: ProcessPoolExecutor, context: ImportContext, window: list[Any], now: datetime
+) -> list[tuple[list[Any], Future[Prepared]]]:
+    """Hand a window of credentials to the workers, a chunk a task."""
+    chunks = [window[i : i + _CHUNK] for i in range(0, len(window), _CHUNK)]
+    return [(chunk, pool.submit(_pool_prepare, chunk, now)) for chunk in chunks]
+
+
 def _collect(
-    results: Iterator[tuple[ImportOutcome, SealedRecord | None]],
-) -> list[tuple[ImportOutcome, SealedRecord | None]]:
-    try:
-        return list(results)
-    except BrokenProcessPool:
-        raise ImportWorkerError(
-            "a verification worker process died (killed, or out of memory); the "
-            "credentials of earlier batches are stored, those of this batch are not"
-        ) from None
+    context: ImportContext, tasks: list[tuple[list[Any], Future[Prepared]]], now: datetime
+) -> Prepared:
+    out: Prepared = []
+    for chunk, future in tasks:
+        try:
+            out.extend(future.result())
+        except BrokenProcessPool:
+            raise ImportWorkerError(
+                "a verification worker process died (killed, or out of memory); the "
+                "credentials of earlier batches are stored, those of this batch are not"
+            ) from None
+        except Exception:
+            # The chunk could not reach a worker (e.g. a value that cannot be pickled):
+            # prepare it here, where each item's failure refuses that item only.
+            out.extend(prepare(context, credential, now) for credential in chunk)
+    return out
 
 
 def _outcome(
     credential: Any, verdict: tuple[bool, list[str], list[str]], allow_unverified: bool
 ) -> ImportOutcome:
     ok, flags, reasons = verdict
-    cred_id = None
-    if isinstance(credential, dict) and isinstance(credential.get("id"), str):
-        cred_id = credential["id"]
+    cred_id = _credential_id(credential)
     if not ok:
         if not allow_unverified or not isinstance(credential, dict):
             return ImportOutcome("refused", credential_id=cred_id, reasons=reasons)
@@ -301,7 +371,7 @@ def run_import(
     report = ImportReport()
     credentials = iter(c for d in documents for c in iter_credentials(d))
     pool: ProcessPoolExecutor | None = None
-    in_flight: Iterator[tuple[ImportOutcome, SealedRecord | None]] | None = None
+    in_flight: tuple[list[tuple[list[Any], Future[Prepared]]], datetime] | None = None
     try:
         while True:
             window = list(itertools.islice(credentials, batch_size))
@@ -314,12 +384,12 @@ def run_import(
                 _commit(store, report, [prepare(context, c, now) for c in window], progress)
                 continue
             # Workers verify and seal this window while we write the previous one.
-            started = pool.map(_pool_prepare, [(c, now) for c in window], chunksize=16)
+            started = _dispatch(pool, context, window, now)
             if in_flight is not None:
-                _commit(store, report, _collect(in_flight), progress)
-            in_flight = started
+                _commit(store, report, _collect(context, *in_flight), progress)
+            in_flight = (started, now)
         if in_flight is not None:
-            _commit(store, report, _collect(in_flight), progress)
+            _commit(store, report, _collect(context, *in_flight), progress)
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)

@@ -8,14 +8,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import sqlite3
+import stat
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, BinaryIO
 
 from pydantic import BaseModel, ConfigDict
 
@@ -29,7 +29,7 @@ from .did.multikey import KeyType
 from .did.resolver import DIDResolver
 from .did.url import parse_did_url
 from .errors import (
-    CorruptVaultError,
+    BackupFileError,
     DIDError,
     InvalidDocumentError,
     RecordCorruptError,
@@ -51,7 +51,7 @@ from .skills.builders import Profile, Skill, self_assessment
 from .skills.evidence import HeldCredential, SkillClaim, skill_claims
 from .skills.profile import SkillsProfile, build_profile
 from .skills.taxonomy import Taxonomy, normalize
-from .storage.crypto import KdfParams
+from .storage.crypto import KdfCeiling, KdfParams
 from .storage.vault import DEFAULT_BUSY_TIMEOUT, EncryptedStore, Record
 from .trust.lists import TrustList
 from .verify import verify
@@ -70,6 +70,9 @@ __all__ = [
 
 KEY = "key"
 DISCLOSURE = "disclosure"
+
+#: The largest backup ``restore`` reads (a vault this size holds millions of credentials).
+MAX_BACKUP_BYTES = 4 * 1024**3
 
 
 def _make_folder(path: Path, failure: str) -> None:
@@ -172,10 +175,16 @@ class Wallet:
 
     @classmethod
     def create(
-        cls, path: Path | str, passphrase: str, *, kdf: KdfParams | None = None, **kwargs: Any
+        cls,
+        path: Path | str,
+        passphrase: str,
+        *,
+        kdf: KdfParams | None = None,
+        kdf_ceiling: KdfCeiling | None = None,
+        **kwargs: Any,
     ) -> Wallet:
         _make_folder(Path(path).parent, "cannot create the vault in")
-        return cls(EncryptedStore.create(path, passphrase, kdf), **kwargs)
+        return cls(EncryptedStore.create(path, passphrase, kdf, kdf_ceiling=kdf_ceiling), **kwargs)
 
     @classmethod
     def open(
@@ -184,9 +193,15 @@ class Wallet:
         passphrase: str,
         *,
         busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        kdf_ceiling: KdfCeiling | None = None,
         **kwargs: Any,
     ) -> Wallet:
-        return cls(EncryptedStore.open(path, passphrase, busy_timeout=busy_timeout), **kwargs)
+        """Open a vault. KDF parameters in its header above ``kdf_ceiling`` (default:
+        SENSITIVE, the strongest ``init`` makes) are refused before the KDF runs."""
+        store = EncryptedStore.open(
+            path, passphrase, busy_timeout=busy_timeout, kdf_ceiling=kdf_ceiling
+        )
+        return cls(store, **kwargs)
 
     @property
     def path(self) -> Path:
@@ -518,8 +533,14 @@ class Wallet:
 
     # -- passphrase, backup, restore ----------------------------------------------------------
 
-    def change_passphrase(self, new_passphrase: str, *, kdf: KdfParams | None = None) -> None:
-        self._store.change_passphrase(new_passphrase, kdf)
+    def change_passphrase(
+        self,
+        new_passphrase: str,
+        *,
+        kdf: KdfParams | None = None,
+        kdf_ceiling: KdfCeiling | None = None,
+    ) -> None:
+        self._store.change_passphrase(new_passphrase, kdf, kdf_ceiling=kdf_ceiling)
 
     def backup(self, destination: Path | str) -> Path:
         """An encrypted, consistent copy of the whole vault (restorable with the passphrase)."""
@@ -528,46 +549,108 @@ class Wallet:
 
     @staticmethod
     def restore(
-        backup: Path | str, vault_path: Path | str, passphrase: str, *, overwrite: bool = False
+        backup: Path | str,
+        vault_path: Path | str,
+        passphrase: str,
+        *,
+        overwrite: bool = False,
+        kdf_ceiling: KdfCeiling | None = None,
+        max_bytes: int | None = None,
     ) -> None:
         """Restore a backup to ``vault_path``: checked with the passphrase first, then moved
-        into place atomically. An existing vault is replaced only with ``overwrite``."""
+        into place atomically. An existing vault is replaced only with ``overwrite``.
+
+        The backup must be a regular file of at most ``max_bytes`` (default
+        :data:`MAX_BACKUP_BYTES`, checked as it is copied); its KDF parameters are
+        checked against ``kdf_ceiling`` before the KDF runs. On any error nothing is left behind
+        and the existing vault is untouched."""
         backup, vault_path = Path(backup), Path(vault_path)
+        max_bytes = MAX_BACKUP_BYTES if max_bytes is None else max_bytes
         if vault_path.exists() and not overwrite:
-            raise VaultExistsError(f"{vault_path} exists; pass overwrite to replace it")
-        _make_folder(vault_path.parent, "cannot create the vault in")
-        try:
-            fd, tmp_name = tempfile.mkstemp(prefix=".restore-", dir=vault_path.parent)
-        except OSError as exc:
-            raise VaultError(f"cannot write in {vault_path.parent}: {exc.strerror}") from None
-        os.close(fd)
-        tmp = Path(tmp_name)
-        try:
-            os.chmod(tmp, 0o600)
+            raise VaultExistsError(
+                f"{vault_path} exists; use --force (overwrite=True) to replace it with the backup"
+            )
+        with _open_backup(backup, max_bytes) as src:
+            _make_folder(vault_path.parent, "cannot create the vault in")
             try:
-                source = open(backup, "rb")  # noqa: SIM115 - closed by the with below
+                fd, tmp_name = tempfile.mkstemp(prefix=".restore-", dir=vault_path.parent)
             except OSError as exc:
-                raise VaultError(f"cannot read the backup {backup}: {exc.strerror}") from None
-            with source as src, open(tmp, "wb") as dst:
-                shutil.copyfileobj(src, dst)
-                dst.flush()
-                os.fsync(dst.fileno())
-            conn = sqlite3.connect(tmp, isolation_level=None)
+                raise VaultError(f"cannot write in {vault_path.parent}: {exc.strerror}") from None
+            tmp = Path(tmp_name)
             try:
-                conn.execute("PRAGMA journal_mode=WAL")
-            except sqlite3.DatabaseError:
-                pass  # not a database: EncryptedStore.open below says so clearly
+                with open(fd, "wb") as dst:
+                    os.fchmod(dst.fileno(), 0o600)
+                    _copy_bounded(src, dst, backup, max_bytes)
+                    dst.flush()
+                    os.fsync(dst.fileno())
+                _restore_checked(tmp, backup, passphrase, kdf_ceiling)
+                for suffix in ("-wal", "-shm"):
+                    with contextlib.suppress(OSError):
+                        os.unlink(f"{vault_path}{suffix}")
+                os.replace(tmp, vault_path)
+            except OSError as exc:
+                raise VaultError(
+                    f"could not restore {backup} to {vault_path}: {exc.strerror}; "
+                    "the existing vault (if any) was not changed"
+                ) from None
             finally:
-                conn.close()
-            try:
-                EncryptedStore.open(tmp, passphrase).close()
-            except CorruptVaultError as exc:  # name the user's file, not the temporary one
-                raise type(exc)(str(exc).replace(str(tmp), str(backup))) from None
-            for suffix in ("-wal", "-shm"):
-                with contextlib.suppress(OSError):
-                    os.unlink(f"{vault_path}{suffix}")
-            os.replace(tmp, vault_path)
-        finally:
-            for suffix in ("", "-wal", "-shm"):
-                with contextlib.suppress(OSError):
-                    os.unlink(f"{tmp}{suffix}")
+                for suffix in ("", "-wal", "-shm"):
+                    with contextlib.suppress(OSError):
+                        os.unlink(f"{tmp}{suffix}")
+
+
+@contextlib.contextmanager
+def _open_backup(backup: Path, max_bytes: int) -> Iterator[BinaryIO]:
+    """The backup file, opened for reading: a regular file no larger than ``max_bytes``
+    (not a directory, a device such as /dev/zero, or a FIFO, which could block)."""
+    try:
+        fd = os.open(backup, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise BackupFileError(f"no backup file at {backup}") from None
+    except OSError as exc:
+        raise BackupFileError(f"cannot read the backup {backup}: {exc.strerror}") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
+        os.close(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise BackupFileError(
+                f"{backup} is not a regular file (a directory, device or pipe); "
+                "give the backup file made by 'skillswallet backup'"
+            )
+        raise BackupFileError(_too_large(backup, max_bytes))
+    with open(fd, "rb") as src:
+        yield src
+
+
+def _too_large(backup: Path, max_bytes: int) -> str:
+    return (
+        f"{backup} is larger than a backup may be ({max_bytes // 2**20} MiB); "
+        "it is not a skillswallet backup (nothing was restored)"
+    )
+
+
+def _copy_bounded(src: BinaryIO, dst: BinaryIO, backup: Path, max_bytes: int) -> None:
+    copied = 0
+    while chunk := src.read(1024 * 1024):
+        copied += len(chunk)
+        if copied > max_bytes:  # the file grew while we copied it
+            raise BackupFileError(_too_large(backup, max_bytes))
+        dst.write(chunk)
+
+
+def _restore_checked(
+    tmp: Path, backup: Path, passphrase: str, kdf_ceiling: KdfCeiling | None
+) -> None:
+    """Open the copied backup with the passphrase (integrity checked). Errors name the
+    backup the user gave, not the temporary copy."""
+    conn = sqlite3.connect(tmp, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+    except sqlite3.DatabaseError:
+        pass  # not a database: EncryptedStore.open below says so clearly
+    finally:
+        conn.close()
+    try:
+        EncryptedStore.open(tmp, passphrase, kdf_ceiling=kdf_ceiling).close()
+    except VaultError as exc:
+        raise type(exc)(str(exc).replace(str(tmp), str(backup))) from None

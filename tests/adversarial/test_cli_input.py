@@ -243,14 +243,14 @@ CASES = [
         "restore: a directory",
         ("restore", "{tmp}/adir"),
         3,
-        ("cannot read the backup {tmp}/adir: Is a directory",),
+        ("{tmp}/adir is not a regular file",),
         make=lambda tmp: (tmp / "adir").mkdir(),
     ),
     Case(
         "restore: a missing file",
         ("restore", "{tmp}/missing.skw"),
         3,
-        ("cannot read the backup {tmp}/missing.skw: No such file or directory",),
+        ("no backup file at {tmp}/missing.skw",),
     ),
     Case(
         "restore: not a vault names the input",
@@ -306,14 +306,20 @@ CASES = [
         ("init", "--vault", "{tmp}/file.txt/vault.sqlite"),
         3,
         ("cannot create the vault in {tmp}/file.txt: it is not a directory",),
-        make=_text_file("file.txt", "not a folder"),
+        make=lambda tmp: (
+            _text_file("file.txt", "not a folder")(tmp),
+            _text_file("junk.skw", b"x")(tmp),
+        ),
     ),
     Case(
         "restore: into a folder that cannot be created",
         ("restore", "{tmp}/junk.skw", "--vault", "{tmp}/file.txt/vault.sqlite"),
         3,
         ("cannot create the vault in {tmp}/file.txt: it is not a directory",),
-        make=_text_file("file.txt", "not a folder"),
+        make=lambda tmp: (
+            _text_file("file.txt", "not a folder")(tmp),
+            _text_file("junk.skw", b"x")(tmp),
+        ),
     ),
 ]
 

@@ -22,10 +22,36 @@ SALT_BYTES = nacl.pwhash.argon2id.SALTBYTES
 
 #: Never accept weaker than libsodium's INTERACTIVE profile (downgrade protection) ...
 OPS_FLOOR, MEM_FLOOR = 2, 64 * 1024 * 1024
-#: ... nor stronger than this (a crafted header must not exhaust memory or time).
-OPS_CEILING, MEM_CEILING = 16, 4 * 1024 * 1024 * 1024
+#: ... nor stronger than the strongest profile skillswallet creates (libsodium SENSITIVE,
+#: ``init --kdf sensitive``), unless the caller raises the ceiling explicitly
+#: (:class:`KdfCeiling`): a crafted header must not cost a reader memory or minutes.
+OPS_CEILING, MEM_CEILING = 4, 1024 * 1024 * 1024
+#: The highest ceiling a caller may ask for (libsodium's own limits are far above it).
+OPS_MAX, MEM_MAX = 16, 4 * 1024 * 1024 * 1024
 #: MODERATE: 3 passes over 256 MiB (about 0.4 s here).
 DEFAULT_OPS, DEFAULT_MEM = 3, 256 * 1024 * 1024
+#: SENSITIVE: 4 passes over 1 GiB.
+SENSITIVE_OPS, SENSITIVE_MEM = 4, 1024 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class KdfCeiling:
+    """The strongest Argon2id parameters a vault header may ask for before the KDF is run.
+    The default is SENSITIVE; pass a higher one only for a vault you made stronger on
+    purpose (at most :data:`OPS_MAX` passes and :data:`MEM_MAX` bytes)."""
+
+    opslimit: int = OPS_CEILING
+    memlimit: int = MEM_CEILING
+
+    def __post_init__(self) -> None:
+        if not (OPS_FLOOR <= self.opslimit <= OPS_MAX and MEM_FLOOR <= self.memlimit <= MEM_MAX):
+            raise KDFParameterError(
+                f"a KDF ceiling must lie between the floor ({OPS_FLOOR} passes, "
+                f"{MEM_FLOOR // 2**20} MiB) and {OPS_MAX} passes, {MEM_MAX // 2**20} MiB"
+            )
+
+
+DEFAULT_CEILING = KdfCeiling()
 
 
 @dataclass(frozen=True)
@@ -37,8 +63,9 @@ class KdfParams:
     salt: bytes = b""
     name: str = "argon2id"
 
-    def check(self) -> None:
+    def check(self, ceiling: KdfCeiling | None = None) -> None:
         """Refuse parameters outside the floor/ceiling before any work is done."""
+        ceiling = ceiling or DEFAULT_CEILING
         if self.name != "argon2id":
             raise KDFParameterError(f"unsupported key derivation function {self.name!r}")
         if not isinstance(self.opslimit, int) or not isinstance(self.memlimit, int):
@@ -48,10 +75,12 @@ class KdfParams:
                 "key derivation parameters are below the safety floor "
                 f"(at least {OPS_FLOOR} passes and {MEM_FLOOR // 2**20} MiB)"
             )
-        if self.opslimit > OPS_CEILING or self.memlimit > MEM_CEILING:
+        if self.opslimit > ceiling.opslimit or self.memlimit > ceiling.memlimit:
             raise KDFParameterError(
-                "key derivation parameters are above the ceiling "
-                f"(at most {OPS_CEILING} passes and {MEM_CEILING // 2**20} MiB)"
+                f"key derivation parameters ({self.opslimit} passes, "
+                f"{self.memlimit // 2**20} MiB) are above the ceiling "
+                f"(at most {ceiling.opslimit} passes and {ceiling.memlimit // 2**20} MiB); "
+                "the header may have been crafted to exhaust memory or time. Nothing was run."
             )
         if len(self.salt) != SALT_BYTES:
             raise KDFParameterError("key derivation salt has the wrong length")
@@ -79,20 +108,26 @@ class KdfParams:
             raise KDFParameterError("key derivation parameters are malformed") from None
 
     @classmethod
-    def new(cls, opslimit: int | None = None, memlimit: int | None = None) -> KdfParams:
+    def new(
+        cls,
+        opslimit: int | None = None,
+        memlimit: int | None = None,
+        *,
+        ceiling: KdfCeiling | None = None,
+    ) -> KdfParams:
         """Fresh salt; MODERATE unless stronger parameters are asked for."""
         params = cls(
             DEFAULT_OPS if opslimit is None else opslimit,
             DEFAULT_MEM if memlimit is None else memlimit,
             os.urandom(SALT_BYTES),
         )
-        params.check()
+        params.check(ceiling)
         return params
 
 
-def derive_key(passphrase: str, params: KdfParams) -> bytes:
+def derive_key(passphrase: str, params: KdfParams, ceiling: KdfCeiling | None = None) -> bytes:
     """Argon2id(passphrase) -> 32-byte key. Checks the parameters first."""
-    params.check()
+    params.check(ceiling)
     secret = passphrase.encode("utf-8")
     return bytes(
         nacl.pwhash.argon2id.kdf(

@@ -59,6 +59,7 @@ from ..errors import (
     WrongPassphraseError,
 )
 from .crypto import (
+    KdfCeiling,
     KdfParams,
     derive_key,
     keyed_hash,
@@ -196,11 +197,14 @@ class EncryptedStore:
         kdf: KdfParams | None = None,
         *,
         busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        kdf_ceiling: KdfCeiling | None = None,
     ) -> EncryptedStore:
+        """A new vault. KDF parameters above ``kdf_ceiling`` (default SENSITIVE) are
+        refused, so that every vault made with the defaults opens with the defaults."""
         path = Path(path)
         params = kdf or KdfParams.new()
-        params.check()
-        passphrase_key = derive_key(passphrase, params)  # slow part first, before any file
+        params.check(kdf_ceiling)
+        passphrase_key = derive_key(passphrase, params, kdf_ceiling)  # slow part first
         _create_private_file(path)
         conn: sqlite3.Connection | None = None
         try:
@@ -250,7 +254,10 @@ class EncryptedStore:
         *,
         busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
         check_integrity: bool = True,
+        kdf_ceiling: KdfCeiling | None = None,
     ) -> EncryptedStore:
+        """Open a vault. Its header's KDF parameters are checked against ``kdf_ceiling``
+        (default SENSITIVE, the strongest ``init`` makes) before the KDF runs."""
         path = Path(path)
         if not path.exists():
             raise VaultNotFoundError(f"no vault at {path}")
@@ -265,7 +272,9 @@ class EncryptedStore:
             )
         conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
         try:
-            store = cls._open_connection(path, conn, passphrase, busy_timeout, check_integrity)
+            store = cls._open_connection(
+                path, conn, passphrase, busy_timeout, check_integrity, kdf_ceiling
+            )
         except BaseException:
             conn.close()
             raise
@@ -279,6 +288,7 @@ class EncryptedStore:
         passphrase: str,
         busy_timeout: float,
         check_integrity: bool,
+        kdf_ceiling: KdfCeiling | None,
     ) -> EncryptedStore:
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -317,8 +327,9 @@ class EncryptedStore:
             params = KdfParams.from_json(json.loads(kdf_json))
         except ValueError:
             raise CorruptVaultError("the vault header is damaged") from None
-        params.check()  # before running the KDF: refuse downgrades and denial of service
-        passphrase_key = derive_key(passphrase, params)
+        # before running the KDF: refuse downgrades and denial of service
+        params.check(kdf_ceiling)
+        passphrase_key = derive_key(passphrase, params, kdf_ceiling)
         data_key = open_sealed(passphrase_key, wrapped, _header_aad(version, vault_id, kdf_json))
         if data_key is None:
             raise WrongPassphraseError("wrong passphrase for this vault")
@@ -335,11 +346,17 @@ class EncryptedStore:
 
     # -- passphrase -------------------------------------------------------------------------
 
-    def change_passphrase(self, new_passphrase: str, kdf: KdfParams | None = None) -> None:
+    def change_passphrase(
+        self,
+        new_passphrase: str,
+        kdf: KdfParams | None = None,
+        *,
+        kdf_ceiling: KdfCeiling | None = None,
+    ) -> None:
         """Rewrap the data key under a new passphrase: one row, one transaction."""
         params = kdf or KdfParams.new()
-        params.check()
-        new_key = derive_key(new_passphrase, params)
+        params.check(kdf_ceiling)
+        new_key = derive_key(new_passphrase, params, kdf_ceiling)
         kdf_json = json.dumps(params.to_json(), sort_keys=True)
         wrapped = seal(
             new_key, self._data_key, _header_aad(FORMAT_VERSION, self.vault_id, kdf_json)

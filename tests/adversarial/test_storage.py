@@ -1,0 +1,386 @@
+"""Hostile input against the storage and import side, data-driven: each case says how the
+hostile input is built, what is done with it, and the exact outcome (typed error or exit
+code, a phrase of the message, bounded time, what the vault holds afterwards)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from skillswallet import importing
+from skillswallet import wallet as wallet_module
+from skillswallet.did.key import did_from_public_key, verification_method_id
+from skillswallet.did.multikey import KeyType, PublicKey
+from skillswallet.storage import crypto
+from skillswallet.storage import vault as storage_vault
+from skillswallet.wallet import Wallet
+
+from ..conftest import invoke_main
+from ..vaultkit import NOW, PASSPHRASE, credential, fast_kdf
+
+V2 = "https://www.w3.org/ns/credentials/v2"
+
+
+def _presentation(*credentials: Any) -> dict[str, Any]:
+    return {
+        "@context": [V2],
+        "type": ["VerifiablePresentation"],
+        "verifiableCredential": list(credentials),
+    }
+
+
+def _with_key(raw: bytes) -> dict[str, Any]:
+    """A credential whose issuer is a did:key with these (invalid) Ed25519 key bytes."""
+    vc = credential("Bad key")
+    key = PublicKey(KeyType.ED25519, raw)
+    vc["issuer"] = did_from_public_key(key)
+    vc["proof"]["verificationMethod"] = verification_method_id(key)
+    return vc
+
+
+def _lone_surrogate() -> dict[str, Any]:
+    vc = credential("Surrogate")
+    vc["name"] = "bad \ud800 name"
+    return vc
+
+
+# -- imports: one hostile item among good ones refuses that item only ----------------------
+
+
+@dataclass(frozen=True)
+class ImportCase:
+    id: str
+    #: The documents to import; "good" marks where good credentials go.
+    build: Callable[[], list[Any]]
+    #: The outcome of each credential, in order.
+    statuses: list[str]
+    #: A phrase of the refusal (or flag) reason of the hostile item.
+    phrase: str
+    allow_unverified: bool = False
+    #: Import on worker processes (the pool path) instead of in-process.
+    parallel: bool = False
+    #: Replace verify() by one that raises for credentials named "explode".
+    verify_raises: bool = False
+    max_seconds: float = 10.0
+    flags: list[list[str]] = field(default_factory=list)
+
+
+IMPORT_CASES = [
+    ImportCase(
+        "presentation-nested-in-presentation",
+        lambda: [_presentation(credential("A"), _presentation(credential("B")))],
+        ["stored", "refused"],
+        "presentation inside a presentation",
+    ),
+    ImportCase(
+        "nested-presentation-refused-even-allow-unverified",
+        lambda: [_presentation(_presentation(credential("B")), credential("A"))],
+        ["refused", "stored"],
+        "presentation inside a presentation",
+        allow_unverified=True,
+    ),
+    ImportCase(
+        "did-key-all-zero-point",
+        lambda: [credential("A"), _with_key(bytes(32))],
+        ["stored", "refused"],
+        "",  # verify() reports it as its own failed check, or the import as unverifiable
+    ),
+    ImportCase(
+        "did-key-all-zero-point-allow-unverified",
+        lambda: [credential("A"), _with_key(bytes(32))],
+        ["stored", "stored"],
+        "",
+        allow_unverified=True,
+        flags=[[], ["unverified"]],
+    ),
+    ImportCase(
+        "did-key-small-order-point-first",
+        lambda: [_with_key(b"\x01" + bytes(31)), credential("A")],
+        ["refused", "stored"],
+        "",
+    ),
+    ImportCase(
+        "lone-surrogate-cannot-be-stored",
+        lambda: [_lone_surrogate(), credential("A")],
+        ["refused", "stored"],
+        "cannot be stored as JSON",
+        allow_unverified=True,
+    ),
+    ImportCase(
+        "verifier-raises-unexpectedly",
+        lambda: [credential("A"), credential("explode"), credential("C")],
+        ["stored", "refused", "stored"],
+        "could not be checked (RuntimeError)",
+        verify_raises=True,
+    ),
+    ImportCase(
+        "verifier-raises-on-a-worker",
+        lambda: [credential("A"), credential("explode"), credential("C")],
+        ["stored", "refused", "stored"],
+        "could not be checked (RuntimeError)",
+        verify_raises=True,
+        parallel=True,
+    ),
+    ImportCase(
+        "unpicklable-item-on-the-pool-path",
+        lambda: [credential("A"), {"type": ["VerifiableCredential"], "x": lambda: 0}],
+        ["stored", "refused"],
+        "structure",
+        parallel=True,
+    ),
+    ImportCase(
+        "nested-presentation-on-a-worker",
+        lambda: [_presentation(credential("A"), _presentation(credential("B"))), credential("C")],
+        ["stored", "refused", "stored"],
+        "presentation inside a presentation",
+        parallel=True,
+    ),
+]
+
+
+@pytest.mark.parametrize("case", IMPORT_CASES, ids=lambda c: c.id)
+def test_one_hostile_item_never_aborts_an_import(
+    case: ImportCase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if case.verify_raises:
+        real_verify = importing.verify
+
+        def exploding(document: Any, **kwargs: Any) -> Any:
+            if document.get("name") == "explode":
+                raise RuntimeError("boom")
+            return real_verify(document, **kwargs)
+
+        monkeypatch.setattr(importing, "verify", exploding)
+    if case.parallel:
+        monkeypatch.setattr(importing, "PARALLEL_MIN", 1)
+    documents = case.build()
+    wallet = Wallet.create(tmp_path / "v.sqlite", PASSPHRASE, kdf=fast_kdf(), clock=lambda: NOW)
+    with wallet:
+        started = time.monotonic()
+        report = wallet.import_credentials(
+            documents,
+            allow_unverified=case.allow_unverified,
+            workers=2 if case.parallel else 1,
+        )
+        assert time.monotonic() - started < case.max_seconds
+        assert [o.status for o in report.outcomes] == case.statuses
+        hostile = [o for o in report.outcomes if o.status == "refused" or "unverified" in o.flags]
+        assert hostile and all(case.phrase in " ".join(o.reasons) for o in hostile)
+        if case.flags:
+            assert [o.flags for o in report.outcomes] == case.flags
+        stored = {o.record_id for o in report.stored}
+        assert {s.id for s in wallet.credentials()} == stored
+        wallet._store.check_integrity()
+
+
+# -- hostile files: vault headers, backups, paths ------------------------------------------
+
+
+def _craft_header(vault: Path, **kdf_changes: Any) -> None:
+    """Rewrite the vault header's KDF parameters with a valid (unkeyed) checksum, as an
+    attacker who can write the file would."""
+    conn = sqlite3.connect(vault, isolation_level=None)
+    try:
+        magic, version, vault_id, kdf, wrapped = conn.execute(
+            "SELECT magic, format_version, vault_id, kdf, wrapped_key FROM header"
+        ).fetchone()
+        kdf = json.dumps(json.loads(kdf) | kdf_changes, sort_keys=True)
+        checksum = storage_vault._header_checksum(magic, version, vault_id, kdf, wrapped)
+        conn.execute("UPDATE header SET kdf = ?, checksum = ?", (kdf, checksum))
+    finally:
+        conn.close()
+
+
+def _crafted_backup(tmp: Path, vault: Path) -> Path:
+    backup = tmp / "crafted.skw"
+    shutil.copyfile(vault, backup)
+    _craft_header(backup, opslimit=16, memlimit=4 * 2**30)
+    return backup
+
+
+def _fifo(tmp: Path, vault: Path) -> Path:
+    os.mkfifo(tmp / "fifo")
+    return tmp / "fifo"
+
+
+def _sparse(tmp: Path, vault: Path) -> Path:
+    big = tmp / "big.skw"
+    with open(big, "wb") as fh:
+        fh.truncate(2 * 2**20)  # over the (lowered) limit of the test
+    return big
+
+
+def _random_bytes(tmp: Path, vault: Path) -> Path:
+    (tmp / "noise.skw").write_bytes(os.urandom(4096))
+    return tmp / "noise.skw"
+
+
+@dataclass(frozen=True)
+class FileCase:
+    id: str
+    #: Make the hostile file (given the test's directory and the vault); returns its path.
+    build: Callable[[Path, Path], Path | None]
+    #: The command; {file} is the hostile file, {target} a vault path to restore to.
+    args: list[str]
+    exit_code: int
+    phrase: str
+    #: The key derivation must not run at all (the refusal comes first).
+    kdf_must_not_run: bool = False
+    #: Restore onto the existing vault instead of a new path.
+    onto_vault: bool = False
+    max_seconds: float = 5.0
+    #: A phrase that must NOT be in the message (e.g. a temporary file's name).
+    not_phrase: str | None = None
+
+
+FILE_CASES = [
+    FileCase(
+        "header-kdf-16-passes-4-gib",
+        lambda tmp, vault: _craft_header(vault, opslimit=16, memlimit=4 * 2**30),
+        ["list"],
+        3,
+        "above the ceiling",
+        kdf_must_not_run=True,
+    ),
+    FileCase(
+        "header-kdf-2-gib-memory",
+        lambda tmp, vault: _craft_header(vault, memlimit=2 * 2**30),
+        ["list"],
+        3,
+        "above the ceiling",
+        kdf_must_not_run=True,
+    ),
+    FileCase(
+        "header-kdf-5-passes",
+        lambda tmp, vault: _craft_header(vault, opslimit=5),
+        ["list"],
+        3,
+        "above the ceiling",
+        kdf_must_not_run=True,
+    ),
+    FileCase(
+        "restore-crafted-backup-header",
+        _crafted_backup,
+        ["restore", "{file}", "--vault", "{target}"],
+        3,
+        "above the ceiling",
+        kdf_must_not_run=True,
+    ),
+    FileCase(
+        "restore-dev-zero",
+        lambda tmp, vault: Path("/dev/zero"),
+        ["restore", "{file}", "--vault", "{target}"],
+        3,
+        "/dev/zero is not a regular file",
+    ),
+    FileCase(
+        "restore-fifo-does-not-block",
+        _fifo,
+        ["restore", "{file}", "--vault", "{target}"],
+        3,
+        "is not a regular file",
+    ),
+    FileCase(
+        "restore-a-directory",
+        lambda tmp, vault: tmp,
+        ["restore", "{file}", "--vault", "{target}"],
+        3,
+        "is not a regular file",
+    ),
+    FileCase(
+        "restore-missing-file",
+        lambda tmp, vault: tmp / "missing.skw",
+        ["restore", "{file}", "--vault", "{target}"],
+        3,
+        "no backup file at",
+    ),
+    FileCase(
+        "restore-over-the-size-limit",
+        _sparse,
+        ["restore", "{file}", "--vault", "{target}"],
+        3,
+        "larger than a backup may be",
+    ),
+    FileCase(
+        "restore-not-a-vault-names-the-input",
+        _random_bytes,
+        ["restore", "{file}", "--vault", "{target}"],
+        3,
+        "noise.skw is not a skillswallet vault",
+        not_phrase=".restore-",
+    ),
+    FileCase(
+        "restore-dev-zero-onto-a-vault",
+        lambda tmp, vault: Path("/dev/zero"),
+        ["restore", "--force", "{file}", "--vault", "{target}"],
+        3,
+        "is not a regular file",
+        onto_vault=True,
+    ),
+    FileCase(
+        "restore-onto-a-vault-needs-force",
+        lambda tmp, vault: vault,
+        ["restore", "{file}", "--vault", "{target}"],
+        3,
+        "--force to replace it",
+        onto_vault=True,
+    ),
+]
+
+
+@pytest.fixture
+def cheap_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A vault with one credential, made with the cheapest KDF, as the CLI's default."""
+    monkeypatch.setattr(crypto, "DEFAULT_OPS", crypto.OPS_FLOOR)
+    monkeypatch.setattr(crypto, "DEFAULT_MEM", crypto.MEM_FLOOR)
+    monkeypatch.setattr(wallet_module, "MAX_BACKUP_BYTES", 2**20, raising=False)
+    vault = tmp_path / "home" / "vault.sqlite"
+    with Wallet.create(vault, PASSPHRASE, kdf=fast_kdf(), clock=lambda: NOW) as wallet:
+        wallet.add(credential("Kept"))
+    monkeypatch.setenv("SKILLSWALLET_VAULT", str(vault))
+    monkeypatch.setenv("SKILLSWALLET_PASSPHRASE", PASSPHRASE)
+    return vault
+
+
+def _snapshot(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.is_file()}
+
+
+@pytest.mark.parametrize("case", FILE_CASES, ids=lambda c: c.id)
+def test_hostile_files(
+    case: FileCase,
+    cheap_cli: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    hostile = case.build(tmp_path, cheap_cli)
+    if case.kdf_must_not_run:
+
+        def must_not_run(*_: Any) -> bytes:
+            raise AssertionError("the KDF ran on parameters above the ceiling")
+
+        monkeypatch.setattr(storage_vault, "derive_key", must_not_run)
+    target = cheap_cli if case.onto_vault else tmp_path / "target" / "vault.sqlite"
+    target.parent.mkdir(exist_ok=True)
+    watched = [cheap_cli.parent, target.parent]
+    before = [_snapshot(d) for d in watched]
+    args = [a.format(file=hostile, target=target) for a in case.args]
+    started = time.monotonic()
+    code, _, err = invoke_main(monkeypatch, capsys, *args)
+    assert time.monotonic() - started < case.max_seconds
+    assert code == case.exit_code, err
+    assert case.phrase in err
+    if case.not_phrase:
+        assert case.not_phrase not in err
+    # Nothing written, nothing left behind, the vault untouched.
+    assert [_snapshot(d) for d in watched] == before
