@@ -115,6 +115,23 @@ def test_self_assess_import_profile_and_match(
         (["match", "--top", "3", "--requirements", "x.json"], 2, "exactly one of"),
         (["match", "--requirements", "missing.json"], 3, "cannot read the requirements file"),
         (["profile", "--trust", "missing.json"], 3, "cannot read the trust list"),
+        (["self-assess", "--skill", "teamwork", "--level", "B"], 2, "taxonomy search"),
+        (
+            [
+                "self-assess",
+                "--skill",
+                "http://data.europa.eu/esco/occupation/f2b15a0e-e65a-438a-affb-29b9d50b77d1",
+                "--level",
+                "B",
+            ],
+            2,
+            "not a skill",
+        ),
+        (
+            ["match", "--occupation", "http://data.europa.eu/esco/occupation/nope"],
+            2,
+            "not an occupation",
+        ),
     ],
 )
 def test_bad_input_is_a_clear_error(
@@ -136,3 +153,40 @@ def test_self_assess_without_a_did_says_how_to_make_one(
     assert cli(monkeypatch, capsys, "init")[0] == 0
     code, _, err = cli(monkeypatch, capsys, "self-assess", "--skill", TEAMWORK, "--level", "A")
     assert code == 3 and "did create" in err
+
+
+def test_a_framework_cannot_rename_an_esco_skill_and_its_own_skills_can_be_assessed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from skillswallet.skills.store import default_taxonomy, install_framework
+
+    framework = {
+        "$schema": "urn:skillswallet:schema:skills-framework:1",
+        "id": "https://example.org/competences",
+        "name": "Example competences",
+        "concepts": [
+            {"id": TEAMWORK, "label": {"en": "brain surgery"}},
+            {"id": "https://example.org/competences#forklift", "label": {"en": "drive a forklift"}},
+        ],
+    }
+    path = tmp_path / "framework.json"
+    path.write_text(json.dumps(framework), encoding="utf-8")
+    install_framework(path)
+    taxonomy = default_taxonomy()
+    assert taxonomy.label(TEAMWORK) == "work in teams"
+    assert taxonomy.is_transversal(TEAMWORK)
+    assert cli(monkeypatch, capsys, "init")[0] == 0
+    assert cli(monkeypatch, capsys, "did", "create")[0] == 0
+    code, _, err = cli(
+        monkeypatch,
+        capsys,
+        "self-assess",
+        "--skill",
+        "https://example.org/competences#forklift",
+        "--level",
+        "3",
+    )
+    assert code == 0, err
+    code, out, _ = cli(monkeypatch, capsys, "profile", "--json")
+    [skill] = json.loads(out)["skills"]
+    assert skill["label"] == "drive a forklift" and skill["level"] == "self"

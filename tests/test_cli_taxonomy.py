@@ -89,7 +89,7 @@ def test_load_framework_and_info(cli: Run) -> None:
     assert "Skills Builder Universal Framework" in out
     code, out, _ = cli("info", "--json")
     names = [s["name"] for s in json.loads(out)["sources"]]
-    assert names == ["Skills Builder Universal Framework", "ESCO starter set (bundled)"]
+    assert names == ["ESCO starter set (bundled)", "Skills Builder Universal Framework"]
 
 
 def test_load_refuses_other_files(cli: Run, tmp_path: Path) -> None:

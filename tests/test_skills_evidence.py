@@ -247,6 +247,9 @@ def test_ranking_occupations_by_fit() -> None:
         ({"skills": [{"skill": WELD, "minimumLevel": "expert"}]}, "unknown evidence level"),
         ({"skills": [{"skill": WELD, "essential": "yes"}]}, "skills[0].essential"),
         ([1, 2], "expected a JSON object"),
+        ({"skills": [{"skill": WELD, "minLevel": "assessed"}]}, "unknown field.*minLevel"),
+        ({"skills": [{"skill": WELD}, {"skill": WELD}]}, "more than once"),
+        ({"skills": [{"skill": WELD}], "skils": []}, "unknown field.*skils"),
     ],
 )
 def test_bad_requirements_are_refused_with_the_field(data: Any, phrase: str) -> None:

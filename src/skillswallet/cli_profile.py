@@ -22,6 +22,7 @@ from .skills.matching import (
 )
 from .skills.profile import TRANSVERSAL, ProfileSkill, SkillsProfile
 from .skills.store import default_taxonomy
+from .skills.taxonomy import KIND_ISCO_GROUP, KIND_OCCUPATION, KIND_SKILL_GROUP
 from .trust.lists import TrustList, load_trust_list
 
 LangOpt = Annotated[
@@ -35,6 +36,9 @@ TrustOpt = Annotated[
         show_default=False,
     ),
 ]
+
+#: Concepts of a taxonomy that are not skills one can hold.
+_NOT_SKILLS = frozenset({KIND_OCCUPATION, KIND_SKILL_GROUP, KIND_ISCO_GROUP})
 
 _LEVEL_MARK = {
     EvidenceLevel.SELF: "self",
@@ -180,6 +184,13 @@ def register(app: typer.Typer) -> None:
         if requirements is not None:
             wanted = load_requirements(requirements)
         elif occupation is not None:
+            known = taxonomy.get(occupation)
+            if known is None or known.kind != KIND_OCCUPATION:
+                fail(
+                    f"{occupation} is not an occupation of the taxonomy; find one with "
+                    "'skillswallet taxonomy search TEXT --kind occupation'",
+                    EXIT_USAGE,
+                )
             wanted = occupation_requirements(taxonomy, occupation, lang=lang)
             if not wanted.skills:
                 fail(
@@ -233,12 +244,26 @@ def register(app: typer.Typer) -> None:
             parse_level(level, "--level")
         except BuilderError as exc:
             fail(str(exc), EXIT_USAGE)
+        if ":" not in skill:
+            fail(
+                f"--skill wants a skill's URI, not {skill!r}; find it with "
+                f"'skillswallet taxonomy search {skill!r} --kind skill'",
+                EXIT_USAGE,
+            )
         taxonomy = default_taxonomy()
-        name = label or taxonomy.label(skill)
-        if name is None:
+        concept = taxonomy.get(skill)
+        if concept is not None and concept.kind in _NOT_SKILLS:
+            fail(f"{skill} is a {concept.kind}, not a skill: self-assess skills", EXIT_USAGE)
+        name = label or (concept.label("en") if concept is not None else None)
+        if concept is None:
             say(f"warning: {skill} is not in the taxonomy; it is kept as given", err=True)
+        framework = concept.framework if concept is not None and concept.framework else None
+        if framework == "ESCO" or skill.startswith("http://data.europa.eu/esco/"):
+            framework = None
         with opened(vault, passphrase_file) as wallet:
-            outcome = wallet.self_assess([Skill(skill, name or skill, level=level)], did=as_did)
+            outcome = wallet.self_assess(
+                [Skill(skill, name or skill, level=level, framework=framework)], did=as_did
+            )
         if json_output:
             say_json({"status": outcome.status, "record": outcome.record_id, "skill": skill})
         else:

@@ -109,7 +109,10 @@ def _emit(document: dict[str, Any], out: Path | None, force: bool) -> None:
         say_json(document)
     else:
         write_new_file(out, (jsonio.dumps(document) + "\n").encode("utf-8"), overwrite=force)
-        say(f"Wrote {out}: an unsigned credential; sign it with 'skillswallet issue {out}'")
+        say(
+            f"Wrote {out}: an unsigned credential; sign it with "
+            f"'skillswallet issue --key KEYFILE {out}' or 'skillswallet issue --as DID {out}'"
+        )
 
 
 def _now() -> datetime:

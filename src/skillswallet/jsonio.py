@@ -194,5 +194,7 @@ def read_file(path: Path, *, what: str, error: type[SkillsWalletError]) -> Any:
         with path.open("rb") as handle:
             data = handle.read(MAX_BYTES + 1)
         return loads(data)
-    except (OSError, InvalidJSONError) as exc:
+    except OSError as exc:
+        raise error(f"cannot read {what} {path}: {exc.strerror or exc}") from None
+    except InvalidJSONError as exc:
         raise error(f"cannot read {what} {path}: {exc}") from None

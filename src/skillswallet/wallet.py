@@ -487,7 +487,8 @@ class Wallet:
             raise VaultError(
                 "the vault holds no DID; make one with 'skillswallet did create'"
                 if not dids
-                else f"the vault holds {len(dids)} DIDs; say which one to use"
+                else f"the vault holds {len(dids)} DIDs; say which one to use (--as DID; "
+                "'skillswallet did list' shows them)"
             )
         return dids[0].did
 

@@ -178,9 +178,16 @@ def parse_requirements(data: Any, source: str = "the requirements") -> Requireme
     name = data.get("name", "requirements")
     if not isinstance(name, str):
         raise RequirementsError(f"{source}: name must be a string")
+    unknown = sorted(set(data) - {"name", "skills", "$schema"})
+    if unknown:
+        raise RequirementsError(f"{source}: unknown field(s) {', '.join(unknown)}")
     entries = data.get("skills")
     if not isinstance(entries, list) or not entries:
         raise RequirementsError(f"{source}: 'skills' must be a non-empty list of skills")
+    skills = [e.get("skill") for e in entries if isinstance(e, dict)]
+    twice = sorted({str(s) for s in skills if skills.count(s) > 1})
+    if twice:
+        raise RequirementsError(f"{source}: a skill is listed more than once: {', '.join(twice)}")
     return Requirements(
         name,
         tuple(_requirement(e, f"{source}: skills[{i}]") for i, e in enumerate(entries)),
@@ -191,6 +198,12 @@ def parse_requirements(data: Any, source: str = "the requirements") -> Requireme
 def _requirement(entry: Any, where: str) -> Requirement:
     if not isinstance(entry, dict):
         raise RequirementsError(f"{where}: expected an object with a 'skill' URI")
+    unknown = sorted(set(entry) - {"skill", "label", "minimumLevel", "essential"})
+    if unknown:  # a misspelt key would silently lower the requirement
+        raise RequirementsError(
+            f"{where}: unknown field(s) {', '.join(unknown)} (expected skill, label, "
+            "minimumLevel, essential)"
+        )
     skill = entry.get("skill")
     if not isinstance(skill, str) or ":" not in skill:
         raise RequirementsError(f"{where}.skill: expected a skill URI, found {skill!r}")

@@ -93,11 +93,13 @@ def install_framework(path: Path, *, directory: Path | None = None) -> Framework
 
 def default_taxonomy(directory: Path | None = None) -> CombinedTaxonomy:
     """The taxonomy the wallet uses: the user's ESCO index (when loaded) over the bundled
-    starter set, with the installed custom frameworks in between."""
+    starter set, then the installed custom frameworks. ESCO comes first so that a
+    framework file cannot rename or reclassify an ESCO skill (its crosswalk links to ESCO,
+    its own concepts have URIs of their own)."""
     layers: list[Taxonomy] = []
     index = user_index(directory)
     if index is not None:
         layers.append(index)
-    layers.extend(installed_frameworks(directory))
     layers.append(starter_taxonomy())
+    layers.extend(installed_frameworks(directory))
     return CombinedTaxonomy(layers)
