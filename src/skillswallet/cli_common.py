@@ -14,9 +14,10 @@ from typing import Any, NoReturn
 import typer
 
 from . import jsonio
-from .errors import InvalidJSONError
+from .errors import BakedImageError, InvalidJSONError
 from .importing import iter_credentials
 from .render.text import visible
+from .skills.baking import PNG_SIGNATURE, extract
 
 EXIT_OK, EXIT_NOT_VERIFIED, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 
@@ -109,8 +110,24 @@ KEEP_PARSED_BYTES = 32 * 1024 * 1024
 _NOT_KEPT = object()
 
 
+def parse_import(path: str, data: bytes) -> Any:
+    """What one ``import`` input holds: JSON (a credential, a list, a presentation), or an
+    Open Badges 3.0 image (PNG or SVG) with a credential baked into it."""
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if data.startswith(PNG_SIGNATURE) or head.startswith(b"<"):
+        try:
+            found = extract(data)
+        except BakedImageError as exc:
+            raise BakedImageError(f"{_name(path)}: {exc}") from None
+        if found is None:
+            raise BakedImageError(f"{_name(path)}: the image carries no Open Badges credential")
+        return found
+    return parse_input(path, data)
+
+
 class ImportFiles:
-    """The input of ``import FILE...``. Every file is read and parsed up front, so a bad
+    """The input of ``import FILE...`` (JSON, or badges baked into PNG/SVG images). Every
+    file is read and parsed up front, so a bad
     one stops the import before anything is stored, and its credentials are counted for
     the progress bar. Memory stays bounded: beyond :data:`KEEP_PARSED_BYTES` of input the
     parsed documents are dropped, and read again one at a time while importing."""
@@ -122,7 +139,7 @@ class ImportFiles:
         size = 0
         for index, path in enumerate(paths):
             raw = read_input(path)
-            document = parse_input(path, raw)
+            document = parse_import(path, raw)
             self.total += sum(1 for _ in iter_credentials(document))
             size += len(raw)
             if path == "-" or size <= KEEP_PARSED_BYTES:  # stdin cannot be read twice
@@ -131,4 +148,4 @@ class ImportFiles:
     def documents(self) -> Iterator[Any]:
         for index, path in enumerate(self._paths):
             document = self._kept.pop(index, _NOT_KEPT)  # released as the import goes
-            yield load_input(path) if document is _NOT_KEPT else document
+            yield parse_import(path, read_input(path)) if document is _NOT_KEPT else document
