@@ -236,6 +236,21 @@ BUILDER_CASES = [
     ),
     BuilderCase("credits -1", _diploma(credits=-1), BuilderError, "credits", "-1"),
     BuilderCase(
+        "evidence link javascript:",
+        _skill(
+            Skill(
+                ADVICE,
+                "advice",
+                level="B",
+                method="portfolio",
+                evidence=(EvidenceItem("portfolio", url="javascript:alert(1)"),),
+            )
+        ),
+        BuilderError,
+        "skills[0].evidence[0].url",
+        "http(s) URLs or URNs",
+    ),
+    BuilderCase(
         "badge image javascript:",
         _badge(image="javascript:alert(1)"),
         BuilderError,

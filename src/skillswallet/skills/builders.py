@@ -243,6 +243,18 @@ def _iri(value: object, field: str) -> str:
     return value
 
 
+#: Schemes a viewer could act on (run a script, render a page, read a local file): never
+#: an evidence link.
+_UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:", "file:", "blob:")
+
+
+def _evidence_iri(value: object, field: str) -> str:
+    found = _iri(value, field)
+    if found.lower().startswith(_UNSAFE_SCHEMES):
+        raise BuilderError(f"{found[:40]!r}: evidence links are http(s) URLs or URNs", field)
+    return found
+
+
 def _url(value: object, field: str) -> str:
     if not isinstance(value, str) or not _HTTP_URL.match(value):
         raise BuilderError(f"{value!r} is not an http(s) URL", field)
@@ -346,7 +358,7 @@ def _evidence(items: Iterable[EvidenceItem], genre: str, field: str) -> list[dic
             raise BuilderError("must be an EvidenceItem", where)
         entry: dict[str, Any] = {}
         if item.url is not None:
-            entry["id"] = _iri(item.url, f"{where}.url")
+            entry["id"] = _evidence_iri(item.url, f"{where}.url")
         entry["type"] = ["Evidence"]
         entry["name"] = _text(item.name, f"{where}.name")
         entry["genre"] = genre
