@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,7 +18,7 @@ from platformdirs import user_data_dir
 from . import jsonio
 from .cli_common import EXIT_NOT_VERIFIED, EXIT_OK, EXIT_USAGE, ImportFiles, fail
 from .storage.crypto import KdfParams
-from .wallet import ImportReport, Wallet
+from .wallet import ImportInterrupted, ImportReport, Wallet
 
 VaultOpt = Annotated[
     Path | None,
@@ -97,6 +98,23 @@ def opened(vault: Path | None, passphrase_file: Path | None) -> Iterator[Wallet]
         yield wallet
 
 
+@contextmanager
+def _interruptible(received: list[int]) -> Iterator[None]:
+    """SIGTERM interrupts like Ctrl-C (KeyboardInterrupt) while an import runs, so both
+    end it at once with a report of what was stored; the signals go to ``received``."""
+
+    def interrupt(signum: int, _frame: Any) -> None:
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    saved = {s: signal.signal(s, interrupt) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in saved.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+
+
 def _progress(total: int, label: str) -> Any:
     if total >= 50 and sys.stderr.isatty():
         return typer.progressbar(length=total, label=label, file=sys.stderr)
@@ -152,20 +170,30 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Verify credentials and store them in the vault. Ones that fail are refused with
         the reasons (exit code 1); expired ones are stored and marked."""
-        inputs = ImportFiles(files)
-        with opened(vault, passphrase_file) as wallet:
-            bar = _progress(inputs.total, "Verifying and storing")
-            if bar is None:
-                report = wallet.import_credentials(
-                    inputs.documents(), allow_unverified=allow_unverified
-                )
-            else:
-                with bar as progress:
+        signals: list[int] = []
+        try:
+            with _interruptible(signals), opened(vault, passphrase_file) as wallet:
+                inputs = ImportFiles(files)
+                bar = _progress(inputs.total, "Verifying and storing")
+                if bar is None:
                     report = wallet.import_credentials(
-                        inputs.documents(),
-                        allow_unverified=allow_unverified,
-                        progress=progress.update,
+                        inputs.documents(), allow_unverified=allow_unverified
                     )
+                else:
+                    with bar as progress:
+                        report = wallet.import_credentials(
+                            inputs.documents(),
+                            allow_unverified=allow_unverified,
+                            progress=progress.update,
+                        )
+        except KeyboardInterrupt as stop:
+            stored = len(stop.report.stored) if isinstance(stop, ImportInterrupted) else 0
+            typer.echo(
+                f"interrupted: {stored} credential(s) stored before the interruption are "
+                "kept; the rest were not imported",
+                err=True,
+            )
+            raise typer.Exit(128 + (signals[0] if signals else signal.SIGINT)) from None
         _render_import(report, json_output)
         raise typer.Exit(EXIT_NOT_VERIFIED if report.refused else EXIT_OK)
 

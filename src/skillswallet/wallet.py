@@ -40,6 +40,7 @@ from .errors import (
 from .importing import (
     CREDENTIAL,
     ImportContext,
+    ImportInterrupted,
     ImportOutcome,
     ImportReport,
     extract_skills,
@@ -54,6 +55,7 @@ from .verify import verify
 __all__ = [
     "CredentialSummary",
     "DisclosureEntry",
+    "ImportInterrupted",
     "ImportOutcome",
     "ImportReport",
     "KeySummary",
