@@ -16,7 +16,7 @@ import typer
 from platformdirs import user_data_dir
 
 from . import jsonio
-from .cli_common import EXIT_NOT_VERIFIED, EXIT_OK, EXIT_USAGE, ImportFiles, fail
+from .cli_common import EXIT_ERROR, EXIT_NOT_VERIFIED, EXIT_OK, EXIT_USAGE, ImportFiles, fail
 from .storage.crypto import KdfParams
 from .wallet import ImportInterrupted, ImportReport, Wallet
 
@@ -218,12 +218,13 @@ def register(app: typer.Typer) -> None:
             items = wallet.search(type=type_, issuer=issuer, skill=skill, text=text)
         if json_output:
             typer.echo(jsonio.dumps([i.model_dump() for i in items]))
-            return
-        if not items:
-            typer.echo("No credentials.")
-        for item in items:
-            flags = f" [{', '.join(item.flags)}]" if item.flags else ""
-            typer.echo(f"{item.id[:12]}  {item.name or '(no name)'}  from {item.issuer}{flags}")
+        else:
+            if not items:
+                typer.echo("No credentials.")
+            for item in items:
+                flags = f" [{', '.join(item.flags)}]" if item.flags else ""
+                typer.echo(f"{item.id[:12]}  {item.name or '(no name)'}  from {item.issuer}{flags}")
+        _exit_if_damaged(items.damaged)
 
     @app.command()
     def show(
@@ -235,8 +236,10 @@ def register(app: typer.Typer) -> None:
         """Show one stored credential."""
         with opened(vault, passphrase_file) as wallet:
             summary, credential = wallet.get(wallet.resolve_id(record_id))
+            damaged = wallet.credentials().damaged
         if json_output:
             typer.echo(jsonio.dumps({"summary": summary.model_dump(), "credential": credential}))
+            _exit_if_damaged(damaged)
             return
         typer.echo(f"id:       {summary.id}")
         typer.echo(f"name:     {summary.name}")
@@ -246,6 +249,7 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"skills:   {', '.join(summary.skills) or '-'}")
         typer.echo(f"flags:    {', '.join(summary.flags) or 'verified'}")
         typer.echo(jsonio.dumps(credential))
+        _exit_if_damaged(damaged)
 
     @app.command()
     def delete(
@@ -272,9 +276,11 @@ def register(app: typer.Typer) -> None:
         """Write an encrypted backup of the whole vault (keys included)."""
         with opened(vault, passphrase_file) as wallet:
             wallet.backup(out)
+            damaged = wallet.damaged_records()
         typer.echo(
             jsonio.dumps({"backup": str(out)}) if json_output else f"Backup written to {out}"
         )
+        _exit_if_damaged(damaged, "(copied into the backup as they are)")
 
     @app.command()
     def restore(
@@ -288,8 +294,17 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Restore a backup as your vault (it is checked with the passphrase first)."""
         path = vault_path(vault)
-        Wallet.restore(backup_file, path, read_passphrase(passphrase_file), overwrite=force)
+        report = Wallet.restore(
+            backup_file, path, read_passphrase(passphrase_file), overwrite=force
+        )
         typer.echo(jsonio.dumps({"vault": str(path)}) if json_output else f"Restored {path}")
+        if report.replaced_another_vault:
+            typer.echo(
+                f"warning: the backup is of another vault (id {report.vault_id}) than the one "
+                f"it replaced (id {report.replaced_vault_id})",
+                err=True,
+            )
+        _exit_if_damaged(report.damaged, "(restored as they are)")
 
     @app.command()
     def export(
@@ -309,6 +324,7 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"warning: {len(written)} credential(s) written UNENCRYPTED to {out}", err=True)
         if json_output:
             typer.echo(jsonio.dumps({"files": [str(p) for p in written]}))
+        _exit_if_damaged(written.damaged, "(not exported)")
 
     @did_app.command("create")
     def did_create(
@@ -385,6 +401,17 @@ def register(app: typer.Typer) -> None:
 
 
 _LIST_EVERY_OUTCOME_UP_TO = 50
+
+
+def _exit_if_damaged(damaged: list[str], remark: str = "") -> None:
+    """After the output: name damaged records on stderr and exit 3, never silently."""
+    if damaged:
+        typer.echo(
+            f"warning: {len(damaged)} damaged record(s) cannot be read {remark}: "
+            f"{', '.join(damaged)}".replace("  ", " "),
+            err=True,
+        )
+        raise typer.Exit(EXIT_ERROR)
 
 
 def _render_import(report: ImportReport, json_output: bool) -> None:

@@ -101,7 +101,12 @@ class VaultIntegrityError(CorruptVaultError):
 
 
 class RecordCorruptError(CorruptVaultError):
-    """One record cannot be decrypted; other records are unaffected."""
+    """One record cannot be decrypted; other records are unaffected. ``record_id`` names
+    it (when known)."""
+
+    def __init__(self, message: str, record_id: str | None = None) -> None:
+        super().__init__(message)
+        self.record_id = record_id
 
 
 class VaultBusyError(VaultError):

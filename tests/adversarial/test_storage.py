@@ -384,3 +384,92 @@ def test_hostile_files(
         assert case.not_phrase not in err
     # Nothing written, nothing left behind, the vault untouched.
     assert [_snapshot(d) for d in watched] == before
+
+
+# -- damaged records are reported, never silently dropped -----------------------------------
+
+
+def _damage(vault: Path, record_id: str, part: str) -> None:
+    """Flip one byte inside a record's sealed metadata or body (not its nonce or tag,
+    which the manifest covers): only that record fails to decrypt."""
+    conn = sqlite3.connect(vault, isolation_level=None)
+    try:
+        (sealed,) = conn.execute(
+            f"SELECT {part} FROM records WHERE id = ?", (record_id,)
+        ).fetchone()
+        damaged = bytearray(sealed)
+        damaged[30] ^= 0x01
+        conn.execute(f"UPDATE records SET {part} = ? WHERE id = ?", (bytes(damaged), record_id))
+    finally:
+        conn.close()
+
+
+@dataclass(frozen=True)
+class DamageCase:
+    id: str
+    part: str  # "meta" or "body" of the second of three credentials
+    #: {damaged} is the damaged record's id, {healthy} another's, {out} a fresh path,
+    #: {backup} a backup made before the damage... or after it (see the test).
+    args: list[str]
+    exit_code: int
+    phrases: list[str]
+    #: Files the command must have written into {out} (a directory), if it writes any.
+    exported: int | None = None
+
+
+DAMAGE_CASES = [
+    DamageCase("list-damaged-meta", "meta", ["list"], 3, ["1 damaged record(s)", "{damaged}"]),
+    DamageCase("list-json-damaged-meta", "meta", ["list", "--json"], 3, ["1 damaged", "{damaged}"]),
+    DamageCase("show-healthy-names-the-damaged", "meta", ["show", "{healthy}"], 3, ["{damaged}"]),
+    DamageCase("show-the-damaged-one", "meta", ["show", "{damaged}"], 3, ["{damaged} is damaged"]),
+    DamageCase("show-damaged-body", "body", ["show", "{damaged}"], 3, ["{damaged} is damaged"]),
+    DamageCase(
+        "export-damaged-body-exports-the-rest",
+        "body",
+        ["export", "--plaintext", "--out", "{out}"],
+        3,
+        ["not exported", "{damaged}"],
+        exported=2,
+    ),
+    DamageCase(
+        "export-damaged-meta-exports-the-rest",
+        "meta",
+        ["export", "--plaintext", "--out", "{out}"],
+        3,
+        ["not exported", "{damaged}"],
+        exported=2,
+    ),
+    DamageCase("backup-of-a-damaged-vault", "body", ["backup", "--out", "{out}"], 3, ["{damaged}"]),
+    DamageCase(
+        "restore-of-a-damaged-backup",
+        "body",
+        ["restore", "{vault}", "--vault", "{out}"],
+        3,
+        ["restored as they are", "{damaged}"],
+    ),
+]
+
+
+@pytest.mark.parametrize("case", DAMAGE_CASES, ids=lambda c: c.id)
+def test_damaged_records_are_named_and_fail_the_command(
+    case: DamageCase,
+    cheap_cli: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with Wallet.open(cheap_cli, PASSPHRASE) as wallet:
+        wallet.add(credential("Second"))
+        wallet.add(credential("Third"))
+        ids = [s.id for s in wallet.credentials()]
+    _damage(cheap_cli, ids[1], case.part)
+    out = tmp_path / "out"
+    names = {"damaged": ids[1], "healthy": ids[2], "out": out, "vault": cheap_cli}
+    code, stdout, err = invoke_main(monkeypatch, capsys, *[a.format(**names) for a in case.args])
+    assert code == case.exit_code, err
+    for phrase in case.phrases:
+        assert phrase.format(**names) in err
+    if case.args[0] == "list":
+        assert stdout.count(ids[0][:12]) == 1 and stdout.count(ids[2][:12]) == 1
+    if case.exported is not None:
+        assert len(list(out.iterdir())) == case.exported

@@ -578,7 +578,9 @@ class EncryptedStore:
         if isinstance(sealed, bytes) and isinstance(record_id, str) and isinstance(kind, str):
             plain = open_sealed(self._data_key, sealed, self._aad(record_id, kind, version, part))
         if plain is None:
-            raise RecordCorruptError(f"record {record_id} is damaged and cannot be read")
+            raise RecordCorruptError(
+                f"record {record_id} is damaged and cannot be read", str(record_id)
+            )
         return json.loads(plain)
 
     def get(self, record_id: str) -> tuple[Record, Any]:
@@ -606,6 +608,32 @@ class EncryptedStore:
                 yield Record(rid, kind, version, self._open(rid, kind, version, "meta", meta))
             except RecordCorruptError as exc:
                 yield exc
+
+    def damaged(self, kind: str | None = None) -> list[str]:
+        """Ids of the records (of a kind, or all) whose metadata or body cannot be
+        decrypted: a full scan, one record at a time, for backups and restores."""
+        query = "SELECT id, kind, version, meta, body FROM records"
+        with _reading():
+            ids = [
+                row[0]
+                for row in self._conn.execute(
+                    "SELECT id FROM records"
+                    + (" WHERE kind = ?" if kind else "")
+                    + " ORDER BY seq",
+                    (kind,) if kind else (),
+                )
+            ]
+        found = []
+        for rid in ids:
+            with _reading():
+                row = self._conn.execute(query + " WHERE id = ?", (rid,)).fetchone()
+            try:
+                _, rkind, version, meta, body = row
+                self._open(rid, rkind, version, "meta", meta)
+                self._open(rid, rkind, version, "body", body)
+            except (RecordCorruptError, ValueError, TypeError):
+                found.append(str(rid))
+        return found
 
     def delete(self, record_id: str) -> None:
         """Remove a record for good: row deleted (secure_delete zeroes it), WAL truncated."""
