@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from . import jsonio
+from . import jsonio, safefile
 from .cli_common import EXIT_ERROR, EXIT_NOT_VERIFIED, EXIT_OK, EXIT_USAGE, fail, read_input
 from .cli_vault import PassFileOpt, VaultOpt, opened
 from .cli_vault import register as register_vault_commands
@@ -59,10 +59,8 @@ def _write_output(text: str, out: Path | None) -> None:
     if out is None:
         typer.echo(text)
         return
-    try:
-        out.write_text(text + "\n", encoding="utf-8")
-    except OSError as exc:
-        fail(f"cannot write {out}: {exc.strerror}")
+    # atomically, replacing (never following) a symlink at that path
+    safefile.replace(out, (text + "\n").encode("utf-8"), mode=0o644)
 
 
 _SYMBOLS = {

@@ -6,6 +6,7 @@ import getpass
 import os
 import signal
 import sys
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -15,8 +16,9 @@ from typing import Annotated, Any
 import typer
 from platformdirs import user_data_dir
 
-from . import jsonio
+from . import jsonio, safefile
 from .cli_common import EXIT_ERROR, EXIT_NOT_VERIFIED, EXIT_OK, EXIT_USAGE, ImportFiles, fail
+from .errors import InsecureFileWarning
 from .storage.crypto import KdfParams
 from .wallet import ImportInterrupted, ImportReport, Wallet
 
@@ -57,11 +59,20 @@ def vault_path(option: Path | None) -> Path:
 
 
 def _read_secret_file(path: Path) -> str:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        fail(f"cannot read passphrase file {path}: {exc.strerror}")
-    return text.rstrip("\r\n")
+    with _warnings_shown():
+        return safefile.read_secret_file(path)
+
+
+@contextmanager
+def _warnings_shown() -> Iterator[None]:
+    """Library warnings (a file others may read) as ``warning: ...`` lines on stderr."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", InsecureFileWarning)
+        try:
+            yield
+        finally:
+            for item in caught:
+                typer.echo(f"warning: {item.message}", err=True)
 
 
 def read_passphrase(
@@ -94,7 +105,9 @@ def read_passphrase(
 def opened(vault: Path | None, passphrase_file: Path | None) -> Iterator[Wallet]:
     path = vault_path(vault)
     passphrase = read_passphrase(passphrase_file)
-    with Wallet.open(path, passphrase) as wallet:
+    with _warnings_shown():
+        wallet = Wallet.open(path, passphrase)
+    with wallet:
         yield wallet
 
 

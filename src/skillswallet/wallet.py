@@ -20,6 +20,7 @@ from typing import Any, BinaryIO, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from . import safefile
 from .credentials.dates import format_datetime, parse_datetime
 from .credentials.issue import issue_credential
 from .credentials.loader import ContextLoader
@@ -377,7 +378,7 @@ class Wallet:
         Returns the files written; damaged records are skipped and their ids are in the
         result's ``damaged``."""
         directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        safefile.private_directory(directory)  # made 0700, or checked: ours, not shared
         every = self.credentials()
         written: Listing[Path] = Listing(damaged=every.damaged)
         for summary in every:
@@ -387,10 +388,8 @@ class Wallet:
                 written.damaged.append(summary.id)
                 continue
             path = directory / f"{summary.id}.json"
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(body, fh, indent=2, ensure_ascii=False)
-                fh.write("\n")
+            text = json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+            safefile.replace(path, text.encode("utf-8"))  # 0600; a planted link is replaced
             written.append(path)
         return written
 
