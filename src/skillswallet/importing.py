@@ -28,8 +28,9 @@ from typing import Any
 from .credentials.dates import format_datetime
 from .credentials.loader import ContextLoader
 from .credentials.model import as_list, is_presentation, issuer_id, vc_version
+from .did.multikey import decode_multibase_base58, encode_multibase_base58
 from .did.resolver import DIDResolver
-from .errors import ImportWorkerError, SkillsWalletError
+from .errors import ImportWorkerError, InvalidKeyError, SkillsWalletError
 from .result import CheckId, Status, VerificationResult
 from .storage.vault import EncryptedStore, SealedRecord
 from .verify import verify
@@ -103,6 +104,55 @@ def extract_skills(credential: Any, serialized: str | None = None) -> list[str]:
         raw = match.group(1) if match.group(1) is not None else match.group(2)
         found[json.loads(f'"{raw}"')] = None
     return sorted(found)
+
+
+#: Group orders of the ECDSA curves (by signature length r||s): an ECDSA signature (r, s)
+#: is as valid as (r, n - s), so the same signed credential exists in two spellings.
+_ECDSA_ORDERS = {
+    64: 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551,
+    96: int(
+        "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF581A0DB248B0A77A"
+        "ECEC196ACCC52973",
+        16,
+    ),
+}
+
+
+def _dedupe_content(credential: dict[str, Any], encoded: bytes) -> bytes:
+    """What the blind index of a stored credential is computed over: its compact JSON,
+    with every ECDSA proofValue in low-S form, so that the high-S and low-S copies of
+    one signed credential are one credential (stored once)."""
+    proofs = as_list(credential.get("proof"))
+    normalized = [_low_s_proof(p) for p in proofs]
+    if normalized == proofs:
+        return encoded
+    copy = dict(credential)
+    copy["proof"] = normalized if isinstance(credential.get("proof"), list) else normalized[0]
+    return _compact_json(copy).encode("utf-8")
+
+
+def _low_s_proof(proof: Any) -> Any:
+    if not isinstance(proof, dict) or proof.get("cryptosuite") not in (
+        "ecdsa-rdfc-2019",
+        "ecdsa-jcs-2019",
+    ):
+        return proof
+    value = proof.get("proofValue")
+    if not isinstance(value, str):
+        return proof
+    try:
+        signature = decode_multibase_base58(value)
+    except (InvalidKeyError, ValueError):
+        return proof
+    order = _ECDSA_ORDERS.get(len(signature))
+    if order is None:
+        return proof
+    half = len(signature) // 2
+    s_value = int.from_bytes(signature[half:], "big")
+    if not 0 < s_value < order or s_value <= order // 2:
+        return proof
+    low = signature[:half] + (order - s_value).to_bytes(half, "big")
+    return {**proof, "proofValue": encode_multibase_base58(low)}
 
 
 def _compact_json(value: Any) -> str:
@@ -239,7 +289,8 @@ def _prepare(
         reason = "structure: the credential cannot be stored as JSON (too deep or not JSON)"
         return ImportOutcome("refused", credential_id=outcome.credential_id, reasons=[reason]), None
     meta = _summary_meta(credential, outcome.flags, now, serialized)
-    record = context.store.seal_record(CREDENTIAL, meta, None, encoded, encoded_body=encoded)
+    dedupe = _dedupe_content(credential, encoded)
+    record = context.store.seal_record(CREDENTIAL, meta, None, dedupe, encoded_body=encoded)
     return outcome, record
 
 
