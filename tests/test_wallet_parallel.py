@@ -261,6 +261,7 @@ def test_sigint_and_sigterm_end_a_large_import_at_once_and_say_what_was_stored(
     for number, (signum, delay) in enumerate(moments):
         vault = tmp_path / f"vault{number}.sqlite"
         shutil.copyfile(template, vault)
+        vault.chmod(0o600)
         command = ["import", "--vault", str(vault), *[str(source)] * 12]
         child = subprocess.Popen(
             [sys.executable, "-c", "from skillswallet.cli import main; main()", *command],
