@@ -294,3 +294,17 @@ def test_show_says_what_list_and_json_say(
     assert "flags:    none" in out.splitlines()
     code, out, _ = cli(monkeypatch, capsys, "show", "--json", nameless["id"])
     assert json.loads(out)["summary"]["flags"] == []
+
+
+def test_restoring_another_vaults_backup_says_so(
+    env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli(monkeypatch, capsys, "init")[0] == 0
+    other = tmp_path / "other.sqlite"
+    assert cli(monkeypatch, capsys, "init", "--vault", str(other))[0] == 0
+    backup = tmp_path / "other.skw"
+    assert cli(monkeypatch, capsys, "backup", "--vault", str(other), "--out", str(backup))[0] == 0
+    code, _, err = cli(monkeypatch, capsys, "restore", "--force", str(backup))
+    assert code == 0 and "backup is of another vault" in err
+    code, _, err = cli(monkeypatch, capsys, "restore", "--force", str(backup))
+    assert code == 0 and "another vault" not in err  # the same vault again: no warning

@@ -441,3 +441,27 @@ def test_stronger_kdf_than_init_makes_needs_an_explicit_ceiling(tmp_path: Path) 
     EncryptedStore.open(path, PASSPHRASE, kdf_ceiling=ceiling).close()
     with pytest.raises(KDFParameterError):
         crypto.KdfCeiling(crypto.OPS_MAX + 1, crypto.MEM_CEILING)  # a ceiling has a limit too
+
+
+def test_passphrases_are_nfc_normalized_and_never_empty(
+    tmp_path: Path, store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from skillswallet.errors import InvalidPassphraseError
+
+    nfd = "unicodedata caf\u0065\u0301"  # 'é' as e + combining accent
+    nfc = "unicodedata caf\u00e9"
+    EncryptedStore.create(tmp_path / "a", nfd, fast_kdf()).close()
+    EncryptedStore.open(tmp_path / "a", nfc).close()  # the same passphrase, typed elsewhere
+    # A vault made before normalization, with the raw non-NFC form, still opens with it.
+    with monkeypatch.context() as patch:
+        patch.setattr(vault, "normalize_passphrase", lambda p: p)
+        EncryptedStore.create(tmp_path / "old", nfd, fast_kdf()).close()
+    EncryptedStore.open(tmp_path / "old", nfd).close()
+    for action in (
+        lambda: EncryptedStore.create(tmp_path / "b", "", fast_kdf()),
+        lambda: EncryptedStore.open(store_path, ""),
+        lambda: EncryptedStore.open(store_path, PASSPHRASE).change_passphrase(""),
+    ):
+        with pytest.raises(InvalidPassphraseError, match="empty"):
+            action()
+    assert not (tmp_path / "b").exists()

@@ -224,3 +224,46 @@ def test_unstorable_documents_are_refused_not_raised(wallet: Wallet) -> None:
     outcome = wallet.add(vc, allow_unverified=True)
     assert outcome.status == "refused"
     assert wallet.credentials() == []
+
+
+ECDSA_ORDERS = {  # the group orders n of P-256 and P-384: (r, s) and (r, n - s) both verify
+    "p256": 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551,
+    "p384": int(
+        "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF581A0DB248B0A77A"
+        "ECEC196ACCC52973",
+        16,
+    ),
+}
+
+
+@pytest.mark.parametrize("key_type", ["p256", "p384"])
+@pytest.mark.parametrize("high_s_first", [False, True])
+def test_ecdsa_high_s_and_low_s_copies_are_one_credential(
+    wallet: Wallet, key_type: str, high_s_first: bool
+) -> None:
+    from skillswallet.credentials.issue import issue_credential
+    from skillswallet.did.key import did_from_public_key, verification_method_id
+    from skillswallet.did.multikey import decode_multibase_base58, encode_multibase_base58
+    from skillswallet.tour import skill_badge
+
+    from .vaultkit import HOLDER_DID
+
+    key = KeyPair.generate(key_type)
+    doc = skill_badge(
+        did_from_public_key(key.public), HOLDER_DID, valid_from="2025-01-01T00:00:00Z"
+    )
+    signer = key.signer(verification_method_id(key.public))
+    vc = issue_credential(
+        doc, signer, cryptosuite="ecdsa-rdfc-2019", created=NOW - timedelta(days=1)
+    )
+    signature = decode_multibase_base58(vc["proof"]["proofValue"])
+    half, order = len(signature) // 2, ECDSA_ORDERS[key_type]
+    s_value = int.from_bytes(signature[half:], "big")
+    flipped = signature[:half] + (order - s_value).to_bytes(half, "big")  # the other spelling
+    other = copy.deepcopy(vc)
+    other["proof"]["proofValue"] = encode_multibase_base58(flipped)
+    assert verify(other, now=NOW).verified  # both spellings verify
+    pair = [other, vc] if high_s_first else [vc, other]
+    report = wallet.import_credentials(pair)
+    assert [o.status for o in report.outcomes] == ["stored", "duplicate"]
+    assert len(wallet.credentials()) == 1

@@ -5,7 +5,10 @@ nothing already stored."""
 from __future__ import annotations
 
 import copy
+import json
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -237,3 +240,55 @@ def test_workers_follow_the_cpus_this_process_may_use(
     report = wallet.import_credentials([credential(f"Skill {i}") for i in range(250)])
     wallet.close()
     assert len(report.stored) == 250 and pools == [None]
+
+
+_STORED = re.compile(r"interrupted: (\d+) credential\(s\) stored")
+
+
+def test_sigint_and_sigterm_end_a_large_import_at_once_and_say_what_was_stored(
+    tmp_path: Path,
+) -> None:
+    # The command line, a real process: a signal at any moment of a large parallel import
+    # ends it within a second or two, says how many credentials it stored (exactly what
+    # the vault holds), and leaves no worker process behind.
+    template = tmp_path / "empty.sqlite"
+    Wallet.create(template, PASSPHRASE, kdf=fast_kdf()).close()
+    source = tmp_path / "many.json"
+    source.write_text(json.dumps([credential(f"Skill {i}") for i in range(1000)]))
+    env = dict(os.environ, SKILLSWALLET_PASSPHRASE=PASSPHRASE)
+    moments = [(signal.SIGINT, 0.0), (signal.SIGTERM, 0.1), (signal.SIGINT, 0.6)]
+    moments.append((signal.SIGTERM, 1.2))
+    for number, (signum, delay) in enumerate(moments):
+        vault = tmp_path / f"vault{number}.sqlite"
+        shutil.copyfile(template, vault)
+        vault.chmod(0o600)
+        command = ["import", "--vault", str(vault), *[str(source)] * 12]
+        child = subprocess.Popen(
+            [sys.executable, "-c", "from skillswallet.cli import main; main()", *command],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            text=True,
+            start_new_session=True,  # its own process group, as a terminal's job would be
+        )
+        deadline = time.monotonic() + 15
+        while len(workers := _children(child.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(workers) >= 2, "the import never started its workers"
+        time.sleep(delay)
+        os.killpg(child.pid, signum)
+        sent = time.monotonic()
+        try:
+            _, err = child.communicate(timeout=10)
+        finally:
+            child.kill()
+            lingering = _wait_gone(workers)
+        assert time.monotonic() - sent < 3, (signum, delay)
+        assert child.returncode == 128 + signum, err
+        assert "Traceback" not in err
+        match = _STORED.search(err)
+        assert match, err
+        assert not lingering
+        with Wallet.open(vault, PASSPHRASE) as wallet:
+            wallet._store.check_integrity()
+            assert len(wallet.credentials()) == int(match.group(1))

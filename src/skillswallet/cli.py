@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from . import jsonio
+from . import jsonio, safefile
 from .cli_common import (
     EXIT_ERROR,
     EXIT_NOT_VERIFIED,
@@ -76,10 +76,8 @@ def _write_output(value: Any, out: Path | None) -> None:
     if out is None:
         say_json(value)
         return
-    try:
-        out.write_text(jsonio.dumps(value) + "\n", encoding="utf-8")
-    except OSError as exc:
-        fail(f"cannot write {out}: {exc.strerror}")
+    # atomically, replacing (never following) a symlink at that path
+    safefile.replace(out, (jsonio.dumps(value) + "\n").encode("utf-8"), mode=0o644)
 
 
 _SYMBOLS = {

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import getpass
 import os
+import signal
 import sys
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -14,7 +16,9 @@ from typing import Annotated, Any
 import typer
 from platformdirs import user_data_dir
 
+from . import safefile
 from .cli_common import (
+    EXIT_ERROR,
     EXIT_NOT_VERIFIED,
     EXIT_OK,
     EXIT_USAGE,
@@ -26,9 +30,9 @@ from .cli_common import (
     say_json,
     utf8_text,
 )
-from .errors import VaultExistsError
+from .errors import InsecureFileWarning, VaultExistsError
 from .storage.crypto import KdfParams
-from .wallet import ImportReport, Wallet
+from .wallet import ImportInterrupted, ImportReport, Wallet
 
 VaultOpt = Annotated[
     Path | None,
@@ -71,13 +75,20 @@ def vault_path(option: Path | None) -> Path:
 
 
 def _read_secret_file(path: Path) -> str:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        fail(f"cannot read passphrase file {path}: {exc.strerror}")
-    except UnicodeDecodeError:  # (its content is never shown)
-        fail(f"the passphrase file {path} is not UTF-8 text")
-    return text.rstrip("\r\n")
+    with _warnings_shown():
+        return safefile.read_secret_file(path)
+
+
+@contextmanager
+def _warnings_shown() -> Iterator[None]:
+    """Library warnings (a file others may read) as ``warning: ...`` lines on stderr."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", InsecureFileWarning)
+        try:
+            yield
+        finally:
+            for item in caught:
+                say(f"warning: {item.message}", err=True)
 
 
 def read_passphrase(
@@ -114,8 +125,27 @@ def opened(vault: Path | None, passphrase_file: Path | None) -> Iterator[Wallet]
     if not path.exists():  # before asking for a passphrase
         fail(f"there is no vault at {path}; create one with 'skillswallet init'")
     passphrase = read_passphrase(passphrase_file)
-    with Wallet.open(path, passphrase) as wallet:
+    with _warnings_shown():
+        wallet = Wallet.open(path, passphrase)
+    with wallet:
         yield wallet
+
+
+@contextmanager
+def _interruptible(received: list[int]) -> Iterator[None]:
+    """SIGTERM interrupts like Ctrl-C (KeyboardInterrupt) while an import runs, so both
+    end it at once with a report of what was stored; the signals go to ``received``."""
+
+    def interrupt(signum: int, _frame: Any) -> None:
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    saved = {s: signal.signal(s, interrupt) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in saved.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
 
 
 def _progress(total: int, label: str) -> Any:
@@ -173,20 +203,30 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Verify credentials and store them in the vault. Ones that fail are refused with
         the reasons (exit code 1); expired ones are stored and marked."""
-        inputs = ImportFiles(files)
-        with opened(vault, passphrase_file) as wallet:
-            bar = _progress(inputs.total, "Verifying and storing")
-            if bar is None:
-                report = wallet.import_credentials(
-                    inputs.documents(), allow_unverified=allow_unverified
-                )
-            else:
-                with bar as progress:
+        signals: list[int] = []
+        try:
+            with _interruptible(signals), opened(vault, passphrase_file) as wallet:
+                inputs = ImportFiles(files)
+                bar = _progress(inputs.total, "Verifying and storing")
+                if bar is None:
                     report = wallet.import_credentials(
-                        inputs.documents(),
-                        allow_unverified=allow_unverified,
-                        progress=progress.update,
+                        inputs.documents(), allow_unverified=allow_unverified
                     )
+                else:
+                    with bar as progress:
+                        report = wallet.import_credentials(
+                            inputs.documents(),
+                            allow_unverified=allow_unverified,
+                            progress=progress.update,
+                        )
+        except KeyboardInterrupt as stop:
+            stored = len(stop.report.stored) if isinstance(stop, ImportInterrupted) else 0
+            say(
+                f"interrupted: {stored} credential(s) stored before the interruption are "
+                "kept; the rest were not imported",
+                err=True,
+            )
+            raise typer.Exit(128 + (signals[0] if signals else signal.SIGINT)) from None
         _render_import(report, json_output)
         raise typer.Exit(EXIT_NOT_VERIFIED if report.refused else EXIT_OK)
 
@@ -211,12 +251,13 @@ def register(app: typer.Typer) -> None:
             items = wallet.search(type=type_, issuer=issuer, skill=skill, text=text)
         if json_output:
             say_json([i.model_dump() for i in items])
-            return
-        if not items:
-            say("No credentials.")
-        for item in items:
-            flags = f" [{', '.join(item.flags)}]" if item.flags else ""
-            say(f"{item.id[:12]}  {item.name or '(no name)'}  from {item.issuer}{flags}")
+        else:
+            if not items:
+                say("No credentials.")
+            for item in items:
+                flags = f" [{', '.join(item.flags)}]" if item.flags else ""
+                say(f"{item.id[:12]}  {item.name or '(no name)'}  from {item.issuer}{flags}")
+        _exit_if_damaged(items.damaged)
 
     @app.command()
     def show(
@@ -228,8 +269,10 @@ def register(app: typer.Typer) -> None:
         """Show one stored credential."""
         with opened(vault, passphrase_file) as wallet:
             summary, credential = wallet.get(wallet.resolve_id(record_id))
+            damaged = wallet.credentials().damaged
         if json_output:
             say_json({"summary": summary.model_dump(), "credential": credential})
+            _exit_if_damaged(damaged)
             return
         say(f"id:       {summary.id}")
         say(f"name:     {summary.name or '(no name)'}")
@@ -239,6 +282,7 @@ def register(app: typer.Typer) -> None:
         say(f"skills:   {', '.join(summary.skills) or '-'}")
         say(f"flags:    {', '.join(summary.flags) or 'none'}")
         say_json(credential)
+        _exit_if_damaged(damaged)
 
     @app.command()
     def delete(
@@ -265,7 +309,9 @@ def register(app: typer.Typer) -> None:
         """Write an encrypted backup of the whole vault (keys included)."""
         with opened(vault, passphrase_file) as wallet:
             wallet.backup(out)
+            damaged = wallet.damaged_records()
         say_either(json_output, {"backup": str(out)}, f"Backup written to {out}")
+        _exit_if_damaged(damaged, "(copied into the backup as they are)")
 
     @app.command()
     def restore(
@@ -280,10 +326,19 @@ def register(app: typer.Typer) -> None:
         """Restore a backup as your vault (it is checked with the passphrase first)."""
         path = vault_path(vault)
         try:
-            Wallet.restore(backup_file, path, read_passphrase(passphrase_file), overwrite=force)
+            report = Wallet.restore(
+                backup_file, path, read_passphrase(passphrase_file), overwrite=force
+            )
         except VaultExistsError:
             fail(f"a vault already exists at {path}; add --force to replace it with the backup")
         say_either(json_output, {"vault": str(path)}, f"Restored {path}")
+        if report.replaced_another_vault:
+            say(
+                f"warning: the backup is of another vault (id {report.vault_id}) than the one "
+                f"it replaced (id {report.replaced_vault_id})",
+                err=True,
+            )
+        _exit_if_damaged(report.damaged, "(restored as they are)")
 
     @app.command()
     def export(
@@ -303,6 +358,7 @@ def register(app: typer.Typer) -> None:
         say(f"warning: {len(written)} credential(s) written UNENCRYPTED to {out}", err=True)
         if json_output:
             say_json({"files": [str(p) for p in written]})
+        _exit_if_damaged(written.damaged, "(not exported)")
 
     @did_app.command("create")
     def did_create(
@@ -379,6 +435,17 @@ def register(app: typer.Typer) -> None:
 
 
 _LIST_EVERY_OUTCOME_UP_TO = 50
+
+
+def _exit_if_damaged(damaged: list[str], remark: str = "") -> None:
+    """After the output: name damaged records on stderr and exit 3, never silently."""
+    if damaged:
+        say(
+            f"warning: {len(damaged)} damaged record(s) cannot be read {remark}: "
+            f"{', '.join(damaged)}".replace("  ", " "),
+            err=True,
+        )
+        raise typer.Exit(EXIT_ERROR)
 
 
 def _render_import(report: ImportReport, json_output: bool) -> None:

@@ -76,6 +76,11 @@ class KeyFileError(SkillsWalletError):
     """A key file could not be read or written."""
 
 
+class UnsafeFileError(SkillsWalletError):
+    """An output file or directory cannot be written safely (a symlink, another user's
+    directory, a directory others may write to) or could not be written at all."""
+
+
 class ImportWorkerError(SkillsWalletError):
     """A worker process verifying an import died; that batch was not stored."""
 
@@ -101,7 +106,12 @@ class VaultIntegrityError(CorruptVaultError):
 
 
 class RecordCorruptError(CorruptVaultError):
-    """One record cannot be decrypted; other records are unaffected."""
+    """One record cannot be decrypted; other records are unaffected. ``record_id`` names
+    it (when known)."""
+
+    def __init__(self, message: str, record_id: str | None = None) -> None:
+        super().__init__(message)
+        self.record_id = record_id
 
 
 class VaultBusyError(VaultError):
@@ -118,6 +128,18 @@ class VaultNotFoundError(VaultError):
 
 class BackupFileError(VaultError):
     """A backup to restore cannot be used: missing, not a regular file, or too large."""
+
+
+class InsecureVaultError(VaultError):
+    """The vault file may be written by other users: refused until its mode is fixed."""
+
+
+class InvalidPassphraseError(VaultError):
+    """A passphrase that can never be right (empty)."""
+
+
+class InsecureFileWarning(UserWarning):
+    """A vault or passphrase file may be read by other users (a warning: it is used)."""
 
 
 class KDFParameterError(VaultError):

@@ -17,6 +17,7 @@ import os
 import re
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -27,8 +28,9 @@ from typing import Any
 from .credentials.dates import format_datetime
 from .credentials.loader import ContextLoader
 from .credentials.model import as_list, is_presentation, issuer_id, vc_version
+from .did.multikey import decode_multibase_base58, encode_multibase_base58
 from .did.resolver import DIDResolver
-from .errors import ImportWorkerError, SkillsWalletError
+from .errors import ImportWorkerError, InvalidKeyError, SkillsWalletError
 from .result import CheckId, Status, VerificationResult
 from .skills.evidence import skill_alignments
 from .storage.vault import EncryptedStore, SealedRecord
@@ -48,6 +50,16 @@ class ImportOutcome:
     credential_id: str | None = None
     flags: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+
+
+class ImportInterrupted(KeyboardInterrupt):
+    """An import stopped by Ctrl-C (or a signal the caller turns into KeyboardInterrupt).
+    ``report`` holds the outcomes of the batches committed before it: those credentials
+    are stored and durable; nothing of the interrupted batch is."""
+
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__("the import was interrupted")
+        self.report = report
 
 
 @dataclass
@@ -100,6 +112,55 @@ def _text(value: Any) -> str | None:
         if isinstance(item, dict) and isinstance(item.get("@value"), str):
             return str(item["@value"])
     return None
+
+
+#: Group orders of the ECDSA curves (by signature length r||s): an ECDSA signature (r, s)
+#: is as valid as (r, n - s), so the same signed credential exists in two spellings.
+_ECDSA_ORDERS = {
+    64: 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551,
+    96: int(
+        "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF581A0DB248B0A77A"
+        "ECEC196ACCC52973",
+        16,
+    ),
+}
+
+
+def _dedupe_content(credential: dict[str, Any], encoded: bytes) -> bytes:
+    """What the blind index of a stored credential is computed over: its compact JSON,
+    with every ECDSA proofValue in low-S form, so that the high-S and low-S copies of
+    one signed credential are one credential (stored once)."""
+    proofs = as_list(credential.get("proof"))
+    normalized = [_low_s_proof(p) for p in proofs]
+    if normalized == proofs:
+        return encoded
+    copy = dict(credential)
+    copy["proof"] = normalized if isinstance(credential.get("proof"), list) else normalized[0]
+    return _compact_json(copy).encode("utf-8")
+
+
+def _low_s_proof(proof: Any) -> Any:
+    if not isinstance(proof, dict) or proof.get("cryptosuite") not in (
+        "ecdsa-rdfc-2019",
+        "ecdsa-jcs-2019",
+    ):
+        return proof
+    value = proof.get("proofValue")
+    if not isinstance(value, str):
+        return proof
+    try:
+        signature = decode_multibase_base58(value)
+    except (InvalidKeyError, ValueError):
+        return proof
+    order = _ECDSA_ORDERS.get(len(signature))
+    if order is None:
+        return proof
+    half = len(signature) // 2
+    s_value = int.from_bytes(signature[half:], "big")
+    if not 0 < s_value < order or s_value <= order // 2:
+        return proof
+    low = signature[:half] + (order - s_value).to_bytes(half, "big")
+    return {**proof, "proofValue": encode_multibase_base58(low)}
 
 
 def _compact_json(value: Any) -> str:
@@ -246,7 +307,8 @@ def _prepare(
         reason = "structure: the credential cannot be stored as JSON (too deep or not JSON)"
         return ImportOutcome("refused", credential_id=outcome.credential_id, reasons=[reason]), None
     meta = _summary_meta(credential, outcome.flags, now, serialized)
-    record = context.store.seal_record(CREDENTIAL, meta, None, encoded, encoded_body=encoded)
+    dedupe = _dedupe_content(credential, encoded)
+    record = context.store.seal_record(CREDENTIAL, meta, None, dedupe, encoded_body=encoded)
     return outcome, record
 
 
@@ -286,6 +348,9 @@ def _make_pool(workers: int | None, context: ImportContext) -> ProcessPoolExecut
     gc.freeze()
     try:
         pool.submit(int).result()  # the first task starts every worker
+    except BaseException:  # interrupted while the workers start: they must not outlive us
+        _kill_pool(pool)
+        raise
     finally:
         gc.unfreeze()
     return pool
@@ -302,13 +367,17 @@ def _usable_cpus() -> int:
 def _start_worker(parent: int, context: ImportContext) -> None:
     """In each worker (Linux): keep this import's context (each pool its own, so imports
     in several threads never mix their vaults). Ctrl-C is the importing process's to
-    handle (it stops the pool): a worker ignores it instead of dying with a traceback.
+    handle (it stops the pool and reports what is stored): a worker ignores it instead
+    of dying with a traceback.
     And a worker is killed when the importing process dies, so that a killed import
     never leaves processes behind that hold the vault's keys in memory. (They would
     otherwise wait for work for ever: they hold their task pipe open themselves.)"""
     global _POOL_CONTEXT
     _POOL_CONTEXT = context
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # SIGTERM ends a worker quietly (the pool itself stops broken workers with it); the
+    # importing process's own SIGTERM handler, inherited through fork, must not run here.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # it died before the line above took effect
@@ -379,7 +448,8 @@ def run_import(
                 break
             now = clock()
             if pool is None and len(window) >= PARALLEL_MIN:
-                pool = _make_pool(workers, context)
+                with _deferring_signals():  # no interruption between fork and `pool =`
+                    pool = _make_pool(workers, context)
             if pool is None:
                 _commit(store, report, [prepare(context, c, now) for c in window], progress)
                 continue
@@ -390,10 +460,63 @@ def run_import(
             in_flight = (started, now)
         if in_flight is not None:
             _commit(store, report, _collect(context, *in_flight), progress)
+    except KeyboardInterrupt:
+        if pool is not None:
+            with _deferring_signals(redeliver=False):  # a second Ctrl-C changes nothing
+                _kill_pool(pool)
+            pool = None
+        raise ImportInterrupted(report) from None
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
     return report
+
+
+def _kill_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop the workers at once (they hold no database connection, only work that is
+    thrown away): a graceful shutdown can wait for ever on a pool whose queues an
+    interruption left half-used."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError):
+            process.kill()
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AssertionError):
+            process.join(timeout=2)
+    # A worker killed while writing a result leaves a partial message in the result pipe:
+    # the pool's manager thread would wait for the rest for ever (and the interpreter,
+    # exiting, for that thread). With every worker gone, closing our own write end makes
+    # its read fail instead, and it ends.
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if writer is not None:
+        with contextlib.suppress(OSError):
+            writer.close()
+    pool.shutdown(wait=False, cancel_futures=True)
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if isinstance(manager, threading.Thread):  # it sees the workers gone, and ends
+        manager.join(timeout=2)
+
+
+@contextlib.contextmanager
+def _deferring_signals(*, redeliver: bool = True) -> Iterator[None]:
+    """Hold SIGINT and SIGTERM until the block is over (main thread only), then deliver
+    the first one held (unless ``redeliver`` is false). So a batch's commit and its
+    outcomes in the report are one step (the report counts exactly what is stored), and
+    a pool's start and its bookkeeping are one too (no worker escapes being stopped)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[int] = []
+    saved = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    for signum in saved:
+        signal.signal(signum, lambda received, _frame: pending.append(received))
+    try:
+        yield
+    finally:
+        for signum, handler in saved.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+        if pending and redeliver:
+            signal.raise_signal(pending[0])  # now, to the handler the caller had
 
 
 def _commit(
@@ -403,12 +526,13 @@ def _commit(
     progress: Callable[[int], None] | None,
 ) -> None:
     records = [(outcome, record) for outcome, record in prepared if record is not None]
-    ids = store.put_sealed(r for _, r in records) if records else []
-    for (outcome, _), record_id in zip(records, ids, strict=True):
-        if record_id is None:
-            outcome.status = "duplicate"
-        else:
-            outcome.record_id = record_id
-    report.outcomes.extend(outcome for outcome, _ in prepared)
+    with _deferring_signals():
+        ids = store.put_sealed(r for _, r in records) if records else []
+        for (outcome, _), record_id in zip(records, ids, strict=True):
+            if record_id is None:
+                outcome.status = "duplicate"
+            else:
+                outcome.record_id = record_id
+        report.outcomes.extend(outcome for outcome, _ in prepared)
     if progress is not None:
         progress(len(prepared))

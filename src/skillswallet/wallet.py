@@ -12,13 +12,15 @@ import sqlite3
 import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from . import safefile
 from .credentials.dates import format_datetime, parse_datetime
 from .credentials.issue import issue_credential
 from .credentials.loader import ContextLoader
@@ -40,6 +42,7 @@ from .errors import (
 from .importing import (
     CREDENTIAL,
     ImportContext,
+    ImportInterrupted,
     ImportOutcome,
     ImportReport,
     extract_skills,
@@ -59,9 +62,12 @@ from .verify import verify
 __all__ = [
     "CredentialSummary",
     "DisclosureEntry",
+    "ImportInterrupted",
     "ImportOutcome",
     "ImportReport",
     "KeySummary",
+    "Listing",
+    "RestoreReport",
     "VaultSigner",
     "Wallet",
     "extract_skills",
@@ -83,6 +89,18 @@ def _make_folder(path: Path, failure: str) -> None:
     except OSError as exc:
         why = "it is not a directory" if isinstance(exc, FileExistsError) else exc.strerror
         raise VaultError(f"{failure} {path}: {why}") from None
+
+
+_T = TypeVar("_T")
+
+
+class Listing(list[_T]):
+    """A list of results, plus ``damaged``: the ids of records that could not be read
+    (so one damaged record never silently shortens a listing or an export)."""
+
+    def __init__(self, items: Iterable[_T] = (), *, damaged: Iterable[str] = ()) -> None:
+        super().__init__(items)
+        self.damaged: list[str] = list(damaged)
 
 
 class CredentialSummary(BaseModel):
@@ -268,10 +286,21 @@ class Wallet:
     def _summary(self, record: Record) -> CredentialSummary:
         return CredentialSummary(id=record.id, **record.meta)
 
-    def credentials(self) -> list[CredentialSummary]:
-        """Every readable credential, oldest first. Damaged records are skipped; see
-        :meth:`damaged` for them."""
-        return [self._summary(r) for r in self._store.records(CREDENTIAL) if isinstance(r, Record)]
+    def credentials(self) -> Listing[CredentialSummary]:
+        """Every readable credential, oldest first. Records whose summary is damaged
+        cannot be listed: their ids are in the result's ``damaged``."""
+        listing: Listing[CredentialSummary] = Listing()
+        for record in self._store.records(CREDENTIAL):
+            if isinstance(record, Record):
+                listing.append(self._summary(record))
+            else:
+                listing.damaged.append(record.record_id or "?")
+        return listing
+
+    def damaged_records(self) -> list[str]:
+        """Ids of every record (credentials, keys, disclosures) whose summary or body
+        cannot be decrypted: a full scan (backup and restore report it)."""
+        return self._store.damaged()
 
     def damaged(self) -> list[str]:
         """Messages for records that cannot be decrypted."""
@@ -288,11 +317,12 @@ class Wallet:
         text: str | None = None,
         valid_on: datetime | None = None,
         imported_after: datetime | None = None,
-    ) -> list[CredentialSummary]:
+    ) -> Listing[CredentialSummary]:
         """Filter credentials by type, issuer (its DID, or part of its name), skill (its
         URI, a URI suffix such as an ESCO UUID, or part of its label), name text, validity
         on a date, or import date. All filters must match; names and labels match ignoring
-        case and accents ("zespol" finds "Zespół"). Naive datetimes are taken as UTC."""
+        case and accents ("zespol" finds "Zespół"). Naive datetimes are taken as UTC.
+        Damaged records (which no filter can read) are in the result's ``damaged``."""
         if valid_on is not None and valid_on.tzinfo is None:
             valid_on = valid_on.replace(tzinfo=UTC)
         if imported_after is not None and imported_after.tzinfo is None:
@@ -300,8 +330,9 @@ class Wallet:
         issuer_text = normalize(issuer) if issuer is not None else ""
         skill_text = normalize(skill) if skill is not None else ""
         name_text = normalize(text) if text is not None else ""
-        out = []
-        for summary in self.credentials():
+        every = self.credentials()
+        out: Listing[CredentialSummary] = Listing(damaged=every.damaged)
+        for summary in every:
             if type is not None and type not in summary.types:
                 continue
             if issuer is not None and not (
@@ -346,14 +377,20 @@ class Wallet:
             if len(exact) == 1:
                 return exact[0]
             raise RecordNotFoundError("give at least 4 characters of the id from 'list'")
+        every = self.credentials()
         matches = [
             s.id
-            for s in self.credentials()
+            for s in every
             if s.id.startswith(prefix)
             or (s.credential_id is not None and s.credential_id == prefix)
         ]
-        if len(matches) == 1:
+        damaged = [rid for rid in every.damaged if rid.startswith(prefix)]
+        if len(matches) == 1 and not damaged:
             return matches[0]
+        if damaged and not matches and len(damaged) == 1:
+            raise RecordCorruptError(
+                f"record {damaged[0]} is damaged and cannot be read", damaged[0]
+            )
         if not matches:
             raise RecordNotFoundError(f"no credential matches {prefix!r}")
         raise RecordNotFoundError(
@@ -365,18 +402,23 @@ class Wallet:
         self._get_kind(record_id, CREDENTIAL)
         self._store.delete(record_id)
 
-    def export_plaintext(self, directory: Path | str) -> list[Path]:
-        """Write every credential as standard JSON into ``directory`` (UNENCRYPTED)."""
+    def export_plaintext(self, directory: Path | str) -> Listing[Path]:
+        """Write every credential as standard JSON into ``directory`` (UNENCRYPTED).
+        Returns the files written; damaged records are skipped and their ids are in the
+        result's ``damaged``."""
         directory = Path(directory)
-        _make_folder(directory, "cannot export into")
-        written = []
-        for summary in self.credentials():
-            _, body = self.get(summary.id)
+        safefile.private_directory(directory)  # made 0700, or checked: ours, not shared
+        every = self.credentials()
+        written: Listing[Path] = Listing(damaged=every.damaged)
+        for summary in every:
+            try:
+                _, body = self.get(summary.id)
+            except RecordCorruptError:
+                written.damaged.append(summary.id)
+                continue
             path = directory / f"{summary.id}.json"
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(body, fh, indent=2, ensure_ascii=False)
-                fh.write("\n")
+            text = json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+            safefile.replace(path, text.encode("utf-8"))  # 0600; a planted link is replaced
             written.append(path)
         return written
 
@@ -557,7 +599,7 @@ class Wallet:
         overwrite: bool = False,
         kdf_ceiling: KdfCeiling | None = None,
         max_bytes: int | None = None,
-    ) -> None:
+    ) -> RestoreReport:
         """Restore a backup to ``vault_path``: checked with the passphrase first, then moved
         into place atomically. An existing vault is replaced only with ``overwrite``.
 
@@ -584,7 +626,8 @@ class Wallet:
                     _copy_bounded(src, dst, backup, max_bytes)
                     dst.flush()
                     os.fsync(dst.fileno())
-                _restore_checked(tmp, backup, passphrase, kdf_ceiling)
+                report = _restore_checked(tmp, backup, passphrase, kdf_ceiling)
+                report.replaced_vault_id = _vault_id_of(vault_path)
                 for suffix in ("-wal", "-shm"):
                     with contextlib.suppress(OSError):
                         os.unlink(f"{vault_path}{suffix}")
@@ -598,6 +641,36 @@ class Wallet:
                 for suffix in ("", "-wal", "-shm"):
                     with contextlib.suppress(OSError):
                         os.unlink(f"{tmp}{suffix}")
+        return report
+
+
+@dataclass
+class RestoreReport:
+    """What a restore put in place: its vault id, the damaged records it holds, and the
+    id of the vault it replaced (None when there was none, or it was unreadable)."""
+
+    vault_id: str
+    damaged: list[str]
+    replaced_vault_id: str | None = None
+
+    @property
+    def replaced_another_vault(self) -> bool:
+        return self.replaced_vault_id is not None and self.replaced_vault_id != self.vault_id
+
+
+def _vault_id_of(path: Path) -> str | None:
+    """The id in a vault file's header (it is not secret), or None."""
+    if not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT vault_id FROM header").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return row[0].hex() if row and isinstance(row[0], bytes) else None
 
 
 @contextlib.contextmanager
@@ -641,7 +714,7 @@ def _copy_bounded(src: BinaryIO, dst: BinaryIO, backup: Path, max_bytes: int) ->
 
 def _restore_checked(
     tmp: Path, backup: Path, passphrase: str, kdf_ceiling: KdfCeiling | None
-) -> None:
+) -> RestoreReport:
     """Open the copied backup with the passphrase (integrity checked). Errors name the
     backup the user gave, not the temporary copy."""
     conn = sqlite3.connect(tmp, isolation_level=None)
@@ -652,6 +725,10 @@ def _restore_checked(
     finally:
         conn.close()
     try:
-        EncryptedStore.open(tmp, passphrase, kdf_ceiling=kdf_ceiling).close()
+        store = EncryptedStore.open(tmp, passphrase, kdf_ceiling=kdf_ceiling)
     except VaultError as exc:
         raise type(exc)(str(exc).replace(str(tmp), str(backup))) from None
+    try:
+        return RestoreReport(store.vault_id.hex(), store.damaged())
+    finally:
+        store.close()

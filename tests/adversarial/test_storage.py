@@ -8,7 +8,9 @@ import json
 import os
 import shutil
 import sqlite3
+import stat
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +21,8 @@ import pytest
 from skillswallet import importing
 from skillswallet import wallet as wallet_module
 from skillswallet.did.key import did_from_public_key, verification_method_id
+from skillswallet.did.keyfile import write_key_file
+from skillswallet.did.keys import KeyPair
 from skillswallet.did.multikey import KeyType, PublicKey
 from skillswallet.storage import crypto
 from skillswallet.storage import vault as storage_vault
@@ -384,3 +388,287 @@ def test_hostile_files(
         assert case.not_phrase not in err
     # Nothing written, nothing left behind, the vault untouched.
     assert [_snapshot(d) for d in watched] == before
+
+
+# -- damaged records are reported, never silently dropped -----------------------------------
+
+
+def _damage(vault: Path, record_id: str, part: str) -> None:
+    """Flip one byte inside a record's sealed metadata or body (not its nonce or tag,
+    which the manifest covers): only that record fails to decrypt."""
+    conn = sqlite3.connect(vault, isolation_level=None)
+    try:
+        (sealed,) = conn.execute(
+            f"SELECT {part} FROM records WHERE id = ?", (record_id,)
+        ).fetchone()
+        damaged = bytearray(sealed)
+        damaged[30] ^= 0x01
+        conn.execute(f"UPDATE records SET {part} = ? WHERE id = ?", (bytes(damaged), record_id))
+    finally:
+        conn.close()
+
+
+@dataclass(frozen=True)
+class DamageCase:
+    id: str
+    part: str  # "meta" or "body" of the second of three credentials
+    #: {damaged} is the damaged record's id, {healthy} another's, {out} a fresh path,
+    #: {backup} a backup made before the damage... or after it (see the test).
+    args: list[str]
+    exit_code: int
+    phrases: list[str]
+    #: Files the command must have written into {out} (a directory), if it writes any.
+    exported: int | None = None
+
+
+DAMAGE_CASES = [
+    DamageCase("list-damaged-meta", "meta", ["list"], 3, ["1 damaged record(s)", "{damaged}"]),
+    DamageCase("list-json-damaged-meta", "meta", ["list", "--json"], 3, ["1 damaged", "{damaged}"]),
+    DamageCase("show-healthy-names-the-damaged", "meta", ["show", "{healthy}"], 3, ["{damaged}"]),
+    DamageCase("show-the-damaged-one", "meta", ["show", "{damaged}"], 3, ["{damaged} is damaged"]),
+    DamageCase("show-damaged-body", "body", ["show", "{damaged}"], 3, ["{damaged} is damaged"]),
+    DamageCase(
+        "export-damaged-body-exports-the-rest",
+        "body",
+        ["export", "--plaintext", "--out", "{out}"],
+        3,
+        ["not exported", "{damaged}"],
+        exported=2,
+    ),
+    DamageCase(
+        "export-damaged-meta-exports-the-rest",
+        "meta",
+        ["export", "--plaintext", "--out", "{out}"],
+        3,
+        ["not exported", "{damaged}"],
+        exported=2,
+    ),
+    DamageCase("backup-of-a-damaged-vault", "body", ["backup", "--out", "{out}"], 3, ["{damaged}"]),
+    DamageCase(
+        "restore-of-a-damaged-backup",
+        "body",
+        ["restore", "{vault}", "--vault", "{out}"],
+        3,
+        ["restored as they are", "{damaged}"],
+    ),
+]
+
+
+@pytest.mark.parametrize("case", DAMAGE_CASES, ids=lambda c: c.id)
+def test_damaged_records_are_named_and_fail_the_command(
+    case: DamageCase,
+    cheap_cli: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with Wallet.open(cheap_cli, PASSPHRASE) as wallet:
+        wallet.add(credential("Second"))
+        wallet.add(credential("Third"))
+        ids = [s.id for s in wallet.credentials()]
+    _damage(cheap_cli, ids[1], case.part)
+    out = tmp_path / "out"
+    names = {"damaged": ids[1], "healthy": ids[2], "out": out, "vault": cheap_cli}
+    code, stdout, err = invoke_main(monkeypatch, capsys, *[a.format(**names) for a in case.args])
+    assert code == case.exit_code, err
+    for phrase in case.phrases:
+        assert phrase.format(**names) in err
+    if case.args[0] == "list":
+        assert stdout.count(ids[0][:12]) == 1 and stdout.count(ids[2][:12]) == 1
+    if case.exported is not None:
+        assert len(list(out.iterdir())) == case.exported
+
+
+# -- files: modes, symlinks, passphrase files ----------------------------------------------
+
+VICTIM = b"someone else's file\n"
+
+
+def _victim(tmp: Path) -> Path:
+    victim = tmp / "victim.txt"
+    victim.write_bytes(VICTIM)
+    victim.chmod(0o644)
+    return victim
+
+
+def _plant_export_link(tmp: Path, vault: Path) -> None:
+    with Wallet.open(vault, PASSPHRASE) as wallet:
+        [summary] = wallet.credentials()
+    (tmp / "out").mkdir(mode=0o700)
+    (tmp / "out" / f"{summary.id}.json").symlink_to(_victim(tmp))
+
+
+def _link_to_victim(tmp: Path, vault: Path) -> None:
+    (tmp / "out").symlink_to(_victim(tmp))
+
+
+def _passphrase_file(content: bytes, mode: int = 0o600) -> Callable[[Path, Path], None]:
+    def build(tmp: Path, vault: Path) -> None:
+        (tmp / "pass").write_bytes(content)
+        (tmp / "pass").chmod(mode)
+
+    return build
+
+
+def _unsigned(tmp: Path, vault: Path) -> None:
+    unsigned = credential("Unsigned")
+    del unsigned["proof"], unsigned["issuer"]
+    (tmp / "unsigned.json").write_text(json.dumps(unsigned))
+    write_key_file(tmp / "key.json", KeyPair.generate("ed25519"))
+    _link_to_victim(tmp, vault)
+
+
+def _victim_untouched(tmp: Path) -> None:
+    assert (tmp / "victim.txt").read_bytes() == VICTIM
+
+
+def _out_is_private_file(tmp: Path) -> None:
+    _victim_untouched(tmp)
+    info = (tmp / "out").lstat()
+    assert stat.S_ISREG(info.st_mode) and stat.S_IMODE(info.st_mode) == 0o600
+
+
+@dataclass(frozen=True)
+class SafetyCase:
+    id: str
+    build: Callable[[Path, Path], None]
+    #: {tmp} is the test's directory, {vault} the vault.
+    args: list[str]
+    exit_code: int
+    phrase: str
+    check: Callable[[Path], None] = lambda tmp: None
+    vault_mode: int = 0o600
+
+
+SAFETY_CASES = [
+    SafetyCase(
+        "vault-writable-by-group-is-refused",
+        lambda tmp, vault: None,
+        ["list"],
+        3,
+        "chmod 600",
+        vault_mode=0o660,
+    ),
+    SafetyCase(
+        "vault-writable-by-anyone-is-refused",
+        lambda tmp, vault: None,
+        ["list"],
+        3,
+        "may be written by other users",
+        vault_mode=0o602,
+    ),
+    SafetyCase(
+        "vault-readable-by-others-warns",
+        lambda tmp, vault: None,
+        ["list"],
+        0,
+        "warning: {vault} may be read by other users",
+        vault_mode=0o644,
+    ),
+    SafetyCase(
+        "passphrase-file-readable-by-others-warns",
+        _passphrase_file(PASSPHRASE.encode() + b"\n", 0o644),
+        ["list", "--passphrase-file", "{tmp}/pass"],
+        0,
+        "warning: passphrase file {tmp}/pass may be read by other users",
+    ),
+    SafetyCase(
+        "passphrase-file-with-bom",
+        _passphrase_file(b"\xef\xbb\xbf" + PASSPHRASE.encode() + b"\r\n"),
+        ["list", "--passphrase-file", "{tmp}/pass"],
+        0,
+        "",
+    ),
+    SafetyCase(
+        "passphrase-file-not-utf8",
+        _passphrase_file(b"\xff\xfe\x00p"),
+        ["list", "--passphrase-file", "{tmp}/pass"],
+        3,
+        "{tmp}/pass is not UTF-8",
+    ),
+    SafetyCase(
+        "passphrase-not-nfc-still-opens",  # the vault was made with the NFC form
+        _passphrase_file(unicodedata.normalize("NFD", PASSPHRASE + " café").encode()),
+        ["list", "--passphrase-file", "{tmp}/pass"],
+        0,
+        "",
+    ),
+    SafetyCase(
+        "export-into-a-planted-symlink",
+        _plant_export_link,
+        ["export", "--plaintext", "--out", "{tmp}/out"],
+        0,
+        "UNENCRYPTED",
+        check=_victim_untouched,
+    ),
+    SafetyCase(
+        "export-dir-is-a-symlink",
+        lambda tmp, vault: (tmp / "out").symlink_to(tmp),
+        ["export", "--plaintext", "--out", "{tmp}/out"],
+        3,
+        "is a symbolic link",
+    ),
+    SafetyCase(
+        "export-dir-writable-by-others",
+        lambda tmp, vault: (tmp / "out").mkdir(mode=0o777) or (tmp / "out").chmod(0o777),
+        ["export", "--plaintext", "--out", "{tmp}/out"],
+        3,
+        "chmod go-w",
+    ),
+    SafetyCase(
+        "export-out-is-an-existing-file",
+        lambda tmp, vault: _victim(tmp) and (tmp / "out").write_bytes(b"x"),
+        ["export", "--plaintext", "--out", "{tmp}/out"],
+        3,
+        "exists and is not a directory",
+    ),
+    SafetyCase(
+        "key-generate-force-replaces-a-symlink",
+        _link_to_victim,
+        ["key", "generate", "--force", "--out", "{tmp}/out"],
+        0,
+        "",
+        check=_out_is_private_file,
+    ),
+    SafetyCase(
+        "key-generate-refuses-a-dangling-symlink",
+        lambda tmp, vault: (tmp / "out").symlink_to(tmp / "nowhere"),
+        ["key", "generate", "--out", "{tmp}/out"],
+        3,
+        "already exists",
+        check=lambda tmp: os.path.lexists(tmp / "nowhere") or None,
+    ),
+    SafetyCase(
+        "issue-out-replaces-a-symlink",
+        _unsigned,
+        ["issue", "--key", "{tmp}/key.json", "{tmp}/unsigned.json", "--out", "{tmp}/out"],
+        0,
+        "",
+        check=lambda tmp: _victim_untouched(tmp) or None,
+    ),
+]
+
+
+@pytest.mark.parametrize("case", SAFETY_CASES, ids=lambda c: c.id)
+def test_file_safety(
+    case: SafetyCase,
+    cheap_cli: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    if "nfc" in case.id:  # a vault whose passphrase has an accent, made with its NFC form
+        cheap_cli.unlink()
+        Wallet.create(cheap_cli, unicodedata.normalize("NFC", PASSPHRASE + " café"), kdf=fast_kdf())
+    case.build(tmp_path, cheap_cli)
+    cheap_cli.chmod(case.vault_mode)
+    before = cheap_cli.read_bytes()
+    if "--passphrase-file" in case.args:
+        monkeypatch.delenv("SKILLSWALLET_PASSPHRASE")
+    names = {"tmp": tmp_path, "vault": cheap_cli}
+    code, _, err = invoke_main(monkeypatch, capsys, *[a.format(**names) for a in case.args])
+    assert code == case.exit_code, err
+    assert case.phrase.format(**names) in err
+    if case.exit_code:
+        assert cheap_cli.read_bytes() == before
+    case.check(tmp_path)

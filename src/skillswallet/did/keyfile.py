@@ -7,10 +7,10 @@ Format (as the interop fixtures use it): ``type``, ``did``, ``verificationMethod
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
+from .. import safefile
 from ..errors import InvalidJSONError, InvalidKeyError, KeyFileError
 from ..jsonio import loads_object
 from .key import did_from_public_key, verification_method_id
@@ -28,18 +28,13 @@ def key_file_document(key_pair: KeyPair) -> dict[str, Any]:
 
 
 def write_key_file(path: Path, key_pair: KeyPair, *, overwrite: bool = False) -> None:
-    """Write a key file readable by its owner only. Never overwrites unless asked."""
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if overwrite else os.O_EXCL)
-    try:
-        fd = os.open(path, flags, 0o600)
-    except FileExistsError:
-        raise KeyFileError(f"{path} already exists; refusing to overwrite a key") from None
-    except OSError as exc:
-        raise KeyFileError(f"cannot create key file {path}: {exc.strerror}") from None
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        os.fchmod(fh.fileno(), 0o600)
-        json.dump(key_file_document(key_pair), fh, indent=2)
-        fh.write("\n")
+    """Write a key file readable by its owner only. Never overwrites unless asked, and
+    never writes through a symbolic link: ``overwrite`` replaces the file atomically."""
+    data = (json.dumps(key_file_document(key_pair), indent=2) + "\n").encode("utf-8")
+    if overwrite:
+        safefile.replace(path, data, error=KeyFileError)
+    else:
+        safefile.write_new(path, data, error=KeyFileError)
 
 
 def read_key_file(path: Path) -> KeySigner:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +14,7 @@ import nacl.bindings
 import nacl.exceptions
 import nacl.pwhash
 
-from ..errors import KDFParameterError
+from ..errors import InvalidPassphraseError, KDFParameterError
 
 KEY_BYTES = 32
 NONCE_BYTES = 24
@@ -125,8 +126,17 @@ class KdfParams:
         return params
 
 
+def normalize_passphrase(passphrase: str) -> str:
+    """Unicode NFC (the same passphrase typed on any system gives the same key); an
+    empty passphrase is refused."""
+    if not isinstance(passphrase, str) or not passphrase:
+        raise InvalidPassphraseError("the passphrase is empty")
+    return unicodedata.normalize("NFC", passphrase)
+
+
 def derive_key(passphrase: str, params: KdfParams, ceiling: KdfCeiling | None = None) -> bytes:
-    """Argon2id(passphrase) -> 32-byte key. Checks the parameters first."""
+    """Argon2id(passphrase) -> 32-byte key. Checks the parameters first. The caller
+    normalizes the passphrase (:func:`normalize_passphrase`)."""
     params.check(ceiling)
     secret = passphrase.encode("utf-8")
     return bytes(

@@ -40,6 +40,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import stat
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -48,6 +49,7 @@ from typing import Any
 
 from ..errors import (
     CorruptVaultError,
+    InsecureVaultError,
     RecordCorruptError,
     RecordNotFoundError,
     UnsupportedVaultVersionError,
@@ -58,11 +60,13 @@ from ..errors import (
     VaultNotFoundError,
     WrongPassphraseError,
 )
+from ..safefile import warn_if_readable
 from .crypto import (
     KdfCeiling,
     KdfParams,
     derive_key,
     keyed_hash,
+    normalize_passphrase,
     open_sealed,
     random_key,
     seal,
@@ -158,6 +162,21 @@ def _create_private_file(path: Path) -> None:
     os.close(fd)
 
 
+def _check_mode(path: Path) -> None:
+    """A vault others may write to is refused; one others may read is used, with a
+    warning (its contents are encrypted, but it should be private)."""
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return  # reading it will say what is wrong
+    if mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise InsecureVaultError(
+            f"{path} may be written by other users (mode {mode:04o}), who could replace "
+            f"or damage it; make it private with: chmod 600 {path}"
+        )
+    warn_if_readable(path, mode)
+
+
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
     text = str(exc).lower()
     return "locked" in text or "busy" in text
@@ -202,6 +221,7 @@ class EncryptedStore:
         """A new vault. KDF parameters above ``kdf_ceiling`` (default SENSITIVE) are
         refused, so that every vault made with the defaults opens with the defaults."""
         path = Path(path)
+        passphrase = normalize_passphrase(passphrase)
         params = kdf or KdfParams.new()
         params.check(kdf_ceiling)
         passphrase_key = derive_key(passphrase, params, kdf_ceiling)  # slow part first
@@ -261,6 +281,8 @@ class EncryptedStore:
         path = Path(path)
         if not path.exists():
             raise VaultNotFoundError(f"no vault at {path}")
+        _check_mode(path)
+        normalize_passphrase(passphrase)  # refuse an empty one before any work
         try:
             with open(path, "rb") as fh:
                 start = fh.read(len(SQLITE_MAGIC))
@@ -329,8 +351,12 @@ class EncryptedStore:
             raise CorruptVaultError("the vault header is damaged") from None
         # before running the KDF: refuse downgrades and denial of service
         params.check(kdf_ceiling)
-        passphrase_key = derive_key(passphrase, params, kdf_ceiling)
-        data_key = open_sealed(passphrase_key, wrapped, _header_aad(version, vault_id, kdf_json))
+        aad = _header_aad(version, vault_id, kdf_json)
+        nfc = normalize_passphrase(passphrase)
+        data_key = open_sealed(derive_key(nfc, params, kdf_ceiling), wrapped, aad)
+        if data_key is None and nfc != passphrase:
+            # a vault made before passphrases were normalized, with a non-NFC one
+            data_key = open_sealed(derive_key(passphrase, params, kdf_ceiling), wrapped, aad)
         if data_key is None:
             raise WrongPassphraseError("wrong passphrase for this vault")
         _configure(conn, busy_timeout)
@@ -354,6 +380,7 @@ class EncryptedStore:
         kdf_ceiling: KdfCeiling | None = None,
     ) -> None:
         """Rewrap the data key under a new passphrase: one row, one transaction."""
+        new_passphrase = normalize_passphrase(new_passphrase)
         params = kdf or KdfParams.new()
         params.check(kdf_ceiling)
         new_key = derive_key(new_passphrase, params, kdf_ceiling)
@@ -578,7 +605,9 @@ class EncryptedStore:
         if isinstance(sealed, bytes) and isinstance(record_id, str) and isinstance(kind, str):
             plain = open_sealed(self._data_key, sealed, self._aad(record_id, kind, version, part))
         if plain is None:
-            raise RecordCorruptError(f"record {record_id} is damaged and cannot be read")
+            raise RecordCorruptError(
+                f"record {record_id} is damaged and cannot be read", str(record_id)
+            )
         return json.loads(plain)
 
     def get(self, record_id: str) -> tuple[Record, Any]:
@@ -606,6 +635,32 @@ class EncryptedStore:
                 yield Record(rid, kind, version, self._open(rid, kind, version, "meta", meta))
             except RecordCorruptError as exc:
                 yield exc
+
+    def damaged(self, kind: str | None = None) -> list[str]:
+        """Ids of the records (of a kind, or all) whose metadata or body cannot be
+        decrypted: a full scan, one record at a time, for backups and restores."""
+        query = "SELECT id, kind, version, meta, body FROM records"
+        with _reading():
+            ids = [
+                row[0]
+                for row in self._conn.execute(
+                    "SELECT id FROM records"
+                    + (" WHERE kind = ?" if kind else "")
+                    + " ORDER BY seq",
+                    (kind,) if kind else (),
+                )
+            ]
+        found = []
+        for rid in ids:
+            with _reading():
+                row = self._conn.execute(query + " WHERE id = ?", (rid,)).fetchone()
+            try:
+                _, rkind, version, meta, body = row
+                self._open(rid, rkind, version, "meta", meta)
+                self._open(rid, rkind, version, "body", body)
+            except (RecordCorruptError, ValueError, TypeError):
+                found.append(str(rid))
+        return found
 
     def delete(self, record_id: str) -> None:
         """Remove a record for good: row deleted (secure_delete zeroes it), WAL truncated."""
