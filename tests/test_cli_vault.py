@@ -215,7 +215,8 @@ def test_vault_commands_have_help(
 def test_import_of_many_files_streams_them_beyond_the_memory_budget(
     env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from skillswallet import cli_common, jsonio
+    from skillswallet import jsonio
+    from skillswallet.cli import common as cli_common
 
     assert cli(monkeypatch, capsys, "init")[0] == 0
     files = [

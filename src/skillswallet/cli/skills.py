@@ -14,8 +14,13 @@ from typing import Annotated, Any
 
 import typer
 
-from . import jsonio
-from .cli_common import (
+from .. import jsonio
+from ..credentials.model import is_presentation
+from ..errors import BuilderError
+from ..skills import baking, builders
+from ..skills.builders import CredentialKind, EvidenceItem, NationalLevel, Profile, Skill
+from ..verify import verify
+from .common import (
     EXIT_NOT_VERIFIED,
     EXIT_USAGE,
     fail,
@@ -25,11 +30,6 @@ from .cli_common import (
     say_json,
     utf8_text,
 )
-from .credentials.model import is_presentation
-from .errors import BuilderError
-from .skills import baking, builders
-from .skills.builders import CredentialKind, EvidenceItem, NationalLevel, Profile, Skill
-from .verify import verify
 
 
 def _metavar(name: str) -> str:

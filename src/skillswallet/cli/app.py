@@ -13,8 +13,18 @@ from typing import Annotated, Any
 
 import typer
 
-from . import jsonio, safefile
-from .cli_common import (
+from .. import jsonio, safefile
+from ..credentials.issue import issue_credential
+from ..credentials.model import is_presentation
+from ..did.key import did_from_public_key
+from ..did.keyfile import read_key_file, write_key_file
+from ..did.keys import KeyPair
+from ..did.multikey import KeyType
+from ..errors import SkillsWalletError
+from ..result import Status, VerificationResult
+from ..tour import run_tour
+from ..verify import verify as verify_document
+from .common import (
     EXIT_ERROR,
     EXIT_NOT_VERIFIED,
     EXIT_OK,
@@ -25,21 +35,11 @@ from .cli_common import (
     say_either,
     say_json,
 )
-from .cli_profile import register as register_profile_commands
-from .cli_skills import register as register_skills_commands
-from .cli_taxonomy import register as register_taxonomy_commands
-from .cli_vault import PassFileOpt, VaultOpt, opened
-from .cli_vault import register as register_vault_commands
-from .credentials.issue import issue_credential
-from .credentials.model import is_presentation
-from .did.key import did_from_public_key
-from .did.keyfile import read_key_file, write_key_file
-from .did.keys import KeyPair
-from .did.multikey import KeyType
-from .errors import SkillsWalletError
-from .result import Status, VerificationResult
-from .tour import run_tour
-from .verify import verify as verify_document
+from .profile import register as register_profile_commands
+from .skills import register as register_skills_commands
+from .taxonomy import register as register_taxonomy_commands
+from .vault import PassFileOpt, VaultOpt, opened
+from .vault import register as register_vault_commands
 
 app = typer.Typer(
     name="skillswallet",

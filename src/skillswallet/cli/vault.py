@@ -16,8 +16,11 @@ from typing import Annotated, Any
 import typer
 from platformdirs import user_data_dir
 
-from . import safefile
-from .cli_common import (
+from .. import safefile
+from ..errors import InsecureFileWarning, VaultExistsError
+from ..storage.crypto import KdfParams
+from ..wallet import ImportInterrupted, ImportReport, Wallet
+from .common import (
     EXIT_ERROR,
     EXIT_NOT_VERIFIED,
     EXIT_OK,
@@ -30,9 +33,6 @@ from .cli_common import (
     say_json,
     utf8_text,
 )
-from .errors import InsecureFileWarning, VaultExistsError
-from .storage.crypto import KdfParams
-from .wallet import ImportInterrupted, ImportReport, Wallet
 
 VaultOpt = Annotated[
     Path | None,

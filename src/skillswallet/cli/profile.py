@@ -8,22 +8,22 @@ from typing import Annotated, Any
 
 import typer
 
-from .cli_common import EXIT_USAGE, fail, say, say_json
-from .cli_vault import JsonOpt, PassFileOpt, VaultOpt, opened
-from .errors import BuilderError
-from .skills.builders import Skill, parse_level
-from .skills.evidence import EvidenceLevel
-from .skills.matching import (
+from ..errors import BuilderError
+from ..skills.builders import Skill, parse_level
+from ..skills.evidence import EvidenceLevel
+from ..skills.matching import (
     MatchReport,
     load_requirements,
     match,
     occupation_requirements,
     rank_occupations,
 )
-from .skills.profile import TRANSVERSAL, ProfileSkill, SkillsProfile
-from .skills.store import default_taxonomy
-from .skills.taxonomy import KIND_ISCO_GROUP, KIND_OCCUPATION, KIND_SKILL_GROUP
-from .trust.lists import TrustList, load_trust_list
+from ..skills.profile import TRANSVERSAL, ProfileSkill, SkillsProfile
+from ..skills.store import default_taxonomy
+from ..skills.taxonomy import KIND_ISCO_GROUP, KIND_OCCUPATION, KIND_SKILL_GROUP
+from ..trust.lists import TrustList, load_trust_list
+from .common import EXIT_USAGE, fail, say, say_json
+from .vault import JsonOpt, PassFileOpt, VaultOpt, opened
 
 LangOpt = Annotated[
     str, typer.Option("--lang", help="Language of skill names, where the taxonomy has it.")

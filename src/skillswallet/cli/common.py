@@ -13,11 +13,11 @@ from typing import Any, NoReturn
 
 import typer
 
-from . import jsonio
-from .errors import BakedImageError, InvalidJSONError
-from .importing import iter_credentials
-from .render.text import visible
-from .skills.baking import PNG_SIGNATURE, extract
+from .. import jsonio
+from ..errors import BakedImageError, InvalidJSONError
+from ..importing import iter_credentials
+from ..render.text import visible
+from ..skills.baking import PNG_SIGNATURE, extract
 
 EXIT_OK, EXIT_NOT_VERIFIED, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 

@@ -11,15 +11,14 @@ from typing import Annotated, Any
 
 import typer
 
-from .cli_common import EXIT_USAGE, fail, say, say_either, say_json
-from .skills.store import (
+from ..skills.store import (
     default_taxonomy,
     install_esco_directory,
     install_framework,
     taxonomy_dir,
     user_index_path,
 )
-from .skills.taxonomy import (
+from ..skills.taxonomy import (
     KIND_ISCO_GROUP,
     KIND_OCCUPATION,
     KIND_SKILL_GROUP,
@@ -29,6 +28,7 @@ from .skills.taxonomy import (
     SourceInfo,
     Taxonomy,
 )
+from .common import EXIT_USAGE, fail, say, say_either, say_json
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 LangOpt = Annotated[
