@@ -23,7 +23,7 @@ from typing import Any
 from skillswallet import KeyPair, issue_credential, verification_method_id
 from skillswallet.did.key import did_from_public_key
 from skillswallet.storage import vault as vault_module
-from skillswallet.storage.crypto import KdfParams, derive_key
+from skillswallet.storage.crypto import KdfCeiling, KdfParams, derive_key
 from skillswallet.tour import skill_badge
 from skillswallet.verify import verify
 from skillswallet.wallet import Wallet
@@ -49,10 +49,10 @@ def _open_minus_kdf(path: Path) -> float:
     """Time to open the vault, minus the time spent inside the KDF during that open."""
     spent: list[float] = []
 
-    def timed(passphrase: str, params: KdfParams) -> bytes:
+    def timed(passphrase: str, params: KdfParams, ceiling: KdfCeiling | None = None) -> bytes:
         start = time.perf_counter()
         try:
-            return derive_key(passphrase, params)
+            return derive_key(passphrase, params, ceiling)
         finally:
             spent.append(time.perf_counter() - start)
 
