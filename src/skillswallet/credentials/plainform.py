@@ -252,42 +252,55 @@ def _compare_reference(
 
 
 def _count_compact(root: Any) -> int:
-    """Property entries of a plain compact document: keys other than keywords and the
-    id/type aliases, with a value, in every node (a JSON literal is one entry)."""
-    return _count_entries(root, compact=True)
-
-
-def _count_expanded(root: Any) -> int:
-    """Property entries of an expansion: non-keyword keys with values, in every node."""
-    return _count_entries(root, compact=False)
-
-
-def _count_entries(root: Any, *, compact: bool) -> int:
-    """Property values (each item of a list, of an ``@list`` too), in every node."""
+    """Property values of a plain compact document (each list item one), in every node:
+    keys other than keywords and the id/type aliases; a JSON literal is one value."""
     total = 0
     stack = [root]
+    pop, push = stack.pop, stack.append
     while stack:
-        value = stack.pop()
+        value = pop()
         if isinstance(value, list):
             stack.extend(value)
             continue
         if not isinstance(value, dict) or "@value" in value:
             continue
         for key, item in value.items():
-            if key.startswith("@"):
-                if not compact and key in _CONTAINING_KEYWORDS:
-                    stack.append(item)
+            if item is None or key in ALIASES or key[:1] == "@":
                 continue
-            if item is None or (compact and key in ALIASES):
-                continue
-            items = item if isinstance(item, list) else [item]
-            if not compact:
-                items = [i["@list"] if isinstance(i, dict) and "@list" in i else i for i in items]
-                total += sum(len(i) if isinstance(i, list) else 1 for i in items)
+            if isinstance(item, list):
+                total += len(item) - item.count(None)
+                if key not in JSON_LITERAL_KEYS:
+                    push(item)
             else:
-                total += sum(1 for i in items if i is not None)
-            if not (compact and key in JSON_LITERAL_KEYS):
-                stack.append(items)
+                total += 1
+                if key not in JSON_LITERAL_KEYS and isinstance(item, dict):
+                    push(item)
+    return total
+
+
+def _count_expanded(root: Any) -> int:
+    """Property values of an expansion (each item of a list, of an ``@list`` too)."""
+    total = 0
+    stack = [root]
+    pop, push = stack.pop, stack.append
+    while stack:
+        value = pop()
+        if isinstance(value, list):
+            stack.extend(value)
+            continue
+        if not isinstance(value, dict) or "@value" in value:
+            continue
+        for key, items in value.items():
+            if key[:1] == "@":
+                if key in _CONTAINING_KEYWORDS:
+                    push(items)
+                continue
+            for item in items:  # expanded values are always lists
+                if isinstance(item, dict) and "@list" in item:
+                    total += len(item["@list"])
+                else:
+                    total += 1
+            push(items)
     return total
 
 
