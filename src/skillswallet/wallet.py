@@ -55,7 +55,13 @@ from .skills.evidence import HeldCredential, SkillClaim, skill_claims
 from .skills.profile import SkillsProfile, build_profile
 from .skills.taxonomy import Taxonomy, normalize
 from .storage.crypto import KdfCeiling, KdfParams
-from .storage.vault import DEFAULT_BUSY_TIMEOUT, EncryptedStore, Record
+from .storage.vault import (
+    APPLICATION_ID,
+    DEFAULT_BUSY_TIMEOUT,
+    SQLITE_MAGIC,
+    EncryptedStore,
+    Record,
+)
 from .trust.lists import TrustList
 from .verify import verify
 
@@ -613,6 +619,8 @@ class Wallet:
             raise VaultExistsError(
                 f"{vault_path} exists; use --force (overwrite=True) to replace it with the backup"
             )
+        if vault_path.exists() or vault_path.is_symlink():
+            _check_replaceable(vault_path)
         with _open_backup(backup, max_bytes) as src:
             _make_folder(vault_path.parent, "cannot create the vault in")
             try:
@@ -671,6 +679,25 @@ def _vault_id_of(path: Path) -> str | None:
     except sqlite3.Error:
         return None
     return row[0].hex() if row and isinstance(row[0], bytes) else None
+
+
+def _check_replaceable(path: Path) -> None:
+    """Even with ``overwrite``, restore replaces only a vault: never a document, a device
+    or a link that happens to be at that path (a mistyped --vault would destroy it)."""
+    if path.is_symlink() or not path.is_file():
+        raise VaultError(f"{path} is not a regular file; restore will not replace it")
+    try:
+        with open(path, "rb") as fh:
+            start = fh.read(72)
+    except OSError as exc:
+        raise VaultError(f"cannot read {path}: {exc.strerror}") from None
+    if len(start) < 72 or not start.startswith(SQLITE_MAGIC) or start[68:72] != (
+        APPLICATION_ID.to_bytes(4, "big")
+    ):
+        raise VaultError(
+            f"{path} is not a skillswallet vault; restore will not replace it (give the "
+            "path of your vault, or a new one)"
+        )
 
 
 @contextlib.contextmanager

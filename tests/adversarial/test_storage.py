@@ -211,6 +211,40 @@ def _crafted_backup(tmp: Path, vault: Path) -> Path:
     return backup
 
 
+def _deeply_nested_kdf(tmp: Path, vault: Path) -> None:
+    """A header whose KDF parameters are JSON nested 100,000 deep (with a valid unkeyed
+    checksum): parsing it must be a typed damage error, not a RecursionError."""
+    conn = sqlite3.connect(vault, isolation_level=None)
+    try:
+        magic, version, vault_id, wrapped = conn.execute(
+            "SELECT magic, format_version, vault_id, wrapped_key FROM header"
+        ).fetchone()
+        kdf = "[" * 100_000 + "]" * 100_000
+        checksum = storage_vault._header_checksum(magic, version, vault_id, kdf, wrapped)
+        conn.execute("UPDATE header SET kdf = ?, checksum = ?", (kdf, checksum))
+    finally:
+        conn.close()
+
+
+def _journal_symlink(tmp: Path, vault: Path) -> None:
+    (tmp / "elsewhere").write_text("keep me")
+    Path(f"{vault}-shm").symlink_to(tmp / "elsewhere")
+
+
+def _backup_and_a_document_at_the_target(tmp: Path, vault: Path) -> Path:
+    backup = tmp / "good.skw"
+    shutil.copyfile(vault, backup)
+    (tmp / "target").mkdir()
+    (tmp / "target" / "vault.sqlite").write_text("my thesis, chapter 1")
+    return backup
+
+
+def _tiny_items(tmp: Path, vault: Path) -> Path:
+    path = tmp / "zeros.json"
+    path.write_text("[" + ",".join(["0"] * 200_000) + "]")
+    return path
+
+
 def _fifo(tmp: Path, vault: Path) -> Path:
     os.mkfifo(tmp / "fifo")
     return tmp / "fifo"
@@ -247,6 +281,44 @@ class FileCase:
 
 
 FILE_CASES = [
+    FileCase(
+        "header-kdf-json-nested-100000-deep",
+        _deeply_nested_kdf,
+        ["list"],
+        3,
+        "header is damaged",
+        kdf_must_not_run=True,
+    ),
+    FileCase(
+        "a-symlink-planted-where-the-journal-goes",
+        _journal_symlink,
+        ["list"],
+        3,
+        "is a symbolic link",
+        kdf_must_not_run=True,
+    ),
+    FileCase(
+        "the-vault-path-is-a-fifo",
+        _fifo,
+        ["list", "--vault", "{file}"],
+        3,
+        "not a regular file",
+        kdf_must_not_run=True,
+    ),
+    FileCase(
+        "restore-force-onto-a-document-that-is-not-a-vault",
+        _backup_and_a_document_at_the_target,
+        ["restore", "{file}", "--vault", "{target}", "--force"],
+        3,
+        "not a skillswallet vault; restore will not replace it",
+    ),
+    FileCase(
+        "import-of-200000-tiny-items",
+        _tiny_items,
+        ["import", "{file}"],
+        3,
+        "more than 100,000 items",
+    ),
     FileCase(
         "header-kdf-16-passes-4-gib",
         lambda tmp, vault: _craft_header(vault, opslimit=16, memlimit=4 * 2**30),

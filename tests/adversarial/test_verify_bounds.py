@@ -206,6 +206,19 @@ CASES = [
         "too large",
     ),
     Hostile(
+        "a-presentation-of-2.7-million-empty-items",
+        lambda: {
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiablePresentation"],
+            "holder": ISSUER_DID,
+            "verifiableCredential": [{} for _ in range(2_700_000)],
+        },
+        "structure",
+        Status.FAILED,
+        "at most 1000",
+        lambda: {"challenge": "c"},
+    ),
+    Hostile(
         "an-all-zero-ed25519-did-key",
         lambda: _bad_key_credential(bytes(32)),
         "proof",

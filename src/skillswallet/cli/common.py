@@ -7,6 +7,7 @@ nothing from a document reaches the terminal raw.
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections.abc import Iterator
 from typing import Any, NoReturn
@@ -103,6 +104,10 @@ def load_input(path: str, *, what: str | None = None) -> Any:
     return parse_input(path, read_input(path), what=what)
 
 
+#: Items one input file may hold (10,000 credentials make about 20 MB; 8 MiB of tiny
+#: items would otherwise be millions of refusals).
+MAX_ITEMS = 100_000
+
 #: Parsed import files stay in memory while their input adds up to no more than this;
 #: beyond it, files are parsed again one at a time as the import reaches them.
 KEEP_PARSED_BYTES = 32 * 1024 * 1024
@@ -140,7 +145,13 @@ class ImportFiles:
         for index, path in enumerate(paths):
             raw = read_input(path)
             document = parse_import(path, raw)
-            self.total += sum(1 for _ in iter_credentials(document))
+            count = sum(1 for _ in itertools.islice(iter_credentials(document), MAX_ITEMS + 1))
+            if count > MAX_ITEMS:
+                fail(
+                    f"{_name(path)} holds more than {MAX_ITEMS:,} items, more than one import "
+                    "takes from one file; split it into several files"
+                )
+            self.total += count
             size += len(raw)
             if path == "-" or size <= KEEP_PARSED_BYTES:  # stdin cannot be read twice
                 self._kept[index] = document

@@ -435,6 +435,7 @@ def register(app: typer.Typer) -> None:
 
 
 _LIST_EVERY_OUTCOME_UP_TO = 50
+_LIST_AT_MOST = 200
 
 
 def _exit_if_damaged(damaged: list[str], remark: str = "") -> None:
@@ -463,14 +464,17 @@ def _render_import(report: ImportReport, json_output: bool) -> None:
             ]
         )
         return
-    # A large import lists only what needs a look (refused, or stored with a flag).
+    # A large import lists only what needs a look (refused, or stored with a flag), and
+    # at most so many of those: a file of a million bad items is a summary, not a flood.
     quiet = len(report.outcomes) > _LIST_EVERY_OUTCOME_UP_TO
-    unlisted = 0
+    unlisted = shown = 0
     for o in report.outcomes:
         label = o.credential_id or "(credential without id)"
-        if quiet and o.status != "refused" and not o.flags:
+        if (quiet and o.status != "refused" and not o.flags) or shown >= _LIST_AT_MOST:
             unlisted += 1
-        elif o.status == "stored":
+            continue
+        shown += 1
+        if o.status == "stored":
             flags = f" [{', '.join(o.flags)}]" if o.flags else ""
             say(f"stored     {o.record_id[:12] if o.record_id else ''}  {label}{flags}")
         elif o.status == "duplicate":
@@ -479,7 +483,9 @@ def _render_import(report: ImportReport, json_output: bool) -> None:
             say(f"refused    {label}")
             for reason in o.reasons:
                 say(f"             {reason}")
-    if unlisted:
+    if unlisted and shown >= _LIST_AT_MOST:
+        say(f"({unlisted} more not listed; --json lists all)")
+    elif unlisted:
         say(f"({unlisted} stored or duplicate without remarks not listed; --json lists all)")
     say(
         f"{len(report.stored)} stored, {len(report.duplicates)} duplicate, "

@@ -13,6 +13,8 @@ from .plainform import as_list as as_list  # re-exported: the shared list helper
 from .plainform import plain_form_problems
 
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+#: Credentials one presentation may carry (each is verified on its own).
+MAX_PRESENTED = 1000
 VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
 
 
@@ -174,9 +176,16 @@ def validate_presentation(document: Any) -> list[str]:
         holder_id = holder.get("id") if isinstance(holder, dict) else holder
         if not is_url(holder_id):
             problems.append("holder must be a URL or an object with an id")
-    for vc in as_list(document.get("verifiableCredential")):
+    presented = as_list(document.get("verifiableCredential"))
+    if len(presented) > MAX_PRESENTED:
+        problems.append(
+            f"{len(presented)} credentials presented; at most {MAX_PRESENTED} are accepted"
+        )
+        return problems
+    for vc in presented:
         if not isinstance(vc, dict):
             problems.append("each verifiableCredential must be an object")
+            break
     _check_proofs(document, problems)
     # Each credential inside is checked apart, as its own document.
     problems.extend(

@@ -177,6 +177,26 @@ def _check_mode(path: Path) -> None:
     warn_if_readable(path, mode)
 
 
+def _check_files(path: Path, *, exists: bool = True) -> None:
+    """The vault must be a regular file (a FIFO would block its reading for ever), and
+    nothing may be planted where SQLite keeps its journal files (a symbolic link there is
+    refused, naming it, instead of failing deep inside SQLite)."""
+    if exists:
+        try:
+            regular = stat.S_ISREG(os.stat(path).st_mode)
+        except OSError as exc:
+            raise VaultError(f"cannot read {path}: {exc.strerror}") from None
+        if not regular:
+            raise VaultError(f"{path} is not a regular file (a directory, device or pipe)")
+    for suffix in ("-wal", "-shm"):
+        companion = Path(f"{path}{suffix}")
+        if companion.is_symlink():
+            raise VaultError(
+                f"{companion} is a symbolic link; SQLite keeps the vault's journal there. "
+                f"Remove it (rm {companion}) and try again"
+            )
+
+
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
     text = str(exc).lower()
     return "locked" in text or "busy" in text
@@ -224,6 +244,7 @@ class EncryptedStore:
         passphrase = normalize_passphrase(passphrase)
         params = kdf or KdfParams.new()
         params.check(kdf_ceiling)
+        _check_files(path, exists=False)
         passphrase_key = derive_key(passphrase, params, kdf_ceiling)  # slow part first
         _create_private_file(path)
         conn: sqlite3.Connection | None = None
@@ -281,6 +302,7 @@ class EncryptedStore:
         path = Path(path)
         if not path.exists():
             raise VaultNotFoundError(f"no vault at {path}")
+        _check_files(path)
         _check_mode(path)
         normalize_passphrase(passphrase)  # refuse an empty one before any work
         try:
@@ -347,7 +369,7 @@ class EncryptedStore:
             raise CorruptVaultError("the vault header is damaged (checksum mismatch)")
         try:
             params = KdfParams.from_json(json.loads(kdf_json))
-        except ValueError:
+        except (ValueError, RecursionError):  # (a crafted header can nest JSON deeply)
             raise CorruptVaultError("the vault header is damaged") from None
         # before running the KDF: refuse downgrades and denial of service
         params.check(kdf_ceiling)
@@ -579,7 +601,7 @@ class EncryptedStore:
         with self._transaction():
             kind, version, count, acc = self._remove_from_manifest(record_id)
             (old_body,) = self._conn.execute(
-                "SELECT body FROM records WHERE id = ?", (record_id,)
+                "SELECT CAST(body AS BLOB) FROM records WHERE id = ?", (record_id,)
             ).fetchone()
             body = self._open(record_id, kind, version, "body", old_body)
             version += 1
@@ -613,7 +635,9 @@ class EncryptedStore:
     def get(self, record_id: str) -> tuple[Record, Any]:
         with _reading():
             row = self._conn.execute(
-                "SELECT kind, version, meta, body FROM records WHERE id = ?", (record_id,)
+                "SELECT kind, version, CAST(meta AS BLOB), CAST(body AS BLOB) "
+                "FROM records WHERE id = ?",
+                (record_id,),
             ).fetchone()
         if row is None:
             raise RecordNotFoundError(f"no record {record_id}")
@@ -628,7 +652,8 @@ class EncryptedStore:
         so one bad record never hides the others."""
         with _reading():
             rows = self._conn.execute(
-                "SELECT id, version, meta FROM records WHERE kind = ? ORDER BY seq", (kind,)
+                "SELECT id, version, CAST(meta AS BLOB) FROM records WHERE kind = ? ORDER BY seq",
+                (kind,),
             ).fetchall()
         for rid, version, meta in rows:
             try:
@@ -639,7 +664,7 @@ class EncryptedStore:
     def damaged(self, kind: str | None = None) -> list[str]:
         """Ids of the records (of a kind, or all) whose metadata or body cannot be
         decrypted: a full scan, one record at a time, for backups and restores."""
-        query = "SELECT id, kind, version, meta, body FROM records"
+        query = "SELECT id, kind, version, CAST(meta AS BLOB), CAST(body AS BLOB) FROM records"
         with _reading():
             ids = [
                 row[0]
