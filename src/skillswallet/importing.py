@@ -20,6 +20,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import process as futures_process
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -491,10 +492,18 @@ def _kill_pool(pool: ProcessPoolExecutor) -> None:
     if writer is not None:
         with contextlib.suppress(OSError):
             writer.close()
+    manager = getattr(pool, "_executor_manager_thread", None)  # (shutdown forgets it)
     pool.shutdown(wait=False, cancel_futures=True)
-    manager = getattr(pool, "_executor_manager_thread", None)
     if isinstance(manager, threading.Thread):  # it sees the workers gone, and ends
         manager.join(timeout=2)
+        if not manager.is_alive():
+            # concurrent.futures wakes every pool's manager at interpreter exit, through a
+            # pipe this pool may have closed by then ("Exception ignored ... Bad file
+            # descriptor" after an interrupted import): this one has nothing to wake.
+            wakeups = getattr(futures_process, "_threads_wakeups", None)
+            if wakeups is not None:
+                with contextlib.suppress(Exception):
+                    wakeups.pop(manager, None)
 
 
 @contextlib.contextmanager
