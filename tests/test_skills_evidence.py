@@ -397,3 +397,15 @@ def test_the_vault_counts_only_what_verifies_today(tmp_path: Path) -> None:
         profile = wallet.profile()
         assert profile.level_of(WELD) is EvidenceLevel.ASSESSED
         assert profile.get(TEAM) is None  # not valid yet: no level
+
+
+def test_a_large_requirements_file_is_decided_at_once() -> None:
+    # The duplicate check was quadratic: 40,000 entries took 10 s (third red-team round).
+    import time
+
+    entries = [{"skill": f"urn:skill:{i}"} for i in range(100_000)]
+    start = time.perf_counter()
+    assert len(parse_requirements({"skills": entries}).skills) == 100_000
+    with pytest.raises(RequirementsError, match="more than once: urn:skill:7"):
+        parse_requirements({"skills": [*entries, {"skill": "urn:skill:7"}]})
+    assert time.perf_counter() - start < 10  # generous for a shared host; was minutes
