@@ -318,6 +318,7 @@ FILE_CASES = [
         ["import", "{file}"],
         3,
         "more than 100,000 items",
+        kdf_must_not_run=True,  # the file is refused before the vault is opened
     ),
     FileCase(
         "header-kdf-16-passes-4-gib",

@@ -205,20 +205,21 @@ def register(app: typer.Typer) -> None:
         the reasons (exit code 1); expired ones are stored and marked."""
         signals: list[int] = []
         try:
-            with _interruptible(signals), opened(vault, passphrase_file) as wallet:
-                inputs = ImportFiles(files)
-                bar = _progress(inputs.total, "Verifying and storing")
-                if bar is None:
-                    report = wallet.import_credentials(
-                        inputs.documents(), allow_unverified=allow_unverified
-                    )
-                else:
-                    with bar as progress:
+            with _interruptible(signals):
+                inputs = ImportFiles(files)  # a bad file is named before any passphrase
+                with opened(vault, passphrase_file) as wallet:
+                    bar = _progress(inputs.total, "Verifying and storing")
+                    if bar is None:
                         report = wallet.import_credentials(
-                            inputs.documents(),
-                            allow_unverified=allow_unverified,
-                            progress=progress.update,
+                            inputs.documents(), allow_unverified=allow_unverified
                         )
+                    else:
+                        with bar as progress:
+                            report = wallet.import_credentials(
+                                inputs.documents(),
+                                allow_unverified=allow_unverified,
+                                progress=progress.update,
+                            )
         except KeyboardInterrupt as stop:
             stored = len(stop.report.stored) if isinstance(stop, ImportInterrupted) else 0
             say(
