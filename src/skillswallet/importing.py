@@ -97,7 +97,7 @@ _SKILL_RE = re.compile(
 )
 
 
-def extract_skills(credential: Any, serialized: str | None = None) -> list[str]:
+def extract_skills(credential: Any) -> list[str]:
     """Skill URIs a credential is about: its skill alignments (not qualification levels,
     not occupations; :func:`skillswallet.skills.evidence.skill_alignments`)."""
     if not isinstance(credential, dict):
@@ -168,9 +168,7 @@ def _compact_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def _summary_meta(
-    credential: dict[str, Any], flags: list[str], now: datetime, serialized: str
-) -> dict[str, Any]:
+def _summary_meta(credential: dict[str, Any], flags: list[str], now: datetime) -> dict[str, Any]:
     subject = as_list(credential.get("credentialSubject"))
     v1 = vc_version(credential) == 1
     issuer = credential.get("issuer")
@@ -307,7 +305,7 @@ def _prepare(
     except (RecursionError, TypeError, ValueError):
         reason = "structure: the credential cannot be stored as JSON (too deep or not JSON)"
         return ImportOutcome("refused", credential_id=outcome.credential_id, reasons=[reason]), None
-    meta = _summary_meta(credential, outcome.flags, now, serialized)
+    meta = _summary_meta(credential, outcome.flags, now)
     dedupe = _dedupe_content(credential, encoded)
     record = context.store.seal_record(CREDENTIAL, meta, None, dedupe, encoded_body=encoded)
     return outcome, record

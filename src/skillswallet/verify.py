@@ -466,40 +466,35 @@ def _verify_one_proof(
     return Status.PASSED, "signature valid", method.controller
 
 
+#: (property, is it a start, what failing it means): VC 1.1 states issuanceDate and
+#: expirationDate and may state validFrom/validUntil too (its context defines them).
+_BOUNDS = (
+    ("issuanceDate", True, "not-yet-valid"),
+    ("validFrom", True, "not-yet-valid"),
+    ("expirationDate", False, "expired"),
+    ("validUntil", False, "expired"),
+)
+
+
 def _check_validity(document: dict[str, Any], target: str, opts: VerifyOptions) -> Check:
-    # VC 1.1 states issuanceDate/expirationDate and may state validFrom/validUntil too
-    # (its context defines them): every stated bound counts.
     v1 = vc_version(document) == 1
-    names = ("issuanceDate", "validFrom", "expirationDate", "validUntil")
     detail: dict[str, Any] = {"now": opts.now.isoformat().replace("+00:00", "Z")}
-    detail.update({name: document[name] for name in names if name in document})
-    for name in names[:2]:
-        start = parse_datetime(document.get(name), require_timezone=not v1)
-        if start is not None and start > opts.now + opts.skew:
-            return Check(
-                CheckId.VALIDITY_PERIOD,
-                target,
-                Status.FAILED,
-                f"not valid yet: valid from {document[name]}",
-                {**detail, "problem": "not-yet-valid"},
-            )
-    for name in names[2:]:
-        end = parse_datetime(document.get(name), require_timezone=not v1)
-        if end is not None and end < opts.now - opts.skew:
-            return Check(
-                CheckId.VALIDITY_PERIOD,
-                target,
-                Status.FAILED,
-                f"expired at {document[name]}",
-                {**detail, "problem": "expired"},
-            )
-    if len(detail) == 1:
+    detail.update({name: document[name] for name, _, _ in _BOUNDS if name in document})
+    for name, is_start, problem in _BOUNDS:  # every stated bound counts
+        when = parse_datetime(document.get(name), require_timezone=not v1)
+        if when is None:
+            continue
+        if is_start and when > opts.now + opts.skew:
+            reason = f"not valid yet: valid from {document[name]}"
+        elif not is_start and when < opts.now - opts.skew:
+            reason = f"expired at {document[name]}"
+        else:
+            continue
         return Check(
-            CheckId.VALIDITY_PERIOD, target, Status.PASSED, "no validity period is stated", detail
+            CheckId.VALIDITY_PERIOD, target, Status.FAILED, reason, {**detail, "problem": problem}
         )
-    return Check(
-        CheckId.VALIDITY_PERIOD, target, Status.PASSED, "within its validity period", detail
-    )
+    reason = "within its validity period" if len(detail) > 1 else "no validity period is stated"
+    return Check(CheckId.VALIDITY_PERIOD, target, Status.PASSED, reason, detail)
 
 
 def _check_status(document: dict[str, Any], target: str) -> Check:

@@ -10,7 +10,6 @@ import typer
 
 from ..errors import BuilderError
 from ..skills.builders import Skill, parse_level
-from ..skills.evidence import EvidenceLevel
 from ..skills.matching import (
     MatchReport,
     load_requirements,
@@ -40,12 +39,6 @@ TrustOpt = Annotated[
 #: Concepts of a taxonomy that are not skills one can hold.
 _NOT_SKILLS = frozenset({KIND_OCCUPATION, KIND_SKILL_GROUP, KIND_ISCO_GROUP})
 
-_LEVEL_MARK = {
-    EvidenceLevel.SELF: "self",
-    EvidenceLevel.ENDORSED: "endorsed",
-    EvidenceLevel.ASSESSED: "assessed",
-    EvidenceLevel.ACCREDITED: "accredited",
-}
 
 
 def _trust(path: Path | None) -> TrustList | None:
@@ -89,8 +82,8 @@ def _profile_lines(profile: SkillsProfile) -> list[str]:
             continue
         lines.append(f"{title}:")
         for s in group:
-            level = _LEVEL_MARK[s.level] if s.level else f"expired ({s.best_ever.label})"
-            grown = " -> ".join(_LEVEL_MARK[u.level] for u in s.history)
+            level = s.level.label if s.level else f"expired ({s.best_ever.label})"
+            grown = " -> ".join(u.level.label for u in s.history)
             extra = f"  level {s.proficiency}" if s.proficiency else ""
             since = f"  since {_date(s.first)}" if s.first else ""
             lines.append(f"  {level:<12} {s.label}{extra}{since}  [{grown}]")

@@ -31,6 +31,7 @@ from typing import Any
 from ..credentials.dates import parse_datetime
 from ..credentials.model import as_list, issuer_id
 from ..trust.lists import TrustList
+from .builders import DIPLOMA_TYPES
 
 
 class EvidenceLevel(IntEnum):
@@ -61,20 +62,6 @@ class EvidenceLevel(IntEnum):
 _NOT_SKILL_FRAMEWORKS = frozenset({"EQF", "NLQF", "ISCO", "ISCO-08", "NQF"})
 _NOT_SKILL_URL = re.compile(
     r"^https?://data\.europa\.eu/(esco/(occupation|isco)/|snb/eqf/)", re.IGNORECASE
-)
-_DIPLOMA_TYPES = frozenset(
-    {
-        "Diploma",
-        "Degree",
-        "Certificate",
-        "AssociateDegree",
-        "BachelorDegree",
-        "MasterDegree",
-        "DoctoralDegree",
-        "GeneralEducationDevelopment",
-        "Certification",
-        "License",
-    }
 )
 
 
@@ -128,7 +115,7 @@ def claim_kind(document: dict[str, Any], holder_dids: frozenset[str]) -> str:
     if kinds:
         return kinds[0]
     for achievement in _achievements(document):
-        if achievement.get("achievementType") in _DIPLOMA_TYPES:
+        if achievement.get("achievementType") in DIPLOMA_TYPES:
             return "diploma"
         if achievement.get("achievementType") == "Badge":
             return "badge"
