@@ -46,3 +46,20 @@ def invoke_main(
     out = capsys.readouterr()
     assert "Traceback" not in out.err + out.out
     return int(info.value.code or 0), out.out, out.err
+
+
+@pytest.fixture
+def cli_vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A vault path for CLI tests: the cheapest KDF the vault accepts, the passphrase in
+    the environment, and a private taxonomy folder."""
+    from skillswallet.storage import crypto
+
+    from .vaultkit import PASSPHRASE
+
+    monkeypatch.setattr(crypto, "DEFAULT_OPS", crypto.OPS_FLOOR)
+    monkeypatch.setattr(crypto, "DEFAULT_MEM", crypto.MEM_FLOOR)
+    vault = tmp_path / "vault.sqlite"
+    monkeypatch.setenv("SKILLSWALLET_VAULT", str(vault))
+    monkeypatch.setenv("SKILLSWALLET_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("SKILLSWALLET_TAXONOMY_DIR", str(tmp_path / "taxonomy"))
+    return vault

@@ -12,31 +12,15 @@ from skillswallet.credentials.issue import issue_credential
 from skillswallet.did.key import did_from_public_key, verification_method_id
 from skillswallet.did.keys import KeyPair
 from skillswallet.skills.builders import Profile, Skill, skill_credential
-from skillswallet.storage import crypto
 
-from .conftest import invoke_main
-from .vaultkit import PASSPHRASE
+from .conftest import invoke_main as cli
 
 # Real ESCO transversal skills from the bundled starter set.
 TEAMWORK = "http://data.europa.eu/esco/skill/60c78287-22eb-4103-9c8c-28deaa460da0"
 SCHOOL = KeyPair.generate("ed25519")
 
 
-@pytest.fixture(autouse=True)
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setattr(crypto, "DEFAULT_OPS", crypto.OPS_FLOOR)
-    monkeypatch.setattr(crypto, "DEFAULT_MEM", crypto.MEM_FLOOR)
-    vault = tmp_path / "vault.sqlite"
-    monkeypatch.setenv("SKILLSWALLET_VAULT", str(vault))
-    monkeypatch.setenv("SKILLSWALLET_PASSPHRASE", PASSPHRASE)
-    monkeypatch.setenv("SKILLSWALLET_TAXONOMY_DIR", str(tmp_path / "taxonomy"))
-    return vault
-
-
-def cli(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
-) -> tuple[int, str, str]:
-    return invoke_main(monkeypatch, capsys, *args)
+pytestmark = pytest.mark.usefixtures("cli_vault")
 
 
 def _starter_skill(text: str) -> tuple[str, str]:
