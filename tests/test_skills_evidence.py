@@ -112,7 +112,7 @@ def _held(*docs: dict[str, Any]) -> list[HeldCredential]:
             c.status.value in ("passed", "skipped") or c.id.value == "validity_period"
             for c in result.checks
         )
-        out.append(HeldCredential(f"r{i}", doc, verified, expired))
+        out.append(HeldCredential.of(f"r{i}", doc, verified, expired))
     return out
 
 

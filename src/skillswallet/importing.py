@@ -33,7 +33,7 @@ from .did.multikey import decode_multibase_base58, encode_multibase_base58
 from .did.resolver import DIDResolver
 from .errors import ImportWorkerError, InvalidKeyError, SkillsWalletError
 from .result import CheckId, Status, VerificationResult
-from .skills.evidence import skill_alignments
+from .skills.evidence import claim_facts, skill_alignments
 from .storage.vault import EncryptedStore, SealedRecord
 from .verify import verify
 
@@ -173,6 +173,8 @@ def _summary_meta(credential: dict[str, Any], flags: list[str], now: datetime) -
     v1 = vc_version(credential) == 1
     issuer = credential.get("issuer")
     skills = sorted(skill_alignments(credential), key=lambda pair: pair[0])
+    valid_from = credential.get("issuanceDate" if v1 else "validFrom")
+    valid_until = credential.get("expirationDate" if v1 else "validUntil")
     return {
         "credential_id": credential.get("id") if isinstance(credential.get("id"), str) else None,
         "types": [t for t in as_list(credential.get("type")) if isinstance(t, str)],
@@ -181,11 +183,14 @@ def _summary_meta(credential: dict[str, Any], flags: list[str], now: datetime) -
         "issuer_name": _text(issuer.get("name")) if isinstance(issuer, dict) else None,
         "skill_labels": [label for _, label in skills if label],
         "subject": subject[0].get("id") if subject and isinstance(subject[0], dict) else None,
-        "valid_from": credential.get("issuanceDate" if v1 else "validFrom"),
-        "valid_until": credential.get("expirationDate" if v1 else "validUntil"),
+        "valid_from": valid_from,
+        "valid_until": valid_until,
         "skills": [uri for uri, _ in skills],
         "flags": flags,
         "imported_at": format_datetime(now),
+        # What the skills profile needs, so it never decrypts the credential itself nor
+        # parses whole summaries (the vault indexes these apart): HeldFacts' form.
+        "facts": [flags, valid_from, valid_until, claim_facts(credential).to_json()],
     }
 
 
@@ -391,7 +396,17 @@ def _dispatch(
 ) -> list[tuple[list[Any], Future[Prepared]]]:
     """Hand a window of credentials to the workers, a chunk a task."""
     chunks = [window[i : i + _CHUNK] for i in range(0, len(window), _CHUNK)]
-    return [(chunk, pool.submit(_pool_prepare, chunk, now)) for chunk in chunks]
+    try:
+        return [(chunk, pool.submit(_pool_prepare, chunk, now)) for chunk in chunks]
+    except BrokenProcessPool:  # a worker died on the previous window, before we collected it
+        raise _worker_died() from None
+
+
+def _worker_died() -> ImportWorkerError:
+    return ImportWorkerError(
+        "a verification worker process died (killed, or out of memory); the "
+        "credentials of earlier batches are stored, those of this batch are not"
+    )
 
 
 def _collect(
@@ -402,10 +417,7 @@ def _collect(
         try:
             out.extend(future.result())
         except BrokenProcessPool:
-            raise ImportWorkerError(
-                "a verification worker process died (killed, or out of memory); the "
-                "credentials of earlier batches are stored, those of this batch are not"
-            ) from None
+            raise _worker_died() from None
         except Exception:
             # The chunk could not reach a worker (e.g. a value that cannot be pickled):
             # prepare it here, where each item's failure refuses that item only.

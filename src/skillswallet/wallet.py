@@ -39,6 +39,7 @@ from .errors import (
     VaultError,
     VaultExistsError,
 )
+from .gcpause import collector_paused
 from .importing import (
     CREDENTIAL,
     ImportContext,
@@ -51,7 +52,13 @@ from .importing import (
 )
 from .result import VerificationResult
 from .skills.builders import Profile, Skill, self_assessment
-from .skills.evidence import HeldCredential, SkillClaim, skill_claims
+from .skills.evidence import (
+    ClaimFacts,
+    HeldCredential,
+    SkillClaim,
+    claim_facts,
+    skill_claims,
+)
 from .skills.profile import SkillsProfile, build_profile
 from .skills.taxonomy import Taxonomy, normalize
 from .storage.crypto import KdfCeiling, KdfParams
@@ -290,7 +297,8 @@ class Wallet:
         return self.import_credentials([credential], allow_unverified=allow_unverified).outcomes[0]
 
     def _summary(self, record: Record) -> CredentialSummary:
-        return CredentialSummary(id=record.id, **record.meta)
+        fields = {k: v for k, v in record.meta.items() if k != "facts"}
+        return CredentialSummary(id=record.id, **fields)
 
     def credentials(self) -> Listing[CredentialSummary]:
         """Every readable credential, oldest first. Records whose summary is damaged
@@ -500,16 +508,24 @@ class Wallet:
         not-yet-valid credentials and ones whose status could not be checked give none
         (until status lists can be checked); a credential past its ``validUntil`` now
         gives expired claims."""
-        when = now or self._clock()
+        with collector_paused():
+            return self._skill_claims(trust, now or self._clock())
+
+    def _skill_claims(self, trust: TrustList | None, when: datetime) -> list[SkillClaim]:
         held = []
-        for summary in self.credentials():
-            _, document = self.get(summary.id)
-            end = parse_datetime(summary.valid_until, require_timezone=False)
-            start = parse_datetime(summary.valid_from, require_timezone=False)
-            counts = summary.verified and not _NOT_COUNTED.intersection(summary.flags)
+        for record_id, stored in self._store.record_facts(CREDENTIAL):
+            facts = _held_facts(stored)
+            if facts is None:  # stored before summaries kept them: read the credential
+                summary, document = self.get(record_id)
+                claims = claim_facts(document)
+                facts = (summary.flags, summary.valid_from, summary.valid_until, claims)
+            flags, valid_from, valid_until, claims = facts
+            end = parse_datetime(valid_until, require_timezone=False)
+            start = parse_datetime(valid_from, require_timezone=False)
+            counts = "unverified" not in flags and not _NOT_COUNTED.intersection(flags)
             counts = counts and (start is None or start <= when)
             expired = end is not None and end < when
-            held.append(HeldCredential(summary.id, document, counts, expired))
+            held.append(HeldCredential(record_id, claims, counts, expired))
         return skill_claims(held, {key.did for key in self.dids()}, trust)
 
     def profile(
@@ -666,6 +682,15 @@ class RestoreReport:
         return self.replaced_vault_id is not None and self.replaced_vault_id != self.vault_id
 
 
+def _held_facts(stored: Any) -> tuple[list[str], Any, Any, ClaimFacts] | None:
+    """(flags, valid from, valid until, claim facts) from a summary's ``facts`` as the
+    import writes them; None for a record stored without them."""
+    if not isinstance(stored, list) or len(stored) != 4 or not isinstance(stored[0], list):
+        return None
+    claims = ClaimFacts.from_json(stored[3])
+    return None if claims is None else (stored[0], stored[1], stored[2], claims)
+
+
 def _vault_id_of(path: Path) -> str | None:
     """The id in a vault file's header (it is not secret), or None."""
     if not path.is_file():
@@ -691,8 +716,10 @@ def _check_replaceable(path: Path) -> None:
             start = fh.read(72)
     except OSError as exc:
         raise VaultError(f"cannot read {path}: {exc.strerror}") from None
-    if len(start) < 72 or not start.startswith(SQLITE_MAGIC) or start[68:72] != (
-        APPLICATION_ID.to_bytes(4, "big")
+    if (
+        len(start) < 72
+        or not start.startswith(SQLITE_MAGIC)
+        or start[68:72] != (APPLICATION_ID.to_bytes(4, "big"))
     ):
         raise VaultError(
             f"{path} is not a skillswallet vault; restore will not replace it (give the "

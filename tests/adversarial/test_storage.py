@@ -466,19 +466,32 @@ def test_hostile_files(
 # -- damaged records are reported, never silently dropped -----------------------------------
 
 
-def _damage(vault: Path, record_id: str, part: str) -> None:
+def _damage(vault: Path, record_id: str, parts: str) -> None:
     """Flip one byte inside a record's sealed metadata or body (not its nonce or tag,
-    which the manifest covers): only that record fails to decrypt."""
+    which the manifest covers): only that record fails to decrypt. ``summary`` flips one
+    in every page of the summary index (``meta+summary``: both)."""
     conn = sqlite3.connect(vault, isolation_level=None)
     try:
-        (sealed,) = conn.execute(
-            f"SELECT {part} FROM records WHERE id = ?", (record_id,)
-        ).fetchone()
-        damaged = bytearray(sealed)
-        damaged[30] ^= 0x01
-        conn.execute(f"UPDATE records SET {part} = ? WHERE id = ?", (bytes(damaged), record_id))
+        for part in parts.split("+"):
+            if part == "summary":
+                for page, sealed in conn.execute("SELECT page, sealed FROM summary_pages"):
+                    conn.execute(
+                        "UPDATE summary_pages SET sealed = ? WHERE page = ?",
+                        (_flip(sealed), page),
+                    )
+                continue
+            (sealed,) = conn.execute(
+                f"SELECT {part} FROM records WHERE id = ?", (record_id,)
+            ).fetchone()
+            conn.execute(f"UPDATE records SET {part} = ? WHERE id = ?", (_flip(sealed), record_id))
     finally:
         conn.close()
+
+
+def _flip(sealed: bytes) -> bytes:
+    damaged = bytearray(sealed)
+    damaged[30] ^= 0x01
+    return bytes(damaged)
 
 
 @dataclass(frozen=True)
@@ -495,9 +508,21 @@ class DamageCase:
 
 
 DAMAGE_CASES = [
-    DamageCase("list-damaged-meta", "meta", ["list"], 3, ["1 damaged record(s)", "{damaged}"]),
-    DamageCase("list-json-damaged-meta", "meta", ["list", "--json"], 3, ["1 damaged", "{damaged}"]),
-    DamageCase("show-healthy-names-the-damaged", "meta", ["show", "{healthy}"], 3, ["{damaged}"]),
+    # The summary index holds every record's summary: a damaged record's own copy does
+    # not stop it being listed ...
+    DamageCase("list-damaged-meta-from-the-index", "meta", ["list"], 0, []),
+    # ... a damaged index is read past (record by record) ...
+    DamageCase("list-damaged-summary-index", "summary", ["list"], 0, []),
+    # ... and with both damaged, the record that cannot be summarized is named.
+    DamageCase(
+        "list-damaged-meta", "meta+summary", ["list"], 3, ["1 damaged record(s)", "{damaged}"]
+    ),
+    DamageCase(
+        "list-json-damaged-meta", "meta+summary", ["list", "--json"], 3, ["1 damaged", "{damaged}"]
+    ),
+    DamageCase(
+        "show-healthy-names-the-damaged", "meta+summary", ["show", "{healthy}"], 3, ["{damaged}"]
+    ),
     DamageCase("show-the-damaged-one", "meta", ["show", "{damaged}"], 3, ["{damaged} is damaged"]),
     DamageCase("show-damaged-body", "body", ["show", "{damaged}"], 3, ["{damaged} is damaged"]),
     DamageCase(
@@ -548,6 +573,7 @@ def test_damaged_records_are_named_and_fail_the_command(
         assert phrase.format(**names) in err
     if case.args[0] == "list":
         assert stdout.count(ids[0][:12]) == 1 and stdout.count(ids[2][:12]) == 1
+        assert stdout.count(ids[1][:12]) == (1 if case.exit_code == 0 else 0)
     if case.exported is not None:
         assert len(list(out.iterdir())) == case.exported
 

@@ -65,14 +65,93 @@ _NOT_SKILL_URL = re.compile(
 )
 
 
+#: A skill a subject is credited with: (skill URI, label, achieved proficiency level).
+SubjectSkill = tuple[str, str | None, str | None]
+
+
+@dataclass(frozen=True)
+class ClaimFacts:
+    """What a credential says about skills, whoever holds it: everything
+    :func:`skill_claims` needs, small enough to keep in the vault's summary index so a
+    profile never has to decrypt the credentials themselves (:meth:`to_json`)."""
+
+    #: The kind of claim the credential makes on its own (:func:`claim_kind` with no
+    #: holder DIDs): issued by one of the holder's DIDs, it is a self-assessment anyway.
+    kind: str
+    issuer: str | None
+    credential_id: str | None
+    issued: datetime | None
+    #: (subject id, its skills) for every subject that has an id.
+    subjects: tuple[tuple[str, tuple[SubjectSkill, ...]], ...]
+
+    def to_json(self) -> list[Any]:
+        return [
+            self.kind,
+            self.issuer,
+            self.credential_id,
+            self.issued.isoformat() if self.issued is not None else None,
+            [[subject, [list(skill) for skill in skills]] for subject, skills in self.subjects],
+        ]
+
+    @classmethod
+    def from_json(cls, data: Any) -> ClaimFacts | None:
+        """The facts :meth:`to_json` wrote; None for anything else (e.g. an older form)."""
+        if not isinstance(data, list) or len(data) != 5:
+            return None
+        kind, issuer, credential_id, issued, subjects = data
+        try:
+            return cls(
+                str(kind),
+                issuer,
+                credential_id,
+                datetime.fromisoformat(issued) if issued is not None else None,
+                tuple(
+                    (str(subject), tuple((str(u), lab, prof) for u, lab, prof in skills))
+                    for subject, skills in subjects
+                ),
+            )
+        except (TypeError, ValueError):
+            return None
+
+
+def claim_facts(document: dict[str, Any]) -> ClaimFacts:
+    """The :class:`ClaimFacts` of a credential document."""
+    kind = claim_kind(document, frozenset())
+    subjects = []
+    for subject in as_list(document.get("credentialSubject")):
+        if not isinstance(subject, dict) or not isinstance(subject.get("id"), str):
+            continue
+        skills: list[SubjectSkill]
+        if kind == "endorsement":
+            skills = [(url, label, None) for url, label in _aligned_skills(subject)]
+        else:
+            skills = _subject_skills(subject)
+        subjects.append((subject["id"], tuple(skills)))
+    credential_id = document.get("id")
+    return ClaimFacts(
+        kind=kind,
+        issuer=issuer_id(document),
+        credential_id=credential_id if isinstance(credential_id, str) else None,
+        issued=_issued(document),
+        subjects=tuple(subjects),
+    )
+
+
 @dataclass(frozen=True)
 class HeldCredential:
-    """A credential as the holder keeps it: the document and what its import decided."""
+    """A credential as the holder keeps it: what it claims and what its import decided
+    (:meth:`of` makes one from the document)."""
 
     record_id: str
-    document: dict[str, Any]
+    facts: ClaimFacts
     verified: bool
     expired: bool = False
+
+    @classmethod
+    def of(
+        cls, record_id: str, document: dict[str, Any], verified: bool, expired: bool = False
+    ) -> HeldCredential:
+        return cls(record_id, claim_facts(document), verified, expired)
 
 
 @dataclass(frozen=True)
@@ -143,20 +222,17 @@ def skill_claims(
     for item in held:
         if not item.verified:
             continue
-        doc = item.document
-        kind = claim_kind(doc, holders)
-        issuer = issuer_id(doc)
+        facts = item.facts
+        issuer = facts.issuer
+        kind = facts.kind
+        if kind not in ("endorsement", "self-assessment") and issuer in holders:
+            kind = "self-assessment"
         if kind == "endorsement" and issuer in holders:
             continue  # vouching for oneself is not an endorsement
-        date = _issued(doc)
-        for subject in as_list(doc.get("credentialSubject")):
-            if not isinstance(subject, dict) or subject.get("id") not in holders:
+        date = facts.issued
+        for subject, found in facts.subjects:
+            if subject not in holders:
                 continue
-            found: list[tuple[str, str | None, str | None]]
-            if kind == "endorsement":
-                found = [(url, label, None) for url, label in _aligned_skills(subject)]
-            else:
-                found = _subject_skills(subject)
             for skill, label, proficiency in found:
                 level = (
                     EvidenceLevel.ENDORSED
@@ -170,7 +246,7 @@ def skill_claims(
                         level=level,
                         kind=kind,
                         record_id=item.record_id,
-                        credential_id=doc.get("id") if isinstance(doc.get("id"), str) else None,
+                        credential_id=facts.credential_id,
                         issuer=issuer,
                         date=date,
                         expired=item.expired,
@@ -198,11 +274,11 @@ def _achievements(document: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _subject_skills(subject: dict[str, Any]) -> list[tuple[str, str | None, str | None]]:
+def _subject_skills(subject: dict[str, Any]) -> list[SubjectSkill]:
     """(skill URI, label, proficiency) for each skill alignment of the subject's
     achievements; the proficiency is the level a result achieved on the rubric aligned to
     that skill."""
-    found: dict[str, tuple[str, str | None, str | None]] = {}
+    found: dict[str, SubjectSkill] = {}
     for achievement in as_list(subject.get("achievement")):
         if not isinstance(achievement, dict):
             continue

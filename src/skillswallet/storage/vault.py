@@ -73,6 +73,19 @@ from .crypto import (
     subkey,
     xor_bytes,
 )
+from .packing import pack, unpack
+from .summaries import (
+    FACTS,
+    FACTS_PART,
+    SUMMARIES,
+    Entry,
+    IndexState,
+    SummaryIndex,
+    join_meta,
+    make_entry,
+    split_meta,
+)
+from .summaries import SCHEMA as SUMMARY_SCHEMA
 
 MAGIC = "skillswallet-vault"
 FORMAT_VERSION = 1
@@ -122,6 +135,10 @@ class SealedRecord:
     entry_hash: bytes
     meta: bytes
     body: bytes
+    #: The meta's JSON texts for the summary index, without and of its ``facts``
+    #: (:func:`~skillswallet.storage.summaries.split_meta`); never stored unsealed.
+    summary_text: str
+    facts_text: str
 
 
 @dataclass(frozen=True)
@@ -197,6 +214,26 @@ def _check_files(path: Path, *, exists: bool = True) -> None:
             )
 
 
+def _check_not_truncated(path: Path) -> None:
+    """A file shorter than its header says lost pages (an interrupted copy): SQLite would
+    read the rest and pretend nothing happened. Only checkable without a write-ahead log,
+    whose frames may hold pages the file does not have yet."""
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(100)
+        size = path.stat().st_size
+    except OSError as exc:
+        raise VaultError(f"cannot read {path}: {exc.strerror}") from None
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    if len(header) < 100 or size < page_size * pages:
+        raise CorruptVaultError(f"{path} is truncated (part of the file is missing)")
+
+
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
     text = str(exc).lower()
     return "locked" in text or "busy" in text
@@ -218,6 +255,7 @@ class EncryptedStore:
     def __init__(self, path: Path, conn: sqlite3.Connection, vault_id: bytes, data_key: bytes):
         self.path = path
         self._conn = conn
+        self._summaries = SummaryIndex(conn, data_key, vault_id)
         self.vault_id = vault_id
         self._data_key = data_key
         self._manifest_key = subkey(data_key, "manifest")
@@ -250,6 +288,7 @@ class EncryptedStore:
         conn: sqlite3.Connection | None = None
         try:
             conn = cls._connect(path, busy_timeout)
+            conn.execute("PRAGMA page_size=8192")
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
             conn.execute(f"PRAGMA user_version={FORMAT_VERSION}")
@@ -260,7 +299,9 @@ class EncryptedStore:
                 passphrase_key, data_key, _header_aad(FORMAT_VERSION, vault_id, kdf_json)
             )
             checksum = _header_checksum(MAGIC, FORMAT_VERSION, vault_id, kdf_json, wrapped)
-            conn.executescript(_SCHEMA)
+            # New vaults use 8 KiB pages: compressed records of about 1 KB fill them with
+            # little waste (the page size cannot change once the file uses WAL).
+            conn.executescript(_SCHEMA + SUMMARY_SCHEMA)
             conn.execute("BEGIN IMMEDIATE")
             conn.execute(
                 "INSERT INTO header VALUES (1, ?, ?, ?, ?, ?, ?)",
@@ -270,6 +311,7 @@ class EncryptedStore:
             conn.execute(
                 "INSERT INTO manifest VALUES (1, ?)", (store._seal_manifest(0, bytes(32)),)
             )
+            store._summaries.commit(IndexState(0, bytes(32), {}), (0, bytes(32)))
             conn.execute("COMMIT")
             return store
         except BaseException:
@@ -314,6 +356,7 @@ class EncryptedStore:
             raise CorruptVaultError(
                 f"{path} is not a skillswallet vault (empty, damaged or foreign)"
             )
+        _check_not_truncated(path)
         conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
         try:
             store = cls._open_connection(
@@ -385,6 +428,7 @@ class EncryptedStore:
         store = cls(path, conn, vault_id, data_key)
         if check_integrity:
             store.check_integrity()
+            store.refresh_summaries()
         return store
 
     def close(self) -> None:
@@ -511,10 +555,15 @@ class EncryptedStore:
         in worker processes). ``encoded_body`` skips re-serializing a body already in JSON."""
         record_id = uuid.uuid4().hex
         version = 1
-        meta_ct = seal(self._data_key, _encode(meta), self._aad(record_id, kind, version, "meta"))
+        summary_text, facts_text = split_meta(meta)
+        meta_ct = seal(
+            self._data_key,
+            pack(join_meta(summary_text, facts_text).encode()),
+            self._aad(record_id, kind, version, "meta"),
+        )
         body_ct = seal(
             self._data_key,
-            encoded_body if encoded_body is not None else _encode(body),
+            pack(encoded_body if encoded_body is not None else _encode(body).encode()),
             self._aad(record_id, kind, version, "body"),
         )
         edges = _edges(meta_ct, body_ct)
@@ -528,6 +577,8 @@ class EncryptedStore:
             entry_hash=self._entry_hash(record_id, kind, version, edges),
             meta=meta_ct,
             body=body_ct,
+            summary_text=summary_text,
+            facts_text=facts_text,
         )
 
     def put_sealed(self, records: Iterable[SealedRecord]) -> list[str | None]:
@@ -536,6 +587,8 @@ class EncryptedStore:
         ids: list[str | None] = []
         with self._transaction():
             count, acc_bytes = self._read_manifest()
+            index = self._summaries.current_state((count, acc_bytes))
+            entries: list[Entry] = []
             acc = int.from_bytes(acc_bytes, "big")
             (seq,) = self._conn.execute("SELECT coalesce(max(seq), 0) FROM records").fetchone()
             for record in records:
@@ -563,10 +616,23 @@ class EncryptedStore:
                 acc ^= int.from_bytes(record.entry_hash, "big")
                 count += 1
                 ids.append(record.id)
+                entries.append(
+                    make_entry(
+                        record.id,
+                        record.kind,
+                        record.version,
+                        seq,
+                        record.summary_text,
+                        record.facts_text,
+                    )
+                )
+            manifest = (count, acc.to_bytes(32, "big"))
             self._conn.execute(
-                "UPDATE manifest SET sealed = ? WHERE id = 1",
-                (self._seal_manifest(count, acc.to_bytes(32, "big")),),
+                "UPDATE manifest SET sealed = ? WHERE id = 1", (self._seal_manifest(*manifest),)
             )
+            if index is None or not self._summaries.append(index, entries):
+                index = self._rebuild_summaries()
+            self._summaries.commit(index, manifest)
         return ids
 
     def put_many(
@@ -583,33 +649,69 @@ class EncryptedStore:
     ) -> str | None:
         return self.put_many([(kind, meta, body, dedupe)])[0]
 
-    def _remove_from_manifest(self, record_id: str) -> tuple[str, int, int, bytes]:
-        """Inside a transaction: the record's kind and version, and the manifest count and
-        accumulator with this record's entry taken out."""
+    def _remove_from_manifest(
+        self, record_id: str
+    ) -> tuple[str, int, int, int, bytes, IndexState | None]:
+        """Inside a transaction: the record's kind, version and seq, the manifest count and
+        accumulator with this record's entry taken out, and the summary index's state
+        (None when it must be rebuilt)."""
         row = self._conn.execute(
-            "SELECT kind, version, edges FROM records WHERE id = ?", (record_id,)
+            "SELECT kind, version, seq, edges FROM records WHERE id = ?", (record_id,)
         ).fetchone()
         if row is None:
             raise RecordNotFoundError(f"no record {record_id}")
-        kind, version, edges = row
+        kind, version, seq, edges = row
         count, acc = self._read_manifest()
+        index = self._summaries.current_state((count, acc))
         acc = xor_bytes(acc, self._entry_hash(record_id, kind, version, bytes(edges)))
-        return kind, version, count, acc
+        return kind, version, seq, count, acc, index
+
+    def _rebuild_summaries(self) -> IndexState:
+        """Inside a transaction: the summary index written anew from the records."""
+        rows = self._conn.execute(
+            "SELECT id, kind, version, seq, CAST(meta AS BLOB) FROM records ORDER BY seq"
+        )
+
+        def entries() -> Iterator[Entry]:
+            for rid, kind, version, seq, meta in rows:
+                parts = ("null", "null")
+                with contextlib.suppress(RecordCorruptError, ValueError):
+                    parts = split_meta(self._open(rid, kind, version, "meta", meta))
+                yield make_entry(str(rid), str(kind), int(version), int(seq), *parts)
+
+        return self._summaries.rebuild(entries())
+
+    def refresh_summaries(self) -> None:
+        """Rebuild the summary index if it does not match the records (a vault written by
+        an older skillswallet, or pages changed outside it). Best effort: a vault that
+        cannot be written now (busy, read-only) is read without the index meanwhile."""
+        with _reading():
+            count, acc = self._read_manifest()
+            if self._summaries.current_state((count, acc)) is not None:
+                return
+        if not os.access(self.path, os.W_OK):
+            return
+        with contextlib.suppress(VaultBusyError), self._transaction():
+            manifest = self._read_manifest()
+            if self._summaries.current_state(manifest) is None:
+                self._summaries.commit(self._rebuild_summaries(), manifest)
 
     def update_meta(self, record_id: str, meta: dict[str, Any]) -> None:
         """Replace a record's metadata (a new record version; the body is re-sealed too)."""
         with self._transaction():
-            kind, version, count, acc = self._remove_from_manifest(record_id)
+            kind, version, seq, count, acc, index = self._remove_from_manifest(record_id)
             (old_body,) = self._conn.execute(
                 "SELECT CAST(body AS BLOB) FROM records WHERE id = ?", (record_id,)
             ).fetchone()
-            body = self._open(record_id, kind, version, "body", old_body)
+            body = self._open_text(record_id, kind, version, "body", old_body)
             version += 1
+            summary_text, facts_text = split_meta(meta)
+            meta_aad = self._aad(record_id, kind, version, "meta")
             meta_ct = seal(
-                self._data_key, _encode(meta), self._aad(record_id, kind, version, "meta")
+                self._data_key, pack(join_meta(summary_text, facts_text).encode()), meta_aad
             )
             body_ct = seal(
-                self._data_key, _encode(body), self._aad(record_id, kind, version, "body")
+                self._data_key, pack(body.encode()), self._aad(record_id, kind, version, "body")
             )
             edges = _edges(meta_ct, body_ct)
             self._conn.execute(
@@ -620,17 +722,28 @@ class EncryptedStore:
             self._conn.execute(
                 "UPDATE manifest SET sealed = ? WHERE id = 1", (self._seal_manifest(count, acc),)
             )
+            entry = make_entry(record_id, kind, version, seq, summary_text, facts_text)
+            if index is None or not self._summaries.change(index, kind, seq, entry):
+                index = self._rebuild_summaries()
+            self._summaries.commit(index, (count, acc))
 
-    def _open(self, record_id: Any, kind: Any, version: Any, part: str, sealed: Any) -> Any:
+    def _open_text(self, record_id: Any, kind: Any, version: Any, part: str, sealed: Any) -> str:
+        """A sealed part's JSON text; RecordCorruptError when it does not decrypt."""
         plain = None
         # A damaged file can change a column's type: anything but bytes is damage too.
         if isinstance(sealed, bytes) and isinstance(record_id, str) and isinstance(kind, str):
             plain = open_sealed(self._data_key, sealed, self._aad(record_id, kind, version, part))
-        if plain is None:
-            raise RecordCorruptError(
-                f"record {record_id} is damaged and cannot be read", str(record_id)
-            )
-        return json.loads(plain)
+        try:
+            if plain is not None:
+                return unpack(plain).decode("utf-8")
+        except ValueError:
+            pass
+        raise RecordCorruptError(
+            f"record {record_id} is damaged and cannot be read", str(record_id)
+        )
+
+    def _open(self, record_id: Any, kind: Any, version: Any, part: str, sealed: Any) -> Any:
+        return json.loads(self._open_text(record_id, kind, version, part, sealed))
 
     def get(self, record_id: str) -> tuple[Record, Any]:
         with _reading():
@@ -649,7 +762,50 @@ class EncryptedStore:
 
     def records(self, kind: str) -> Iterator[Record | RecordCorruptError]:
         """Every record of a kind, in insertion order; a damaged one is yielded as its error
-        so one bad record never hides the others."""
+        so one bad record never hides the others. Read from the summary index when it is
+        current (a few hundred pages for 100,000 records), else record by record. The
+        ``facts`` of a meta are not in it (:meth:`record_facts` reads them)."""
+        pages = self._read_index(kind, SUMMARIES)
+        if pages is None:
+            for found in self._records_one_by_one(kind):
+                if isinstance(found, Record):
+                    found.meta.pop(FACTS, None)
+                yield found
+            return
+        for entries in pages:
+            for rid, rkind, version, _, meta in entries:
+                if rkind != kind:
+                    continue
+                if isinstance(meta, dict):
+                    yield Record(rid, kind, version, meta)
+                else:
+                    yield RecordCorruptError(
+                        f"record {rid} is damaged and cannot be read", str(rid)
+                    )
+
+    def record_facts(self, kind: str) -> Iterator[tuple[str, Any]]:
+        """(id, the meta's ``facts``) of every readable record of a kind, in insertion
+        order: what a reader needs that would otherwise parse every whole summary."""
+        pages = self._read_index(kind, FACTS_PART)
+        if pages is None:
+            for found in self._records_one_by_one(kind):
+                if isinstance(found, Record):
+                    yield found.id, found.meta.get(FACTS)
+            return
+        for entries in pages:
+            for rid, rkind, _, facts in entries:
+                if rkind == kind:
+                    yield rid, facts
+
+    def _read_index(self, kind: str, part: str) -> Iterator[list[list[Any]]] | None:
+        with _reading():
+            self._conn.execute("BEGIN")  # one snapshot for the manifest and the pages
+            try:
+                return self._summaries.read(self._read_manifest(), kind, part)
+            finally:
+                self._conn.execute("COMMIT")
+
+    def _records_one_by_one(self, kind: str) -> Iterator[Record | RecordCorruptError]:
         with _reading():
             rows = self._conn.execute(
                 "SELECT id, version, CAST(meta AS BLOB) FROM records WHERE kind = ? ORDER BY seq",
@@ -690,12 +846,15 @@ class EncryptedStore:
     def delete(self, record_id: str) -> None:
         """Remove a record for good: row deleted (secure_delete zeroes it), WAL truncated."""
         with self._transaction():
-            _, _, count, acc = self._remove_from_manifest(record_id)
+            kind, _, seq, count, acc, index = self._remove_from_manifest(record_id)
             self._conn.execute("DELETE FROM records WHERE id = ?", (record_id,))
             self._conn.execute(
                 "UPDATE manifest SET sealed = ? WHERE id = 1",
                 (self._seal_manifest(count - 1, acc),),
             )
+            if index is None or not self._summaries.change(index, kind, seq, None):
+                index = self._rebuild_summaries()
+            self._summaries.commit(index, (count - 1, acc))
         self.reclaim_space()
 
     def reclaim_space(self) -> None:
@@ -757,5 +916,5 @@ def _edges(meta_ct: bytes, body_ct: bytes) -> bytes:
     return meta_ct[:24] + meta_ct[-16:] + body_ct[:24] + body_ct[-16:]
 
 
-def _encode(value: Any) -> bytes:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+def _encode(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
