@@ -1,6 +1,7 @@
 """A synthetic full-size ESCO download in the official CSV layout (v1.1 or v1.2), for
 benchmarks: 14,000 skills, 3,000 occupations and 126,000 occupation-skill relations by
-default, with alternative labels, descriptions, skill groups and the broader relations.
+default, with alternative labels, hidden labels (misspellings, on about one concept in
+six), descriptions, skill groups and the broader relations.
 
     .venv/bin/python benchmarks/esco_synthetic.py OUT_DIR [--layout 1.2]
 
@@ -125,6 +126,22 @@ def _phrase(rng: random.Random, words: int) -> str:
     return " ".join(rng.choice(_WORDS) for _ in range(words))
 
 
+def _misspellings(rng: random.Random, label: str) -> str:
+    """Hidden labels for about one concept in six: the label with a letter left out."""
+    if rng.random() >= 1 / 6:
+        return ""
+    found = []
+    for _ in range(rng.randint(1, 3)):
+        words = label.split()
+        at = rng.randrange(len(words))
+        word = words[at]
+        if len(word) > 3:
+            cut = rng.randrange(1, len(word) - 1)
+            words[at] = word[:cut] + word[cut + 1 :]
+        found.append(" ".join(words))
+    return "\n".join(dict.fromkeys(found))
+
+
 def _write(path: Path, header: list[str], rows: list[list[str]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
@@ -143,6 +160,7 @@ def generate(
 ) -> None:
     """Write the synthetic download into ``out`` (created when missing)."""
     rng = random.Random(seed)
+    hidden_rng = random.Random(seed + 1)  # its own, so that the other values stay as they were
     out.mkdir(parents=True, exist_ok=True)
     groups = [f"{_SKILLS}S{a}.{b}" for a in range(1, 9) for b in range(10)]
     skill_uris = [_uri(_SKILLS, rng) for _ in range(skills)]
@@ -161,7 +179,7 @@ def generate(
                 rng.choice(_REUSE),
                 labels[uri],
                 "\n".join(_phrase(rng, rng.randint(2, 4)) for _ in range(rng.randint(0, 8))),
-                "",
+                _misspellings(hidden_rng, labels[uri]),
                 "released",
                 "2023-05-10T12:00:00Z",
                 "",
@@ -201,13 +219,16 @@ def generate(
     occupation_rows = []
     for uri in occupation_uris:
         isco = str(rng.randint(1000, 9999))
+        label = (
+            _phrase(rng, rng.randint(1, 3)) + " " + rng.choice(("worker", "technician", "manager"))
+        )
         row = [
             "Occupation",
             uri,
             isco,
-            _phrase(rng, rng.randint(1, 3)) + " " + rng.choice(("worker", "technician", "manager")),
+            label,
             "\n".join(_phrase(rng, 3) for _ in range(rng.randint(0, 10))),
-            "",
+            _misspellings(hidden_rng, label),
             "released",
             "2023-05-10T12:00:00Z",
             "",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 from collections.abc import Callable
@@ -37,6 +38,33 @@ def test_search_text_and_json(cli: Run) -> None:
     assert all(item["kind"] == "occupation" for item in found)
     code, out, _ = cli("search", "zzzqqq")
     assert code == 0 and "nothing found" in out
+
+
+def test_search_finds_words_in_any_order_and_hidden_labels(cli: Run) -> None:
+    code, out, _ = cli("search", "teams work", "--kind", "skill", "--limit", "1")
+    assert code == 0
+    assert out.startswith("skill        work in teams  <http://data.europa.eu/esco/skill/60c78287-")
+    code, out, _ = cli("search", "plummer", "--json")  # ESCO's hidden label of "plumber"
+    (found,) = json.loads(out)
+    assert found["label"] == "plumber" and "plummer" in found["hiddenLabels"]["en"]
+
+
+def test_a_stored_index_of_another_version(cli: Run, tmp_path: Path) -> None:
+    assert cli("load", str(FIXTURES / "v1.2"))[0] == 0
+    path = tmp_path / "taxonomy" / "esco-index.json.gz"
+    document = json.loads(gzip.decompress(path.read_bytes()))
+    # stored by version 1 (no hidden labels): read, searched, and `info` says to load again
+    old = {**document, "version": 1, "concepts": [row[:8] for row in document["concepts"]]}
+    path.write_bytes(gzip.compress(json.dumps(old).encode()))
+    code, out, _ = cli("search", "technical director", "--kind", "occupation")
+    assert code == 0 and DIRECTOR in out
+    code, out, _ = cli("info")
+    assert code == 0 and "note: stored by an older skillswallet" in out
+    # stored by a later version: a clear error, not a traceback
+    path.write_bytes(gzip.compress(json.dumps({**document, "version": 99}).encode()))
+    code, _, err = cli("search", "director")
+    assert code == 3 and "version 99" in err and "taxonomy load" in err
+    assert "Traceback" not in err
 
 
 def test_search_usage_errors_exit_2(cli: Run) -> None:

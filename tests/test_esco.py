@@ -76,6 +76,8 @@ def test_v12_codes_and_a_second_language() -> None:
     assert index.label(HUNGARIAN, "nl") == "Hungarian"  # no Dutch label: English
     assert [c.uri for c in index.search("adviseren")] == [ADVICE]
     assert [c.uri for c in index.search("advies", lang="en")] == []
+    assert [c.uri for c in index.search("advisering", lang="nl")] == [ADVICE]  # hidden, Dutch
+    assert index.search("advisering", lang="en") == []
 
 
 def test_search_over_a_loaded_directory() -> None:
@@ -84,6 +86,23 @@ def test_search_over_a_loaded_directory() -> None:
     assert [c.uri for c in index.search("CREME BRULEE")] == [creme]
     assert [c.uri for c in index.search("wire drawer")] == [
         "http://data.europa.eu/esco/occupation/000e93a3-d956-4e45-aacb-f12c83fedf84"
+    ]
+
+
+@pytest.mark.parametrize("layout", ["v1.1", "v1.2"])
+def test_hidden_labels_are_loaded_and_searched(layout: str) -> None:
+    index = load_esco_directory(FIXTURES / layout)
+    sheets = index.get(SHEETS)
+    assert sheets is not None
+    assert sheets.hidden_labels == {"en": ("spreadsheat software", "use excel")}
+    (found,) = index.search("Spreadsheat")
+    assert found.uri == SHEETS and found.label() == "use spreadsheets software"
+    assert [c.uri for c in index.search("tecnical director")] == [DIRECTOR]
+    assert [c.label() for c in index.search("wiredrawer")] == ["metal drawing machine operator"]
+    # the query's words in any order, each the start of a word of a label
+    assert [c.uri for c in index.search("director technical")] == [DIRECTOR]
+    assert [c.uri for c in index.search("brulee creme")] == [
+        S + "00000000-0000-4000-8000-000000000001"
     ]
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from skillswallet.errors import TaxonomyError
 from skillswallet.skills import (
     ESCO_ATTRIBUTION,
     KIND_OCCUPATION,
@@ -20,10 +24,20 @@ from skillswallet.skills import (
     normalize,
     starter_taxonomy,
 )
+from skillswallet.skills.taxonomy import (
+    LABEL_ALTERNATIVE,
+    LABEL_HIDDEN,
+    LABEL_PREFERRED,
+    concept_match_key,
+    label_match_key,
+)
 
 ESCO = "http://data.europa.eu/esco/"
 ADVICE = ESCO + "skill/045f71e6-0699-4169-8a54-9c6b96f3174d"
 TECHNICAL_DIRECTOR = ESCO + "occupation/00030d09-2b3a-4efd-87cc-c4ea39d27c34"
+WORK_IN_TEAMS = ESCO + "skill/60c78287-22eb-4103-9c8c-28deaa460da0"
+PLUMBER = ESCO + "occupation/ed3cf43d-c2c1-4c46-82fc-1375e27e0290"
+SPECIALISED_DOCTOR = ESCO + "occupation/9b889f07-c39c-464d-b9d9-b2daa650f9ac"
 
 
 def small_index(framework_labels: dict[str, str] | None = None) -> TaxonomyIndex:
@@ -67,6 +81,65 @@ def test_exact_and_prefix_matches_rank_before_substrings() -> None:
     assert found == ["urn:x:team-leader", "urn:x:team", "urn:x:steam"]
 
 
+def test_every_query_word_may_start_any_word_of_the_label() -> None:
+    index = small_index()
+    for query in ("teams work", "work teams", "WORK TEAM", "in work"):
+        assert uris(index.search(query)) == ["urn:x:team"], query
+    assert uris(index.search("zarzadzanie kawiar")) == ["urn:x:cafe"]
+    assert index.search("work steam") == []  # every word must match
+
+
+def test_fragments_inside_words_match_last() -> None:
+    index = small_index()
+    assert uris(index.search("eam")) == ["urn:x:team-leader", "urn:x:team", "urn:x:steam"]
+    assert uris(index.search("ork tea")) == ["urn:x:team"]  # each word inside a word
+
+
+def test_ranking_tiers_then_label_type_then_length() -> None:
+    builder = IndexBuilder()
+    builder.add("urn:r:automate", kind=KIND_SKILL, preferred="automate")
+    builder.add("urn:r:project", kind=KIND_SKILL, preferred="project management")
+    builder.add("urn:r:xray", kind=KIND_SKILL, preferred="use x-rays", hidden=["make up"])
+    builder.add("urn:r:maps", kind=KIND_SKILL, preferred="cartography", alternatives=["mapping"])
+    builder.add("urn:r:long", kind=KIND_SKILL, preferred="manage a large team")
+    builder.add("urn:r:short", kind=KIND_SKILL, preferred="manage")
+    builder.add("urn:r:exact", kind=KIND_SKILL, preferred="Ma")
+    index = builder.build({"name": "t", "framework": "T"})
+    expected = [
+        "urn:r:exact",  # the exact label
+        "urn:r:short",  # labels starting with "ma": preferred, shorter first,
+        "urn:r:long",
+        "urn:r:maps",  # then alternative,
+        "urn:r:xray",  # then hidden labels
+        "urn:r:project",  # a later word starts with "ma"
+        "urn:r:automate",  # "ma" inside a word
+    ]
+    assert uris(index.search("ma")) == expected
+    for limit in range(1, len(expected) + 1):  # a search that stops early keeps the order
+        assert uris(index.search("ma", limit=limit)) == expected[:limit]
+    assert index.get("urn:r:xray").label() == "use x-rays"  # type: ignore[union-attr]
+
+
+def test_label_match_key_tiers() -> None:
+    assert label_match_key("ma", "ma", LABEL_HIDDEN) == (0, LABEL_HIDDEN, 2, "ma")
+    assert label_match_key("manage", "ma", LABEL_PREFERRED) == (1, 0, 6, "manage")
+    assert label_match_key("work in teams", "teams wo", LABEL_ALTERNATIVE) == (
+        2,
+        LABEL_ALTERNATIVE,
+        13,
+        "work in teams",
+    )
+    # words are also split at punctuation: "learning" starts a word of "e-learning"
+    assert label_match_key("use e-learning", "learning", LABEL_PREFERRED) == (
+        2,
+        0,
+        14,
+        "use e-learning",
+    )
+    assert label_match_key("steam engines", "team", LABEL_PREFERRED) == (3, 0, 13, "steam engines")
+    assert label_match_key("steam engines", "team cars", LABEL_PREFERRED) is None
+
+
 def test_search_kind_lang_and_limit() -> None:
     index = small_index()
     assert uris(index.search("team", kind=KIND_SKILL)) == ["urn:x:team", "urn:x:steam"]
@@ -96,6 +169,54 @@ def test_occupation_skills_essential_first() -> None:
         ("urn:x:steam", Relation.OPTIONAL),
     ]
     assert index.occupation_skills("urn:x:unknown") == []
+
+
+def test_hidden_labels_are_searched_after_the_others_and_never_shown() -> None:
+    builder = IndexBuilder()
+    builder.add("urn:x:plumber", kind=KIND_OCCUPATION, preferred="plumber", hidden=["plummer"])
+    builder.add(
+        "urn:x:plum", kind=KIND_OCCUPATION, preferred="fruit grower", alternatives=["plum picker"]
+    )
+    index = builder.build({"name": "t", "framework": "T"})
+    (plumber,) = index.search("plummer")
+    assert plumber.uri == "urn:x:plumber" and plumber.label() == "plumber"
+    assert plumber.hidden_labels == {"en": ("plummer",)}
+    # "plum": a preferred label ("plumber"), then an alternative one, before a hidden one
+    assert uris(index.search("plum")) == ["urn:x:plumber", "urn:x:plum"]
+    # a taxonomy layered over the index keeps the hit on a hidden label
+    assert uris(CombinedTaxonomy([index]).search("PLUMMER")) == ["urn:x:plumber"]
+
+
+def _stored(index: TaxonomyIndex, path: Path, **changes: object) -> Path:
+    document = {**index.to_document(), **changes}
+    path.write_bytes(gzip.compress(json.dumps(document).encode()))
+    return path
+
+
+def test_an_index_stored_by_version_1_still_reads_and_searches(tmp_path: Path) -> None:
+    index = small_index()
+    old_rows = [row[:8] for row in index.to_document()["concepts"]]  # no hidden labels
+    path = _stored(index, tmp_path / "index.json.gz", version=1, concepts=old_rows)
+    old = TaxonomyIndex.read(path)
+    assert uris(old.search("teams work")) == ["urn:x:team"]
+    assert old.get("urn:x:team") == index.get("urn:x:team")
+    (source,) = old.sources()
+    assert "taxonomy load" in source.notes[0]
+    assert small_index().sources()[0].notes == ()
+
+
+def test_an_unreadable_stored_index_says_to_load_again(tmp_path: Path) -> None:
+    index = small_index()
+    newer = _stored(index, tmp_path / "newer.json.gz", version=99)
+    with pytest.raises(TaxonomyError, match=r"newer\.json\.gz: .*version 99.*taxonomy load"):
+        TaxonomyIndex.read(newer)
+    rows = index.to_document()["concepts"]
+    rows[0][5] = ["not", "a", "mapping"]  # right shape, wrong contents
+    damaged = TaxonomyIndex.read(_stored(index, tmp_path / "damaged.json.gz", concepts=rows))
+    with pytest.raises(TaxonomyError, match=r"damaged\.json\.gz: .*damaged.*taxonomy load"):
+        damaged.search("team")
+    with pytest.raises(TaxonomyError, match="taxonomy load"):
+        damaged.get(damaged.to_document()["uris"][0])
 
 
 def test_index_round_trips_through_its_file(tmp_path: pytest.TempPathFactory) -> None:
@@ -135,6 +256,32 @@ def test_starter_set_digital_and_language_collections() -> None:
     assert uris(esco.search("software developer", kind=KIND_OCCUPATION, limit=1)) == [
         ESCO + "occupation/f2b15a0e-e65a-438a-affb-29b9d50b77d1"
     ]
+
+
+def test_starter_set_finds_work_in_teams_by_its_words_in_any_order() -> None:
+    esco = starter_taxonomy()
+    for query in ("work teams", "teams work", "Work in Teams", "teams"):
+        found = esco.search(query, kind=SKILL_KINDS, limit=3)
+        assert found[0].uri == WORK_IN_TEAMS, query
+        assert found[0].label() == "work in teams"
+
+
+def test_starter_set_searches_esco_hidden_labels() -> None:
+    esco = starter_taxonomy()
+    (plumber,) = esco.search("plummer")  # ESCO's hidden label: a misspelling
+    assert plumber.uri == PLUMBER and plumber.label() == "plumber"
+    assert esco.search("oncologist", kind=KIND_OCCUPATION)[0].uri == SPECIALISED_DOCTOR
+    assert "oncologist" in esco.get(SPECIALISED_DOCTOR).hidden_labels["en"]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("query", ["ine", "ma", "teams work", "g.p.", "ict", "Zespół", "x"])
+def test_starter_set_ranking_is_the_documented_one(query: str) -> None:
+    # the index's search gives what ranking every concept by concept_match_key gives
+    esco = starter_taxonomy()
+    normalized = normalize(query)
+    keyed = [(concept_match_key(c, normalized), c.uri) for c in esco.concepts()]
+    ranked = sorted((key, uri) for key, uri in keyed if key is not None)
+    assert uris(esco.search(query, limit=25)) == [uri for _, uri in ranked[:25]]
 
 
 def test_starter_set_is_attributed() -> None:

@@ -64,6 +64,7 @@ def concept_json(concept: Concept, lang: str) -> dict[str, Any]:
         "label": concept.label(lang),
         "preferredLabels": dict(concept.preferred_labels),
         "alternativeLabels": {k: list(v) for k, v in concept.alternative_labels.items()},
+        "hiddenLabels": {k: list(v) for k, v in concept.hidden_labels.items()},
         "description": concept.description(lang),
         "code": concept.code,
         "reuseLevel": concept.reuse_level.value if concept.reuse_level else None,
@@ -82,6 +83,7 @@ def _source_json(source: SourceInfo) -> dict[str, Any]:
         "version": source.version,
         "location": source.location,
         "counts": dict(source.counts),
+        "notes": list(source.notes),
     }
 
 
@@ -122,9 +124,11 @@ def register(app: typer.Typer) -> None:
         ] = 20,
         json_output: JsonOpt = False,
     ) -> None:
-        """Search names (preferred and alternative labels), ignoring case and accents:
-        'cafe' finds 'café'. Exact and starting matches come first. Prints each match's
-        kind, name and URI (use the URI with 'taxonomy show', or in credentials)."""
+        """Search names (preferred, alternative and ESCO's hidden labels), ignoring case
+        and accents: 'cafe' finds 'café', 'teams work' finds 'work in teams', 'plummer'
+        finds 'plumber'. Exact and starting matches come first, then names with every word
+        you typed, then names with the text inside a word. Prints each match's kind,
+        preferred name and URI (use the URI with 'taxonomy show', or in credentials)."""
         found = default_taxonomy().search(text, kind=_KINDS[kind], limit=limit)
         if json_output:
             say_json([concept_json(concept, lang) for concept in found])
@@ -259,5 +263,6 @@ def register(app: typer.Typer) -> None:
             ):
                 if value:
                     lines.append(f"  {label}: {value}")
+            lines += [f"  note: {note}" for note in source.notes]
         lines.append(f"your taxonomy folder: {taxonomy_dir()}")
         say(*lines)

@@ -6,8 +6,10 @@ data is shown or shipped, :data:`ESCO_ATTRIBUTION` goes with it.
 
 The CSV files are read by column *name* (ESCO v1.1 and v1.2 order and name some columns
 differently; v1.2 adds label columns to the relation files), in any language (the file
-name's ``_xx`` suffix). A file that lacks a column we need, or a row with a bad value, raises
-:class:`~skillswallet.errors.TaxonomyError` naming the file, line and column.
+name's ``_xx`` suffix). Preferred, alternative (``altLabels``) and hidden (``hiddenLabels``,
+where a file has them) labels are kept; all three are searched. A file that lacks a column
+we need, or a row with a bad value, raises :class:`~skillswallet.errors.TaxonomyError`
+naming the file, line and column.
 """
 
 from __future__ import annotations
@@ -211,6 +213,7 @@ class _Loader:
             lang=lang,
             preferred=row["preferredLabel"].strip(),
             alternatives=_split(row.get("altLabels", "")),
+            hidden=_split(row.get("hiddenLabels", "")),
             description=(row.get("description") or row.get("definition") or "").strip(),
             code=code,
             reuse=reuse,

@@ -9,6 +9,7 @@ occupation needs, and which concepts a text names. Everything here is pure; load
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +22,9 @@ __all__ = [
     "KIND_OCCUPATION",
     "KIND_SKILL",
     "KIND_SKILL_GROUP",
+    "LABEL_ALTERNATIVE",
+    "LABEL_HIDDEN",
+    "LABEL_PREFERRED",
     "SKILL_KINDS",
     "CombinedTaxonomy",
     "Concept",
@@ -36,6 +40,7 @@ __all__ = [
     "concept_match_key",
     "kinds_filter",
     "label_match_key",
+    "label_words",
     "normalize",
     "pick_language",
 ]
@@ -129,6 +134,9 @@ class Concept:
     preferred_labels: Mapping[str, str] = field(default_factory=dict, hash=False)
     #: Alternative labels per language tag.
     alternative_labels: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+    #: Hidden labels per language tag: misspellings, old and informal names that ESCO
+    #: keeps for search only (a search finds the concept; its preferred label is shown).
+    hidden_labels: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
     #: Description per language tag.
     descriptions: Mapping[str, str] = field(default_factory=dict, hash=False)
     #: ESCO code (skill group "S1.2", occupation "2166.1"), ISCO-08 code, or a framework's
@@ -171,6 +179,8 @@ class SourceInfo:
     location: str | None = None
     #: Number of concepts per kind, plus "relations" for occupation-skill relations.
     counts: Mapping[str, int] = field(default_factory=dict, hash=False)
+    #: What the user should know about it (e.g. that it was stored by an older version).
+    notes: tuple[str, ...] = ()
 
 
 @runtime_checkable
@@ -196,11 +206,14 @@ class Taxonomy(Protocol):
         lang: str | None = None,
         limit: int = 20,
     ) -> list[Concept]:
-        """Concepts whose preferred or alternative labels contain ``text``, case- and
-        diacritic-insensitively, best first: exact matches, then label prefixes, then word
-        prefixes, then other substrings (preferred labels before alternatives, shorter
-        labels first). ``kind`` keeps one kind or several; ``lang`` only that language's
-        labels."""
+        """Concepts with a label (preferred, alternative or hidden) that matches ``text``,
+        case- and diacritic-insensitively, best first as :func:`label_match_key` ranks
+        them: the exact label, then labels that start with the text, then labels in which
+        every word of the text starts a word (in any order: "teams work" finds "work in
+        teams"), then labels in which every word of the text is inside a word ("ine" finds
+        "machine"); within each, preferred labels before alternative ones before hidden
+        ones, then shorter labels. ``kind`` keeps one kind or several; ``lang`` only that
+        language's labels."""
         ...
 
     def occupation_skills(self, occupation_uri: str) -> list[tuple[str, Relation]]:
@@ -250,9 +263,32 @@ class TaxonomyBase:
 
 # Letters that Unicode does not decompose into a base letter and a mark, but that users
 # type without their stroke (a search for "Zespol" must find "Zespół").
-_FOLD = str.maketrans(
-    {"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d"}
-)
+_STROKED = {
+    "ł": "l",
+    "ø": "o",
+    "đ": "d",
+    "ħ": "h",
+    "ı": "i",
+    "æ": "ae",
+    "œ": "oe",
+    "þ": "th",
+    "ð": "d",
+}
+
+
+class _Folding(dict[int, str]):
+    """A ``str.translate`` table, filled in as characters are met: combining marks go,
+    stroked letters become their base letters, anything else stays. (Looking a known
+    character up is done in C, so folding costs little more than the decomposition.)"""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = "" if unicodedata.combining(char) else _STROKED.get(char, char)
+        self[code] = folded
+        return folded
+
+
+_FOLDING = _Folding()
 
 
 def normalize(text: str) -> str:
@@ -261,46 +297,73 @@ def normalize(text: str) -> str:
     if text.isascii():  # the common case, and much faster
         return " ".join(text.lower().split())
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.translate(_FOLD).split())
+    return " ".join(decomposed.translate(_FOLDING).split())
 
 
-#: Sort key of a label match: (tier, 0 for a preferred label else 1, label length,
-#: normalized label). Tiers: 0 exact, 1 label prefix, 2 word prefix, 3 other substring.
+#: Label types, in the order search ranks them (the second part of a :data:`MatchKey`).
+LABEL_PREFERRED = 0
+LABEL_ALTERNATIVE = 1
+LABEL_HIDDEN = 2
+
+#: Sort key of a label match: (tier, label type, label length, normalized label).
+#: Tiers: 0 the exact label; 1 the label starts with the query; 2 every word of the query
+#: starts a word of the label, in any order; 3 every word of the query is inside a word
+#: of the label. Label types: :data:`LABEL_PREFERRED`, :data:`LABEL_ALTERNATIVE`,
+#: :data:`LABEL_HIDDEN`.
 MatchKey = tuple[int, int, int, str]
 
+_PUNCTUATION = re.compile(r"\W+")
+_MARK = re.compile(r"[^\w ]")
 
-def label_match_key(label: str, query: str, preferred: bool) -> MatchKey | None:
-    """How well a normalized ``label`` matches a normalized ``query`` (None: no match).
-    Smaller keys rank first."""
+
+def label_words(label: str) -> list[str]:
+    """The words of a normalized label as search sees them: its space-separated words,
+    and the parts of those between punctuation ("e-learning" gives "e-learning", "e" and
+    "learning"; "(ict)" gives "(ict)" and "ict"). A word may come more than once."""
+    words = label.split()
+    if _MARK.search(label) is None:  # letters, digits and spaces only: the common case
+        return words
+    return words + [
+        part for word in words for part in _PUNCTUATION.split(word) if part and part != word
+    ]
+
+
+def label_match_key(label: str, query: str, label_type: int) -> MatchKey | None:
+    """How well a normalized ``label`` of ``label_type`` (:data:`LABEL_PREFERRED`, ...)
+    matches a normalized ``query`` (None: no match). Smaller keys rank first."""
     if label == query:
         tier = 0
     elif label.startswith(query):
         tier = 1
-    elif (" " + query) in label:
-        tier = 2
-    elif query in label:
-        tier = 3
     else:
-        return None
-    return (tier, 0 if preferred else 1, len(label), label)
+        words = label_words(label)
+        parts = query.split()
+        if all(any(word.startswith(part) for word in words) for part in parts):
+            tier = 2
+        elif all(any(part in word for word in words) for part in parts):
+            tier = 3
+        else:
+            return None
+    return (tier, label_type, len(label), label)
 
 
 def concept_match_key(concept: Concept, query: str, lang: str | None = None) -> MatchKey | None:
     """The best :func:`label_match_key` over a concept's labels (only ``lang``'s when
     given) for a normalized ``query``."""
+    preferred = {language: (text,) for language, text in concept.preferred_labels.items()}
+    labelled: list[tuple[int, Mapping[str, Sequence[str]]]] = [
+        (LABEL_PREFERRED, preferred),
+        (LABEL_ALTERNATIVE, concept.alternative_labels),
+        (LABEL_HIDDEN, concept.hidden_labels),
+    ]
     best: MatchKey | None = None
-    for language, text in concept.preferred_labels.items():
-        if lang is None or language == lang:
-            key = label_match_key(normalize(text), query, True)
-            if key is not None and (best is None or key < best):
-                best = key
-    for language, texts in concept.alternative_labels.items():
-        if lang is None or language == lang:
-            for text in texts:
-                key = label_match_key(normalize(text), query, False)
-                if key is not None and (best is None or key < best):
-                    best = key
+    for label_type, labels in labelled:
+        for language, texts in labels.items():
+            if lang is None or language == lang:
+                for text in texts:
+                    key = label_match_key(normalize(text), query, label_type)
+                    if key is not None and (best is None or key < best):
+                        best = key
     return best
 
 
