@@ -42,6 +42,7 @@ from skillswallet.did.keyfile import read_key_file
 from skillswallet.did.keys import KeyPair, verify_signature
 from skillswallet.did.multikey import PublicKey, decode_multibase_base58
 from skillswallet.errors import (
+    CanonicalizationError,
     InvalidDocumentError,
     PointerError,
     ProofError,
@@ -363,6 +364,56 @@ def test_issue_with_our_default_mandatory_pointers(our_base: dict[str, Any]) -> 
     assert result.verified, result.to_json()
 
 
+def test_lists_are_disclosed_whole_and_verify(p256_signer: Any) -> None:
+    # Open Badges' allowedValue is a JSON-LD list: its cells are blank nodes that no
+    # selection names, so each list is named by where it hangs (the second one alone too).
+    unsigned = p256_unsigned()
+    unsigned["credentialSubject"]["achievement"]["resultDescription"] = [
+        {
+            "id": f"urn:uuid:11111111-0000-4000-8000-00000000000{n}",
+            "type": ["ResultDescription"],
+            "name": name,
+            "resultType": "LetterGrade",
+            "allowedValue": values,
+        }
+        for n, name, values in ((1, "Level", ["low", "high"]), (2, "Grade", ["A", "B", "C"]))
+    ]
+    base = issue_credential(unsigned, p256_signer, cryptosuite="ecdsa-sd-2023", created=CREATED)
+    for pointer in (
+        "/credentialSubject/achievement/resultDescription/1/allowedValue",
+        "/credentialSubject/achievement/resultDescription",
+        "/credentialSubject/achievement/name",
+    ):
+        derived = derive_credential(base, [pointer])
+        assert verify(derived, now=NOW).verified, pointer
+    grades = derive_credential(
+        base, ["/credentialSubject/achievement/resultDescription/1/allowedValue"]
+    )["credentialSubject"]["achievement"]["resultDescription"]
+    assert grades == [
+        {
+            "id": "urn:uuid:11111111-0000-4000-8000-000000000002",
+            "type": ["ResultDescription"],
+            "allowedValue": ["A", "B", "C"],
+        }
+    ]
+
+
+def test_json_literals_are_refused_clearly(keys: Any) -> None:
+    # An object inside an @json value is not a node: naming it would change the literal.
+    schema_credential = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential", "JsonSchemaCredential"],
+        "issuer": "did:example:issuer",
+        "credentialSubject": {
+            "id": "https://example.com/schemas/skill.json",
+            "type": "JsonSchema",
+            "jsonSchema": {"type": "object", "properties": {"name": {"type": "string"}}},
+        },
+    }
+    with pytest.raises(CanonicalizationError, match="JSON literals"):
+        base_transform(schema_credential, ["/issuer"], keys["hmac"])
+
+
 def test_a_mandatory_pointer_stays_revealed_and_verifies(our_base: dict[str, Any]) -> None:
     derived = derive_credential(our_base, ["/issuer/name", "/credentialSubject/id"])
     assert derived["issuer"] == our_base["issuer"]  # all of it, not just the name
@@ -588,3 +639,31 @@ def test_cli_issue_ecdsa_sd(
         "-m", "/nope",
     )  # fmt: skip
     assert code == 3 and "names nothing" in err and "warning" not in err
+
+
+def test_cli_issue_ecdsa_sd_with_a_vault_key(
+    cli_vault: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert invoke_main(monkeypatch, capsys, "init")[0] == 0
+    code, did, _ = invoke_main(monkeypatch, capsys, "did", "create", "--type", "p256")
+    unsigned = load_json(INTEROP / "ob3-unsigned.json")
+    del unsigned["issuer"]
+    source = tmp_path / "unsigned.json"
+    source.write_text(json.dumps(unsigned))
+    out = tmp_path / "base.json"
+    code, _, err = invoke_main(
+        monkeypatch, capsys, "issue", "--as", did.strip(), str(source), "-s", "ecdsa-sd-2023",
+        "--out", str(out),
+    )  # fmt: skip
+    assert code == 0, err
+    assert "warning" not in err  # our defaults
+    base = load_json(out)
+    assert parse_base_proof_value(base["proof"]["proofValue"]).mandatory_pointers == [
+        "/issuer",
+        "/validFrom",
+        "/type",
+    ]
+    assert verify(derive_credential(base, ["/credentialSubject/id"])).verified
