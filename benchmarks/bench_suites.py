@@ -1,4 +1,5 @@
-"""Sign and verify the Open Badges 3.0 sample with each cryptosuite; print medians and
+"""Sign and verify the Open Badges 3.0 sample with each cryptosuite (and, for ecdsa-sd-2023,
+issue a base proof, derive and verify); print medians and
 per-second figures as JSON. With ``--js`` (after ``npm ci`` in benchmarks/js), the
 reference JavaScript implementation is measured in the same run and ratios are reported.
 
@@ -18,7 +19,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from skillswallet import KeyPair, add_proof, get_suite, issue_credential, verify
+from skillswallet import (
+    KeyPair,
+    add_proof,
+    derive_credential,
+    get_suite,
+    issue_credential,
+    verify,
+)
 from skillswallet.credentials.proofs import unsecured_copy
 
 HERE = Path(__file__).parent
@@ -63,7 +71,36 @@ def bench_python(seconds: float) -> dict[str, dict[str, dict[str, float]]]:
         ("ecdsa-jcs-2019", p256),
     ):
         results[suite] = _bench_suite(suite, keys, seconds)
+    results["ecdsa-sd-2023"] = _bench_sd(p256, seconds)
     return results
+
+
+#: What the interop fixtures disclose (tests/conformance/interop/README.md).
+SD_SELECTIVE = ["/credentialSubject/achievement/name", "/credentialSubject/achievement/alignment"]
+
+
+def _bench_sd(keys: dict[str, str], seconds: float) -> dict[str, dict[str, float]]:
+    """ecdsa-sd-2023: a full issue (base proof), a derivation and the verification of the
+    derived credential (its proof alone, and a full verify())."""
+    pair = KeyPair.from_secret_multibase(keys["secretKeyMultibase"])
+    signer = pair.signer(keys["verificationMethod"])
+    doc = _load("ob3-unsigned.json")
+    doc["issuer"]["id"] = keys["did"]
+    impl = get_suite("ecdsa-sd-2023")
+    base = issue_credential(doc, signer, cryptosuite="ecdsa-sd-2023", created=CREATED)
+    derived = derive_credential(base, SD_SELECTIVE)
+    unsecured = unsecured_copy(derived)
+    return {
+        "base": _measure(
+            lambda: issue_credential(doc, signer, cryptosuite="ecdsa-sd-2023", created=CREATED),
+            seconds,
+        ),
+        "derive": _measure(lambda: derive_credential(base, SD_SELECTIVE), seconds),
+        "verify_proof": _measure(
+            lambda: impl.verify_proof(unsecured, derived["proof"], pair.public), seconds
+        ),
+        "verify_full": _measure(lambda: verify(derived, now=CREATED), seconds),
+    }
 
 
 def _bench_suite(suite: str, keys: dict[str, str], seconds: float) -> dict[str, dict[str, float]]:

@@ -287,7 +287,7 @@ def test_key_not_authorized_for_assertion_fails() -> None:
     assert "not authorized for assertionMethod" in result.check("proof").reason
 
 
-@pytest.mark.parametrize("suite", ["none", "ecdsa-sd-2023", "RsaSignature2018"])
+@pytest.mark.parametrize("suite", ["none", "bbs-2023", "RsaSignature2018"])
 def test_unknown_suite_fails(suite: str) -> None:
     doc = _signed()
     doc["proof"]["cryptosuite"] = suite

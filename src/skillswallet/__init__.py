@@ -5,6 +5,7 @@ The curated public API. Everything else is an implementation module.
 
 from __future__ import annotations
 
+from .credentials.derive import derive_credential
 from .credentials.issue import issue_credential
 from .credentials.loader import ContextLoader, default_loader
 from .credentials.proofs import add_proof
@@ -43,6 +44,7 @@ __all__ = [
     "VerificationResult",
     "add_proof",
     "default_loader",
+    "derive_credential",
     "did_from_public_key",
     "get_suite",
     "issue_credential",

@@ -72,6 +72,16 @@ class ProofError(SkillsWalletError):
     """Creating a proof failed (bad options, missing verification method)."""
 
 
+class PointerError(ProofError):
+    """A JSON Pointer given for selective disclosure is malformed or names nothing in
+    the document."""
+
+
+class SelectableMandatoryWarning(UserWarning):
+    """An ecdsa-sd-2023 base proof leaves fields selectable that we reveal always by
+    default (issuer, validity, type, status): a holder could hide them."""
+
+
 class KeyFileError(SkillsWalletError):
     """A key file could not be read or written."""
 

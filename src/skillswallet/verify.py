@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .credentials.dates import parse_datetime
-from .credentials.jsonld import canonicalize_expanded, expand
+from .credentials.jsonld import canonicalize_expanded, expand, expanded_to_strict_quads
 from .credentials.loader import ContextLoader, default_loader
 from .credentials.model import (
     as_list,
@@ -23,11 +23,13 @@ from .credentials.model import (
     validate_presentation,
     vc_version,
 )
+from .credentials.nquads import Quad
 from .credentials.plainform import json_size, signed_data_disagreements
 from .credentials.proofs import unsecured_copy, unsecured_for_proof
 from .credentials.schema import JSON_SCHEMA_TYPES, SchemaRegistry, default_registry
 from .credentials.suites import ALL_SUITES, DEFAULT_SUITES, Cryptosuite
 from .credentials.suites.base import Canonicalizer
+from .credentials.suites.ecdsa_sd_2023 import EcdsaSd2023
 from .did.resolver import DIDResolver, KeyResolver, dereference_verification_method
 from .errors import (
     CanonicalizationError,
@@ -349,6 +351,17 @@ class _SharedCanonicalization:
         #: A canonicalization that failed (a poison graph, the work limit) fails them all:
         #: every unsecured document of a proof set holds the same graph.
         self._failure: CanonicalizationError | None = None
+        self._quads: list[Quad] | None = None
+
+    def quads_for(self, proof: dict[str, Any]) -> list[Quad] | None:
+        """The RDF of the document for a proof that signed it without other proofs (all
+        but chained ones): made once, its statements charged to the work budget."""
+        if "previousProof" in proof:
+            return None
+        if self._quads is None:
+            self.work.charge(self.statements)
+            self._quads = expanded_to_strict_quads(self.expanded)
+        return self._quads
 
     def for_proof(self, suite: Cryptosuite, proof: dict[str, Any]) -> Canonicalizer:
         """The canonicalizer for one proof: memoized by how its unsecured document is
@@ -448,9 +461,14 @@ def _verify_one_proof(
         unsecured = unsecured_for_proof(
             document, proof, [p for p in all_proofs if isinstance(p, dict)]
         )
-        ok = suite.verify_proof(
-            unsecured, proof, method.public_key, opts.loader, shared.for_proof(suite, proof)
-        )
+        if isinstance(suite, EcdsaSd2023):
+            ok = suite.verify_proof(
+                unsecured, proof, method.public_key, opts.loader, quads=shared.quads_for(proof)
+            )
+        else:
+            ok = suite.verify_proof(
+                unsecured, proof, method.public_key, opts.loader, shared.for_proof(suite, proof)
+            )
     except CanonicalizationError as exc:
         return Status.FAILED, f"the document cannot be canonicalized: {exc}", None
     except SkillsWalletError as exc:

@@ -485,9 +485,15 @@ class Wallet:
         return KeyPair.from_secret_multibase(body["secretKeyMultibase"]).sign(data)
 
     def issue(
-        self, credential: dict[str, Any], did: str, *, cryptosuite: str | None = None
+        self,
+        credential: dict[str, Any],
+        did: str,
+        *,
+        cryptosuite: str | None = None,
+        mandatory_pointers: Sequence[str] | None = None,
     ) -> dict[str, Any]:
-        """Sign a credential with a vault key (the issuer side)."""
+        """Sign a credential with a vault key (the issuer side); ``mandatory_pointers`` as
+        for :func:`~skillswallet.credentials.issue.issue_credential` (ecdsa-sd-2023)."""
         signer = self.signer(did)
         suite = cryptosuite or (
             "eddsa-rdfc-2022" if signer.key_type is KeyType.ED25519 else "ecdsa-rdfc-2019"
@@ -495,7 +501,12 @@ class Wallet:
         if not isinstance(credential, dict):
             raise InvalidDocumentError("a credential must be a JSON object")
         return issue_credential(
-            credential, signer, cryptosuite=suite, created=self._clock(), loader=self._loader
+            credential,
+            signer,
+            cryptosuite=suite,
+            created=self._clock(),
+            loader=self._loader,
+            mandatory_pointers=mandatory_pointers,
         )
 
     # -- skills ---------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from ..did.key import did_from_public_key
 from ..did.keyfile import read_key_file, write_key_file
 from ..did.keys import KeyPair
 from ..did.multikey import KeyType
-from ..errors import SkillsWalletError
+from ..errors import SelectableMandatoryWarning, SkillsWalletError
 from ..result import Status, VerificationResult
 from ..tour import run_tour
 from ..verify import verify as verify_document
@@ -34,6 +34,7 @@ from .common import (
     say,
     say_either,
     say_json,
+    warnings_shown,
 )
 from .profile import register as register_profile_commands
 from .skills import register as register_skills_commands
@@ -70,6 +71,7 @@ class SuiteChoice(StrEnum):
     eddsa_jcs_2022 = "eddsa-jcs-2022"
     ecdsa_rdfc_2019 = "ecdsa-rdfc-2019"
     ecdsa_jcs_2019 = "ecdsa-jcs-2019"
+    ecdsa_sd_2023 = "ecdsa-sd-2023"
 
 
 def _write_output(value: Any, out: Path | None) -> None:
@@ -188,6 +190,16 @@ def issue(
             show_default=False,
         ),
     ] = None,
+    mandatory: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--mandatory",
+            "-m",
+            help="With --suite ecdsa-sd-2023: a JSON Pointer every disclosure must reveal "
+            "(repeat it; default: /issuer /validFrom /validUntil /type /credentialStatus).",
+            show_default=False,
+        ),
+    ] = None,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write the signed credential here.")
     ] = None,
@@ -195,17 +207,32 @@ def issue(
     passphrase_file: PassFileOpt = None,
 ) -> None:
     """Sign a credential with a key file (--key) or a vault key (--as DID). Sets 'issuer'
-    to the key's DID when absent and prints the signed credential (or writes it with --out)."""
+    to the key's DID when absent and prints the signed credential (or writes it with --out).
+    With --suite ecdsa-sd-2023 the result is a base credential for the holder to derive
+    disclosures from."""
     if (key is None) == (as_did is None):
         fail("give exactly one of --key KEYFILE or --as DID", EXIT_USAGE)
+    if mandatory and suite is not SuiteChoice.ecdsa_sd_2023:
+        fail("--mandatory is for --suite ecdsa-sd-2023", EXIT_USAGE)
     document = load_input(unsigned, what="credential")
-    if key is not None:
-        signer = read_key_file(key)
-        signed = issue_credential(document, signer, cryptosuite=_suite_for(suite, signer.key_type))
-    else:
-        assert as_did is not None
-        with opened(vault, passphrase_file) as wallet:
-            signed = wallet.issue(document, as_did, cryptosuite=suite.value if suite else None)
+    with warnings_shown(SelectableMandatoryWarning):
+        if key is not None:
+            signer = read_key_file(key)
+            signed = issue_credential(
+                document,
+                signer,
+                cryptosuite=_suite_for(suite, signer.key_type),
+                mandatory_pointers=mandatory or None,
+            )
+        else:
+            assert as_did is not None
+            with opened(vault, passphrase_file) as wallet:
+                signed = wallet.issue(
+                    document,
+                    as_did,
+                    cryptosuite=suite.value if suite else None,
+                    mandatory_pointers=mandatory or None,
+                )
     _write_output(signed, out)
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import itertools
 import sys
+import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, NoReturn
 
 import typer
@@ -33,6 +35,20 @@ def say(*lines: str, err: bool = False) -> None:
 def say_json(value: Any) -> None:
     """Print JSON (controls, format characters and separators stay escaped)."""
     typer.echo(jsonio.dumps(value))
+
+
+@contextmanager
+def warnings_shown(*categories: type[Warning]) -> Iterator[None]:
+    """Library warnings of these kinds (a file others may read, fields a holder could
+    hide) as ``warning: ...`` lines on stderr."""
+    with warnings.catch_warnings(record=True) as caught:
+        for category in categories:
+            warnings.simplefilter("always", category)
+        try:
+            yield
+        finally:
+            for item in caught:
+                say(f"warning: {item.message}", err=True)
 
 
 def say_either(json_output: bool, value: Any, *lines: str) -> None:

@@ -6,7 +6,6 @@ import getpass
 import os
 import signal
 import sys
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -32,6 +31,7 @@ from .common import (
     say_either,
     say_json,
     utf8_text,
+    warnings_shown,
 )
 
 VaultOpt = Annotated[
@@ -75,20 +75,8 @@ def vault_path(option: Path | None) -> Path:
 
 
 def _read_secret_file(path: Path) -> str:
-    with _warnings_shown():
+    with warnings_shown(InsecureFileWarning):
         return safefile.read_secret_file(path)
-
-
-@contextmanager
-def _warnings_shown() -> Iterator[None]:
-    """Library warnings (a file others may read) as ``warning: ...`` lines on stderr."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", InsecureFileWarning)
-        try:
-            yield
-        finally:
-            for item in caught:
-                say(f"warning: {item.message}", err=True)
 
 
 def read_passphrase(
@@ -125,7 +113,7 @@ def opened(vault: Path | None, passphrase_file: Path | None) -> Iterator[Wallet]
     if not path.exists():  # before asking for a passphrase
         fail(f"there is no vault at {path}; create one with 'skillswallet init'")
     passphrase = read_passphrase(passphrase_file)
-    with _warnings_shown():
+    with warnings_shown(InsecureFileWarning):
         wallet = Wallet.open(path, passphrase)
     with wallet:
         yield wallet

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from ..did.keys import Signer
 from ..did.url import parse_did_url
-from ..errors import InvalidDocumentError
+from ..errors import InvalidDocumentError, SelectableMandatoryWarning
 from .jsoncopy import json_copy
 from .jsonld import canonicalize_expanded, expand
 from .loader import ContextLoader
@@ -16,6 +18,7 @@ from .plainform import signed_data_disagreements
 from .proofs import add_proof, unsecured_copy
 from .schema import default_registry
 from .suites import get_suite
+from .suites.ecdsa_sd_2023 import EcdsaSd2023, check_pointers, selectable_defaults
 
 
 def issue_credential(
@@ -25,10 +28,18 @@ def issue_credential(
     cryptosuite: str = "eddsa-rdfc-2022",
     created: datetime | None = None,
     loader: ContextLoader | None = None,
+    mandatory_pointers: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """Sign a credential. Sets ``issuer`` to the signer's DID when absent, validates the
     structure (raising :class:`InvalidDocumentError` listing every problem), and adds an
     ``assertionMethod`` proof. The input is not modified.
+
+    With ``cryptosuite="ecdsa-sd-2023"`` the proof is a base proof for the holder, who
+    derives disclosed credentials from it (:func:`derive_credential`).
+    ``mandatory_pointers`` (JSON Pointers) name what every disclosure must reveal; by
+    default ``/issuer``, ``/validFrom``, ``/validUntil``, ``/type`` and
+    ``/credentialStatus`` (those present). Pointers that leave one of those selectable
+    are accepted with a :class:`SelectableMandatoryWarning`.
     """
     if not isinstance(credential, dict):
         raise InvalidDocumentError("a credential must be a JSON object")
@@ -64,6 +75,17 @@ def issue_credential(
             + "; ".join(disagreements[:5])
         )
     suite = get_suite(cryptosuite)
+    if mandatory_pointers is not None and isinstance(suite, EcdsaSd2023):
+        hideable = selectable_defaults(doc, check_pointers(doc, mandatory_pointers))
+        if hideable:
+            warnings.warn(
+                SelectableMandatoryWarning(
+                    "the holder will be able to hide "
+                    + ", ".join(hideable)
+                    + ": these mandatory pointers leave them selectable"
+                ),
+                stacklevel=2,
+            )
     when = created if created is not None else datetime.now(UTC)
     return add_proof(
         doc,
@@ -75,4 +97,5 @@ def issue_credential(
         canonical=(lambda _: canonicalize_expanded(expanded))
         if suite.canonicalization == "rdfc"
         else None,
+        mandatory_pointers=mandatory_pointers,
     )

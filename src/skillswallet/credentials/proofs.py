@@ -3,6 +3,7 @@ unsecured document for verification. Pure functions over plain JSON."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +15,7 @@ from .loader import ContextLoader
 from .model import as_list
 from .suites import get_suite
 from .suites.base import Canonicalizer
+from .suites.ecdsa_sd_2023 import EcdsaSd2023, default_mandatory_pointers
 
 
 def unsecured_copy(document: dict[str, Any]) -> dict[str, Any]:
@@ -36,10 +38,12 @@ def add_proof(
     loader: ContextLoader | None = None,
     copy_input: bool = True,
     canonical: Canonicalizer | None = None,
+    mandatory_pointers: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """Return a copy of ``document`` with one more proof (Data Integrity §4.2 Add Proof).
     (``copy_input=False`` is for callers that pass a private copy already; ``canonical``
     canonicalizes the unsecured document, see :meth:`Cryptosuite.hash_data`.)
+    ``mandatory_pointers`` are for an ecdsa-sd-2023 base proof (our defaults when None).
 
     An existing proof makes a proof set (each proof signs the document without proofs);
     ``previous_proof`` makes a chain (the named earlier proofs are signed too, §4.3).
@@ -63,7 +67,17 @@ def add_proof(
     if previous_proof is not None:
         options["previousProof"] = previous_proof
         unsecured["proof"] = _matching_previous(existing, previous_proof)
-    proof = suite.create_proof(unsecured, options, signer, loader, canonical)
+    if isinstance(suite, EcdsaSd2023):
+        pointers = (
+            default_mandatory_pointers(unsecured)
+            if mandatory_pointers is None
+            else mandatory_pointers
+        )
+        proof = suite.create_base_proof(unsecured, options, signer, pointers, loader)
+    elif mandatory_pointers is not None:
+        raise ProofError(f"mandatory pointers are for ecdsa-sd-2023, not {cryptosuite}")
+    else:
+        proof = suite.create_proof(unsecured, options, signer, loader, canonical)
     out = json_copy(unsecured_copy(document)) if copy_input else unsecured_copy(document)
     out["proof"] = [*existing, proof] if existing else proof
     return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from ..errors import WorkLimitError
@@ -63,6 +63,38 @@ _MAX_SERIALIZED_TERMS = 16384
 _MEMO_MAX_CHARS = 1024  # longer terms are serialized every time: the table stays small
 
 
+def _text(term: Term) -> str:
+    """The canonical form of an IRI or literal, from the shared table."""
+    found = _SERIALIZED_TERMS.get(term)
+    if found is None:
+        found = term_to_nquads(term)
+        if len(found) <= _MEMO_MAX_CHARS:
+            if len(_SERIALIZED_TERMS) >= _MAX_SERIALIZED_TERMS:
+                _SERIALIZED_TERMS.clear()
+            _SERIALIZED_TERMS[term] = found
+    return found
+
+
+def nquad_line(quad: Quad, label: Callable[[str], str]) -> str:
+    """One canonical N-Quads line with blank nodes written as ``_:`` + ``label(id)``."""
+    # The hot path of canonicalization: plain tuple indexing, terms serialized once.
+    subject, predicate, obj, graph = quad
+    s = "_:" + label(subject[1]) if subject[0] == "bnode" else _text(subject)
+    o = "_:" + label(obj[1]) if obj[0] == "bnode" else _text(obj)
+    if graph is None:
+        return f"{s} {_text(predicate)} {o} .\n"
+    g = "_:" + label(graph[1]) if graph[0] == "bnode" else _text(graph)
+    return f"{s} {_text(predicate)} {o} {g} .\n"
+
+
+def relabelled_lines(quads: Iterable[Quad], labels: Mapping[str, str]) -> list[str]:
+    """The dataset's N-Quads lines, sorted and without repeats, with each blank node
+    written ``_:`` + ``labels[its label]`` (the spec's "relabelBlankNodes" and the
+    serialization step of "labelReplacementCanonicalizeNQuads"). A blank node missing
+    from ``labels`` raises KeyError."""
+    return sorted({nquad_line(quad, labels.__getitem__) for quad in quads})
+
+
 class _State:
     def __init__(self, hash_fn: HashFn, max_calls_per_node: int) -> None:
         self.hash_fn = hash_fn
@@ -72,30 +104,6 @@ class _State:
         self.max_calls_per_node = max_calls_per_node
         self.calls_per_node: dict[str, int] = {}
         self.steps = 0
-
-    def line(self, quad: Quad, label: Callable[[str], str]) -> str:
-        """One N-Quads line with blank nodes written as ``_:`` + ``label(id)``."""
-        # The hot path of canonicalization: plain tuple indexing, terms serialized once.
-        subject, predicate, obj, graph = quad
-        text = self._text
-        s = "_:" + label(subject[1]) if subject[0] == "bnode" else text(subject)
-        o = "_:" + label(obj[1]) if obj[0] == "bnode" else text(obj)
-        if graph is None:
-            return f"{s} {text(predicate)} {o} .\n"
-        g = "_:" + label(graph[1]) if graph[0] == "bnode" else text(graph)
-        return f"{s} {text(predicate)} {o} {g} .\n"
-
-    @staticmethod
-    def _text(term: Term) -> str:
-        """The canonical form of an IRI or literal, from the shared table."""
-        found = _SERIALIZED_TERMS.get(term)
-        if found is None:
-            found = term_to_nquads(term)
-            if len(found) <= _MEMO_MAX_CHARS:
-                if len(_SERIALIZED_TERMS) >= _MAX_SERIALIZED_TERMS:
-                    _SERIALIZED_TERMS.clear()
-                _SERIALIZED_TERMS[term] = found
-        return found
 
     def hexhash(self, data: str) -> str:
         return self.hash_fn(data.encode("utf-8")).hexdigest()
@@ -117,7 +125,7 @@ class _State:
         def label(value: str) -> str:
             return "a" if value == ref else "z"
 
-        lines = sorted(self.line(quad, label) for quad in self.bnode_to_quads[ref])
+        lines = sorted(nquad_line(quad, label) for quad in self.bnode_to_quads[ref])
         result = self.hexhash("".join(lines))
         self.first_degree_cache[ref] = result
         return result
@@ -248,5 +256,4 @@ def canonicalize_quads(
     # Step 6-7: relabel and serialize.
     issued = state.canonical.issued
 
-    lines = sorted({state.line(q, issued.__getitem__) for q in quad_list})
-    return CanonicalizationResult("".join(lines), dict(issued))
+    return CanonicalizationResult("".join(relabelled_lines(quad_list, issued)), dict(issued))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import os
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Protocol, runtime_checkable
 
 import nacl.bindings
@@ -47,7 +47,10 @@ class Signer(Protocol):
     def sign(self, data: bytes) -> bytes: ...
 
 
+@lru_cache(maxsize=256)
 def _ec_public(key: PublicKey) -> ec.EllipticCurvePublicKey:
+    # Memoized: decoding a point costs a fifth of a verification, and one key verifies
+    # many signatures (every statement of an ecdsa-sd-2023 proof, a batch of one issuer).
     curve = _CURVES[key.type][0]
     try:
         return ec.EllipticCurvePublicKey.from_encoded_point(curve, key.raw)

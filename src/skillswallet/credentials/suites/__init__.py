@@ -7,12 +7,14 @@ from ...errors import CryptosuiteError
 from .base import Cryptosuite
 from .ecdsa_jcs_2019 import ECDSA_JCS_2019
 from .ecdsa_rdfc_2019 import ECDSA_RDFC_2019
+from .ecdsa_sd_2023 import ECDSA_SD_2023
 from .eddsa_jcs_2022 import EDDSA_JCS_2022
 from .eddsa_rdfc_2022 import EDDSA_RDFC_2022
 
 #: Every suite this library implements, by name.
 ALL_SUITES: dict[str, Cryptosuite] = {
-    s.name: s for s in (EDDSA_RDFC_2022, EDDSA_JCS_2022, ECDSA_RDFC_2019, ECDSA_JCS_2019)
+    s.name: s
+    for s in (EDDSA_RDFC_2022, EDDSA_JCS_2022, ECDSA_RDFC_2019, ECDSA_JCS_2019, ECDSA_SD_2023)
 }
 #: Suites accepted by default when verifying.
 DEFAULT_SUITES: tuple[str, ...] = tuple(ALL_SUITES)
@@ -33,6 +35,7 @@ __all__ = [
     "DEFAULT_SUITES",
     "ECDSA_JCS_2019",
     "ECDSA_RDFC_2019",
+    "ECDSA_SD_2023",
     "EDDSA_JCS_2022",
     "EDDSA_RDFC_2022",
     "Cryptosuite",

@@ -100,6 +100,19 @@ class Cryptosuite:
             cache[key] = found
         return found
 
+    def canonical_proof_config(
+        self,
+        unsecured_document: dict[str, Any],
+        proof_config: dict[str, Any],
+        loader: ContextLoader | None = None,
+    ) -> str:
+        """The proof configuration (the proof without ``proofValue``, with the document's
+        ``@context``) in this suite's canonical form."""
+        config = {k: v for k, v in proof_config.items() if k != "proofValue"}
+        if "@context" in unsecured_document:
+            config["@context"] = unsecured_document["@context"]
+        return self._canonical_config(config, loader)
+
     def hash_data(
         self,
         unsecured_document: dict[str, Any],
@@ -116,10 +129,7 @@ class Cryptosuite:
         (a verifier passes one that reuses work shared by the proofs of a set; it must
         compute exactly this suite's transformation).
         """
-        config = {k: v for k, v in proof_config.items() if k != "proofValue"}
-        if "@context" in unsecured_document:
-            config["@context"] = unsecured_document["@context"]
-        canonical_config = self._canonical_config(config, loader)
+        canonical_config = self.canonical_proof_config(unsecured_document, proof_config, loader)
         canonical_doc = (
             canonical(unsecured_document)
             if canonical is not None
@@ -145,6 +155,17 @@ class Cryptosuite:
     ) -> dict[str, Any]:
         """Return a new ``DataIntegrityProof`` for the document (the document is not changed).
         (``canonical``: see :meth:`hash_data`.)"""
+        proof = self.new_proof(unsecured_document, options, signer)
+        data = self.hash_data(unsecured_document, proof, signer.key_type, loader, canonical)
+        signature = signer.sign(data.combined)
+        proof["proofValue"] = encode_multibase_base58(signature)
+        return proof
+
+    def new_proof(
+        self, unsecured_document: dict[str, Any], options: dict[str, Any], signer: Signer
+    ) -> dict[str, Any]:
+        """The proof a signer is about to make, without its proofValue (the proof options
+        checked, completed and in our order)."""
         self.check_key(signer.key_type)
         proof: dict[str, Any] = {"type": "DataIntegrityProof", "cryptosuite": self.name}
         proof.update({k: v for k, v in options.items() if k not in ("type", "cryptosuite")})
@@ -156,11 +177,7 @@ class Cryptosuite:
             raise ProofError("proof options need a proofPurpose")
         if self.context_in_proof and "@context" in unsecured_document:
             proof["@context"] = json_copy(unsecured_document["@context"])
-        proof = _ordered(proof)
-        data = self.hash_data(unsecured_document, proof, signer.key_type, loader, canonical)
-        signature = signer.sign(data.combined)
-        proof["proofValue"] = encode_multibase_base58(signature)
-        return proof
+        return _ordered(proof)
 
     def verify_proof(
         self,
