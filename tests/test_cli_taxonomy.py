@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import invoke_main
+from .vaultkit import credential
 
 FIXTURES = Path(__file__).parent / "fixtures" / "esco"
 DIRECTOR = "http://data.europa.eu/esco/occupation/00030d09-2b3a-4efd-87cc-c4ea39d27c34"
@@ -125,3 +126,38 @@ def test_load_refuses_other_files(cli: Run, tmp_path: Path) -> None:
     path.write_text("x", encoding="utf-8")
     assert cli("load", str(path))[0] == 2
     assert cli("load", str(tmp_path / "missing"))[0] == 2
+
+
+def test_import_warns_of_esco_skills_a_full_esco_does_not_know(
+    cli_vault: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    unknown = "http://data.europa.eu/esco/skill/00000000-0000-4000-8000-000000000000"
+    known = credential("Advising colleagues")
+    template = credential()
+    subject = template["credentialSubject"]
+    subject["achievement"]["alignment"][0]["targetUrl"] = unknown
+    strange = credential("Strange skill", credentialSubject=subject)
+    (tmp_path / "known.json").write_text(json.dumps(known))
+    (tmp_path / "strange.json").write_text(json.dumps(strange))
+
+    def run(*args: str) -> tuple[int, str, str]:
+        return invoke_main(monkeypatch, capsys, *args)
+
+    assert run("init")[0] == 0
+    # The starter set holds a part of ESCO: it cannot tell an unknown skill, so no warning.
+    code, _, err = run("import", str(tmp_path / "strange.json"))
+    assert code == 0 and "warning" not in err
+    assert run("taxonomy", "load", str(FIXTURES / "v1.2"))[0] == 0
+    code, out, err = run("import", str(tmp_path / "known.json"))
+    assert code == 0 and "warning" not in err
+    again = credential("Strange skill", credentialSubject=subject)  # another id: not a duplicate
+    (tmp_path / "strange.json").write_text(json.dumps(again))
+    code, out, err = run("import", str(tmp_path / "strange.json"))
+    assert code == 0 and "1 stored" in out  # kept ...
+    assert f"warning: {unknown} is not an ESCO skill" in err  # ... with a warning
+    code, out, _ = run("import", "--json", str(tmp_path / "strange.json"))
+    [outcome] = json.loads(out)
+    assert outcome["status"] == "duplicate" and outcome["warnings"] == []

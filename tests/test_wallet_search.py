@@ -3,11 +3,13 @@ or without accents; only skills are listed as skills."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from skillswallet.cli.common import say_json_items
 from skillswallet.wallet import Wallet
 
 from .vaultkit import NOW, PASSPHRASE, credential, fast_kdf
@@ -73,3 +75,28 @@ def test_a_name_with_its_language_is_shown(wallet: Wallet) -> None:
     doc = credential(name={"@value": "Conseiller ses collègues", "@language": "fr"})  # type: ignore[arg-type]
     assert wallet.add(doc).status == "stored"
     assert [s.name for s in wallet.credentials()] == ["Conseiller ses collègues"]
+
+
+def test_scan_produces_the_search_results_one_at_a_time(wallet: Wallet) -> None:
+    names = [f"Skill {i}" for i in range(5)]
+    wallet.import_credentials([credential(n) for n in names])
+    scan = wallet.scan(text="skill")
+    first = next(iter(scan))  # produced before the rest are read
+    assert first.name == "Skill 0"
+    assert [s.name for s in wallet.scan(text="skill")] == names
+    assert [s.name for s in wallet.scan(text="Skill 3")] == ["Skill 3"]
+    assert wallet.search(text="skill") == list(wallet.scan(text="skill"))
+    empty = wallet.scan(text="nothing like it")
+    assert list(empty) == [] and empty.damaged == []
+
+
+def test_json_listings_are_one_valid_array_whatever_their_length(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for count in (0, 1, 999, 1000, 1001, 2500):
+        items = [{"n": i, "text": "é\u202e"} for i in range(count)]
+        say_json_items(iter(items))
+        out = capsys.readouterr().out
+        assert json.loads(out) == items
+        assert "\u202e" not in out  # escaped, as every JSON output
+        assert out.count("\n") == (count + 2 if count else 1)  # [, an item a line, ]

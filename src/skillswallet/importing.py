@@ -51,6 +51,10 @@ class ImportOutcome:
     credential_id: str | None = None
     flags: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    #: The skill URIs the credential is about (its summary's).
+    skills: list[str] = field(default_factory=list)
+    #: Remarks that do not stop the import, e.g. a skill the taxonomy does not know.
+    warnings: list[str] = field(default_factory=list)
 
 
 class ImportInterrupted(KeyboardInterrupt):
@@ -311,6 +315,7 @@ def _prepare(
         reason = "structure: the credential cannot be stored as JSON (too deep or not JSON)"
         return ImportOutcome("refused", credential_id=outcome.credential_id, reasons=[reason]), None
     meta = _summary_meta(credential, outcome.flags, now)
+    outcome.skills = list(meta["skills"])
     dedupe = _dedupe_content(credential, encoded)
     record = context.store.seal_record(CREDENTIAL, meta, None, dedupe, encoded_body=encoded)
     return outcome, record

@@ -184,7 +184,10 @@ def dumps(value: Any, *, indent: int | None = 2) -> str:
     """Serialize for output (UTF-8, stable key order as given). Readable text stays as it
     is; control, format and separator characters are written as ``\\uXXXX`` escapes, which
     JSON readers decode to the same value."""
-    return _UNSAFE_IN_JSON.sub(_json_escape, json.dumps(value, indent=indent, ensure_ascii=False))
+    text = json.dumps(value, indent=indent, ensure_ascii=False)
+    if text.isascii() and "\x7f" not in text:  # (JSON escapes the C0 controls itself)
+        return text
+    return _UNSAFE_IN_JSON.sub(_json_escape, text)
 
 
 def read_file(path: Path, *, what: str, error: type[SkillsWalletError]) -> Any:

@@ -60,7 +60,7 @@ from .skills.evidence import (
     skill_claims,
 )
 from .skills.profile import SkillsProfile, build_profile
-from .skills.taxonomy import Taxonomy, normalize
+from .skills.taxonomy import Taxonomy, normalize, unknown_skills
 from .storage.crypto import KdfCeiling, KdfParams
 from .storage.vault import (
     APPLICATION_ID,
@@ -138,6 +138,95 @@ class CredentialSummary(BaseModel):
     @property
     def verified(self) -> bool:
         return "unverified" not in self.flags
+
+
+@dataclass(frozen=True)
+class SummaryFilter:
+    """The filters of :meth:`Wallet.search`, applied to stored summaries before any
+    model is built (a search of 100,000 builds models for its matches only)."""
+
+    type: str | None = None
+    issuer: str | None = None
+    issuer_text: str = ""
+    skill: str | None = None
+    skill_text: str = ""
+    text: str | None = None
+    valid_on: datetime | None = None
+    imported_after: datetime | None = None
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        type: str | None,
+        issuer: str | None,
+        skill: str | None,
+        text: str | None,
+        valid_on: datetime | None,
+        imported_after: datetime | None,
+    ) -> SummaryFilter:
+        if valid_on is not None and valid_on.tzinfo is None:
+            valid_on = valid_on.replace(tzinfo=UTC)
+        if imported_after is not None and imported_after.tzinfo is None:
+            imported_after = imported_after.replace(tzinfo=UTC)
+        return cls(
+            type=type,
+            issuer=issuer,
+            issuer_text=normalize(issuer) if issuer is not None else "",
+            skill=skill,
+            skill_text=normalize(skill) if skill is not None else "",
+            text=normalize(text) if text is not None else None,
+            valid_on=valid_on,
+            imported_after=imported_after,
+        )
+
+    def matches(self, meta: dict[str, Any]) -> bool:
+        if self.type is not None and self.type not in (meta.get("types") or ()):
+            return False
+        if self.issuer is not None and not (
+            meta.get("issuer") == self.issuer
+            or (self.issuer_text and self.issuer_text in normalize(meta.get("issuer_name") or ""))
+        ):
+            return False
+        if self.skill is not None:
+            skill = self.skill
+            if not (
+                any(s == skill or s.endswith("/" + skill) for s in meta.get("skills") or ())
+                or (
+                    self.skill_text
+                    and any(self.skill_text in normalize(x) for x in meta.get("skill_labels") or ())
+                )
+            ):
+                return False
+        if self.text is not None and self.text not in normalize(meta.get("name") or ""):
+            return False
+        if self.valid_on is not None:
+            start = parse_datetime(meta.get("valid_from"), require_timezone=False)
+            end = parse_datetime(meta.get("valid_until"), require_timezone=False)
+            if (start and start > self.valid_on) or (end and end < self.valid_on):
+                return False
+        if self.imported_after is not None:
+            imported = parse_datetime(meta.get("imported_at"))
+            if imported is None or imported < self.imported_after:
+                return False
+        return True
+
+
+class Scan:
+    """Credential summaries produced as the vault's pages are read (:meth:`Wallet.scan`).
+    Iterate it once; then ``damaged`` holds the ids of records that could not be read."""
+
+    def __init__(self, records: Iterable[Record | RecordCorruptError], match: SummaryFilter):
+        self._records = records
+        self._match = match
+        self.damaged: list[str] = []
+
+    def __iter__(self) -> Iterator[CredentialSummary]:
+        for record in self._records:
+            if not isinstance(record, Record):
+                self.damaged.append(record.record_id or "?")
+            elif self._match.matches(record.meta):
+                yield CredentialSummary(id=record.id, **record.meta)
 
 
 class KeySummary(BaseModel):
@@ -270,6 +359,7 @@ class Wallet:
         batch_size: int = 1000,
         workers: int | None = None,
         progress: Callable[[int], None] | None = None,
+        taxonomy: Taxonomy | None = None,
     ) -> ImportReport:
         """Verify, then store. Refused credentials are reported, never stored (unless
         ``allow_unverified``, which stores them flagged ``unverified``). Expired ones and
@@ -281,8 +371,12 @@ class Wallet:
         when this returns. Large imports verify and encrypt on ``workers`` processes
         (default: every core; Linux) while this process writes the previous batch; if one
         of them dies, :class:`~skillswallet.errors.ImportWorkerError` is raised and the
-        batches committed before it stay stored."""
-        return run_import(
+        batches committed before it stay stored.
+
+        With a ``taxonomy`` that knows every ESCO skill (a full ESCO download; see
+        :func:`~skillswallet.skills.unknown_skills`), a stored credential about an ESCO
+        skill it does not know gets a warning; the credential is kept."""
+        report = run_import(
             self._store,
             documents,
             ImportContext(self._store, self._loader, self._resolver, allow_unverified),
@@ -291,25 +385,25 @@ class Wallet:
             workers=workers,
             progress=progress,
         )
+        if taxonomy is not None:
+            for outcome in report.stored:
+                outcome.warnings.extend(
+                    f"{uri} is not an ESCO skill this taxonomy knows; the credential is kept"
+                    for uri in unknown_skills(outcome.skills, taxonomy)
+                )
+        return report
 
     def add(self, credential: dict[str, Any], *, allow_unverified: bool = False) -> ImportOutcome:
         """Import one credential (see :meth:`import_credentials`)."""
         return self.import_credentials([credential], allow_unverified=allow_unverified).outcomes[0]
 
     def _summary(self, record: Record) -> CredentialSummary:
-        fields = {k: v for k, v in record.meta.items() if k != "facts"}
-        return CredentialSummary(id=record.id, **fields)
+        return CredentialSummary(id=record.id, **record.meta)
 
     def credentials(self) -> Listing[CredentialSummary]:
         """Every readable credential, oldest first. Records whose summary is damaged
         cannot be listed: their ids are in the result's ``damaged``."""
-        listing: Listing[CredentialSummary] = Listing()
-        for record in self._store.records(CREDENTIAL):
-            if isinstance(record, Record):
-                listing.append(self._summary(record))
-            else:
-                listing.damaged.append(record.record_id or "?")
-        return listing
+        return self.search()
 
     def damaged_records(self) -> list[str]:
         """Ids of every record (credentials, keys, disclosures) whose summary or body
@@ -320,6 +414,15 @@ class Wallet:
         """Messages for records that cannot be decrypted."""
         return [
             str(r) for r in self._store.records(CREDENTIAL) if isinstance(r, RecordCorruptError)
+        ]
+
+    def damaged_summaries(self) -> list[str]:
+        """Ids of the credentials whose summary cannot be read (what a listing would name
+        in ``damaged``), without building the listing."""
+        return [
+            r.record_id or "?"
+            for r in self._store.records(CREDENTIAL)
+            if isinstance(r, RecordCorruptError)
         ]
 
     def search(
@@ -336,42 +439,41 @@ class Wallet:
         URI, a URI suffix such as an ESCO UUID, or part of its label), name text, validity
         on a date, or import date. All filters must match; names and labels match ignoring
         case and accents ("zespol" finds "Zespół"). Naive datetimes are taken as UTC.
-        Damaged records (which no filter can read) are in the result's ``damaged``."""
-        if valid_on is not None and valid_on.tzinfo is None:
-            valid_on = valid_on.replace(tzinfo=UTC)
-        if imported_after is not None and imported_after.tzinfo is None:
-            imported_after = imported_after.replace(tzinfo=UTC)
-        issuer_text = normalize(issuer) if issuer is not None else ""
-        skill_text = normalize(skill) if skill is not None else ""
-        name_text = normalize(text) if text is not None else ""
-        every = self.credentials()
-        out: Listing[CredentialSummary] = Listing(damaged=every.damaged)
-        for summary in every:
-            if type is not None and type not in summary.types:
-                continue
-            if issuer is not None and not (
-                summary.issuer == issuer
-                or (issuer_text and issuer_text in normalize(summary.issuer_name or ""))
-            ):
-                continue
-            if skill is not None and not (
-                any(s == skill or s.endswith("/" + skill) for s in summary.skills)
-                or (skill_text and any(skill_text in normalize(x) for x in summary.skill_labels))
-            ):
-                continue
-            if text is not None and name_text not in normalize(summary.name or ""):
-                continue
-            if valid_on is not None:
-                start = parse_datetime(summary.valid_from, require_timezone=False)
-                end = parse_datetime(summary.valid_until, require_timezone=False)
-                if (start and start > valid_on) or (end and end < valid_on):
-                    continue
-            if imported_after is not None:
-                imported = parse_datetime(summary.imported_at)
-                if imported is None or imported < imported_after:
-                    continue
-            out.append(summary)
-        return out
+        Damaged records (which no filter can read) are in the result's ``damaged``.
+        :meth:`scan` gives the same results one at a time."""
+        found = self.scan(
+            type=type,
+            issuer=issuer,
+            skill=skill,
+            text=text,
+            valid_on=valid_on,
+            imported_after=imported_after,
+        )
+        with collector_paused():  # (a list of 100,000 summaries: see gcpause)
+            return Listing(found, damaged=found.damaged)
+
+    def scan(
+        self,
+        *,
+        type: str | None = None,
+        issuer: str | None = None,
+        skill: str | None = None,
+        text: str | None = None,
+        valid_on: datetime | None = None,
+        imported_after: datetime | None = None,
+    ) -> Scan:
+        """The credentials :meth:`search` finds, produced as they are read, so that a
+        listing of 100,000 never sits in memory; the ids of damaged records are in the
+        result's ``damaged`` once it has been iterated."""
+        match = SummaryFilter.of(
+            type=type,
+            issuer=issuer,
+            skill=skill,
+            text=text,
+            valid_on=valid_on,
+            imported_after=imported_after,
+        )
+        return Scan(self._store.records(CREDENTIAL), match)
 
     def get(self, record_id: str) -> tuple[CredentialSummary, dict[str, Any]]:
         record, body = self._get_kind(record_id, CREDENTIAL)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
@@ -34,7 +34,28 @@ def say(*lines: str, err: bool = False) -> None:
 
 def say_json(value: Any) -> None:
     """Print JSON (controls, format characters and separators stay escaped)."""
-    typer.echo(jsonio.dumps(value))
+    _write_json(jsonio.dumps(value) + "\n")
+
+
+def say_json_items(items: Iterable[Any]) -> None:
+    """Print a JSON array one compact item a line, as the items come: a listing of
+    100,000 is never one string in memory (and stays easy to grep)."""
+    lines: list[str] = []
+    written = False
+    for item in items:
+        lines.append(jsonio.dumps(item, indent=None))
+        if len(lines) == 1000:  # one write a thousand items
+            _write_json(("," if written else "[") + "\n" + ",\n".join(lines))
+            written, lines = True, []
+    if lines:
+        _write_json(("," if written else "[") + "\n" + ",\n".join(lines))
+        written = True
+    _write_json("\n]\n" if written else "[]\n")
+
+
+def _write_json(text: str) -> None:
+    """Text that :func:`jsonio.dumps` escaped, written as it is."""
+    typer.echo(text, nl=False)
 
 
 @contextmanager

@@ -40,7 +40,6 @@ TrustOpt = Annotated[
 _NOT_SKILLS = frozenset({KIND_OCCUPATION, KIND_SKILL_GROUP, KIND_ISCO_GROUP})
 
 
-
 def _trust(path: Path | None) -> TrustList | None:
     return load_trust_list(path) if path is not None else None
 

@@ -17,6 +17,7 @@ from platformdirs import user_data_dir
 
 from .. import safefile
 from ..errors import InsecureFileWarning, VaultExistsError
+from ..skills.store import full_esco
 from ..storage.crypto import KdfParams
 from ..wallet import ImportInterrupted, ImportReport, Wallet
 from .common import (
@@ -30,6 +31,7 @@ from .common import (
     say,
     say_either,
     say_json,
+    say_json_items,
     utf8_text,
     warnings_shown,
 )
@@ -195,11 +197,12 @@ def register(app: typer.Typer) -> None:
         try:
             with _interruptible(signals):
                 inputs = ImportFiles(files)  # a bad file is named before any passphrase
+                esco = full_esco()  # (only a full ESCO can tell an unknown skill)
                 with opened(vault, passphrase_file) as wallet:
                     bar = _progress(inputs.total, "Verifying and storing")
                     if bar is None:
                         report = wallet.import_credentials(
-                            inputs.documents(), allow_unverified=allow_unverified
+                            inputs.documents(), allow_unverified=allow_unverified, taxonomy=esco
                         )
                     else:
                         with bar as progress:
@@ -207,6 +210,7 @@ def register(app: typer.Typer) -> None:
                                 inputs.documents(),
                                 allow_unverified=allow_unverified,
                                 progress=progress.update,
+                                taxonomy=esco,
                             )
         except KeyboardInterrupt as stop:
             stored = len(stop.report.stored) if isinstance(stop, ImportInterrupted) else 0
@@ -237,15 +241,17 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """List the credentials in your vault (optionally filtered)."""
         with opened(vault, passphrase_file) as wallet:
-            items = wallet.search(type=type_, issuer=issuer, skill=skill, text=text)
-        if json_output:
-            say_json([i.model_dump() for i in items])
-        else:
-            if not items:
-                say("No credentials.")
-            for item in items:
-                flags = f" [{', '.join(item.flags)}]" if item.flags else ""
-                say(f"{item.id[:12]}  {item.name or '(no name)'}  from {item.issuer}{flags}")
+            items = wallet.scan(type=type_, issuer=issuer, skill=skill, text=text)
+            if json_output:
+                say_json_items(i.model_dump() for i in items)
+            else:
+                shown = 0
+                for item in items:
+                    flags = f" [{', '.join(item.flags)}]" if item.flags else ""
+                    say(f"{item.id[:12]}  {item.name or '(no name)'}  from {item.issuer}{flags}")
+                    shown += 1
+                if not shown:
+                    say("No credentials.")
         _exit_if_damaged(items.damaged)
 
     @app.command()
@@ -258,7 +264,7 @@ def register(app: typer.Typer) -> None:
         """Show one stored credential."""
         with opened(vault, passphrase_file) as wallet:
             summary, credential = wallet.get(wallet.resolve_id(record_id))
-            damaged = wallet.credentials().damaged
+            damaged = wallet.damaged_summaries()
         if json_output:
             say_json({"summary": summary.model_dump(), "credential": credential})
             _exit_if_damaged(damaged)
@@ -448,6 +454,7 @@ def _render_import(report: ImportReport, json_output: bool) -> None:
                     "credentialId": o.credential_id,
                     "flags": o.flags,
                     "reasons": o.reasons,
+                    "warnings": o.warnings,
                 }
                 for o in report.outcomes
             ]
@@ -459,13 +466,16 @@ def _render_import(report: ImportReport, json_output: bool) -> None:
     unlisted = shown = 0
     for o in report.outcomes:
         label = o.credential_id or "(credential without id)"
-        if (quiet and o.status != "refused" and not o.flags) or shown >= _LIST_AT_MOST:
+        remarkable = o.status == "refused" or o.flags or o.warnings
+        if (quiet and not remarkable) or shown >= _LIST_AT_MOST:
             unlisted += 1
             continue
         shown += 1
         if o.status == "stored":
             flags = f" [{', '.join(o.flags)}]" if o.flags else ""
             say(f"stored     {o.record_id[:12] if o.record_id else ''}  {label}{flags}")
+            for warning in o.warnings:
+                say(f"warning: {warning}", err=True)
         elif o.status == "duplicate":
             say(f"duplicate  {label} is already in the vault")
         else:

@@ -37,4 +37,6 @@ def visible(text: str) -> str:
     ``\\x1b``, ``\\u202e``, ``\\U000e0041``. Everything else, including non-Latin scripts and emoji,
     is left as it is. (A backslash is left as it is too: escapes stay readable, at the
     price that a literal ``\\x1b`` in the text looks the same as an escaped ESC.)"""
+    if text.isascii() and text.isprintable():  # the common case, without the regex
+        return text
     return UNSAFE_CHARACTER.sub(_escape, text)

@@ -27,6 +27,7 @@ from .matching import (
 from .profile import ProfileSkill, SkillsProfile, Upgrade, build_profile
 from .store import (
     default_taxonomy,
+    full_esco,
     install_esco_directory,
     install_framework,
     taxonomy_dir,
@@ -49,6 +50,7 @@ from .taxonomy import (
     SourceInfo,
     Taxonomy,
     normalize,
+    unknown_skills,
 )
 
 __all__ = [
@@ -84,6 +86,7 @@ __all__ = [
     "Upgrade",
     "build_profile",
     "default_taxonomy",
+    "full_esco",
     "install_esco_directory",
     "install_framework",
     "load_esco_directory",
@@ -98,5 +101,6 @@ __all__ = [
     "skill_claims",
     "starter_taxonomy",
     "taxonomy_dir",
+    "unknown_skills",
     "user_index",
 ]

@@ -91,6 +91,17 @@ def install_framework(path: Path, *, directory: Path | None = None) -> Framework
     return framework
 
 
+def full_esco(directory: Path | None = None) -> TaxonomyIndex | None:
+    """The user's full ESCO download (``taxonomy load``), which knows every ESCO skill,
+    or None when only the bundled starter set is there (it cannot tell an unknown skill
+    from one it does not hold) or the stored index cannot be read (``taxonomy info``
+    says why; an import must not fail for it)."""
+    try:
+        return user_index(directory)
+    except TaxonomyError:
+        return None
+
+
 def default_taxonomy(directory: Path | None = None) -> CombinedTaxonomy:
     """The taxonomy the wallet uses: the user's ESCO index (when loaded) over the bundled
     starter set, then the installed custom frameworks. ESCO comes first so that a

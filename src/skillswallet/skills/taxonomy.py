@@ -276,6 +276,18 @@ _STROKED = {
 }
 
 
+#: Where ESCO's skill URIs live.
+ESCO_SKILL_PREFIX = "http://data.europa.eu/esco/skill/"
+
+
+def unknown_skills(uris: Iterable[str], taxonomy: Taxonomy) -> list[str]:
+    """The ESCO skill URIs among ``uris`` that ``taxonomy`` does not know (other URIs are
+    never judged: a company's framework or another taxonomy may well define them). Only
+    meaningful with a taxonomy that holds all of ESCO's skills (a full download:
+    :func:`skillswallet.skills.store.full_esco`); the bundled starter set holds a part."""
+    return [uri for uri in uris if uri.startswith(ESCO_SKILL_PREFIX) and taxonomy.get(uri) is None]
+
+
 class _Folding(dict[int, str]):
     """A ``str.translate`` table, filled in as characters are met: combining marks go,
     stroked letters become their base letters, anything else stays. (Looking a known
