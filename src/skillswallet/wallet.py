@@ -52,7 +52,7 @@ from .importing import (
     iter_credentials,
     run_import,
 )
-from .present.disclosure import CredentialDisclosure
+from .present.disclosure import CredentialDisclosure, spread_pointers
 from .present.disclosure import disclose as disclose_credential
 from .present.linkability import (
     EarlierPresentation,
@@ -716,7 +716,7 @@ class Wallet:
         credential_ids: Sequence[str],
         *,
         domain: str,
-        disclose: Mapping[str, Sequence[str]] | None = None,
+        disclose: Mapping[str, Sequence[str]] | Sequence[str] | None = None,
         did: str | None = None,
         request: PresentationRequest | None = None,
         match: RequestMatch | None = None,
@@ -725,21 +725,25 @@ class Wallet:
         whole or derived, what is revealed and withheld, and linkability warnings."""
         holder = did or self.default_did()
         self.signer(holder)  # the holder's key must be in the vault
-        asked = {self.resolve_id(key): list(value) for key, value in (disclose or {}).items()}
         record_ids = list(dict.fromkeys(self.resolve_id(c) for c in credential_ids))
-        unknown = sorted(set(asked) - set(record_ids))
-        if unknown:
-            raise PresentationError(
-                "pointers were given for credentials not presented: " + ", ".join(unknown)
-            )
-        shown = []
-        for record_id in record_ids:
-            _, document = self.get(record_id)
-            shown.append(
-                disclose_credential(
-                    document, asked.get(record_id), record_id=record_id, loader=self._loader
+        documents = {record_id: self.get(record_id)[1] for record_id in record_ids}
+        if disclose is None:
+            asked: dict[str, list[str]] = {}
+        elif isinstance(disclose, Mapping):
+            asked = {self.resolve_id(key): list(value) for key, value in disclose.items()}
+            unknown = sorted(set(asked) - set(record_ids))
+            if unknown:
+                raise PresentationError(
+                    "pointers were given for credentials not presented: " + ", ".join(unknown)
                 )
+        else:
+            asked = spread_pointers(disclose, documents)
+        shown = [
+            disclose_credential(
+                document, asked.get(record_id), record_id=record_id, loader=self._loader
             )
+            for record_id, document in documents.items()
+        ]
         warnings = warnings_for(handles(holder, shown), domain, self._earlier_presentations())
         return PresentationPlan(holder, domain, shown, warnings, request, match)
 
@@ -749,7 +753,7 @@ class Wallet:
         *,
         challenge: str,
         domain: str,
-        disclose: Mapping[str, Sequence[str]] | None = None,
+        disclose: Mapping[str, Sequence[str]] | Sequence[str] | None = None,
         purpose: str | None = None,
         did: str | None = None,
         expires_in: timedelta = timedelta(minutes=5),
@@ -760,7 +764,9 @@ class Wallet:
         ``disclose`` maps some of them to JSON Pointers: an ecdsa-sd-2023 base credential
         is derived revealing those (and what its issuer made mandatory; everything when
         it has no entry), any other credential is shown whole (pointers for it raise
-        :class:`~skillswallet.errors.NotDerivableError`). The presentation's ``holder`` is
+        :class:`~skillswallet.errors.NotDerivableError`). A plain list of pointers
+        applies to every ecdsa-sd-2023 base credential presented
+        (:func:`~skillswallet.present.disclosure.spread_pointers`). The presentation's ``holder`` is
         ``did`` (default: the vault's only DID), whose vault key signs an
         ``authentication`` proof with ``challenge`` and ``domain`` that expires after
         ``expires_in`` (the proof's ``expires``: see :mod:`skillswallet.present.presentation`)."""

@@ -216,3 +216,39 @@ def _coarse(value: Any, chosen: set[str], prefix: str = "") -> list[str]:
     else:
         return [prefix]
     return [p for step, item in items for p in _coarse(item, chosen, f"{prefix}/{step}")]
+
+
+def spread_pointers(
+    pointers: Sequence[str], documents: dict[str, dict[str, Any]]
+) -> dict[str, list[str]]:
+    """Pointers given for a whole presentation, spread over its ecdsa-sd-2023 base
+    credentials (record id -> document): each pointer goes to every one it names
+    something in. :class:`NotDerivableError` when none of them is a base credential;
+    :class:`PointerError` for a pointer that names nothing in any of them, or a base
+    credential that none of the pointers names anything in (it would be shown whole)."""
+    if isinstance(pointers, str):
+        raise PointerError("give the JSON Pointers as a list")
+    derivable = {rid: doc for rid, doc in documents.items() if sd_base_proof(doc) is not None}
+    if not derivable:
+        raise NotDerivableError(
+            "pointers select what an ecdsa-sd-2023 base credential reveals, and none of "
+            "these credentials is one (they can be shown only whole)"
+        )
+    out: dict[str, list[str]] = {rid: [] for rid in derivable}
+    for pointer in pointers:
+        named = [rid for rid, doc in derivable.items() if pointer_exists(doc, pointer)]
+        if not named or pointer.startswith("/proof"):
+            raise PointerError(
+                f"the JSON Pointer {pointer!r} names nothing in "
+                + ("the credential" if len(derivable) == 1 else "any of the credentials")
+                + " to disclose from"
+            )
+        for rid in named:
+            out[rid].append(pointer)
+    for rid, chosen in out.items():
+        if not chosen:
+            raise PointerError(
+                f"none of the pointers names anything in credential {rid}; give at least "
+                "one for it (or present it apart)"
+            )
+    return out
