@@ -842,9 +842,14 @@ class Wallet:
         holder = did or self.default_did()
         now = self._clock()
         held = []
+        passed_over: dict[str, list[str]] = {q.path: [] for q in parsed.queries}
         for summary in self.credentials():
-            if not any(_may_answer(summary, q) for q in parsed.queries):
-                continue
+            reasons = [(q.path, _why_not(summary, q)) for q in parsed.queries]
+            for path, reason in reasons:
+                if reason is not None:
+                    passed_over[path].append(reason)
+            if all(reason is not None for _, reason in reasons):
+                continue  # never decrypted: its summary says it cannot answer
             _, document = self.get(summary.id)
             held.append(HeldDocument(summary.id, document, _unusable(summary, now)))
         return match_request(
@@ -853,6 +858,7 @@ class Wallet:
             holder=holder,
             holder_dids=frozenset(k.did for k in self.dids()),
             trust=trust,
+            passed_over=passed_over,
         )
 
     def plan_response(
@@ -992,14 +998,18 @@ class RestoreReport:
         return self.replaced_vault_id is not None and self.replaced_vault_id != self.vault_id
 
 
-def _may_answer(summary: CredentialSummary, query: Any) -> bool:
-    """Whether a credential could answer a query, by its summary alone (so the others
-    are never decrypted): its types, issuer and skills."""
-    return (
-        all(t in summary.types for t in query.types)
-        and (not query.trusted_issuers or summary.issuer in query.trusted_issuers)
-        and all(s.uri in summary.skills for s in query.skills)
-    )
+def _why_not(summary: CredentialSummary, query: Any) -> str | None:
+    """Why a credential cannot answer a query, by its summary alone (so it need not be
+    decrypted): its types, issuer and skills; None when it might."""
+    missing = [t for t in query.types if t not in summary.types]
+    if missing:
+        return f"not of type {', '.join(missing)}"
+    if query.trusted_issuers and summary.issuer not in query.trusted_issuers:
+        return f"issued by {summary.issuer}, not one of the trusted issuers"
+    for skill in query.skills:
+        if skill.uri not in summary.skills:
+            return f"claims no skill {skill.uri}"
+    return None
 
 
 def _unusable(summary: CredentialSummary, now: datetime) -> str | None:

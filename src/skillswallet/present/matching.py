@@ -24,7 +24,7 @@ fields the issuer did not make mandatory). Pure functions."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -257,17 +257,20 @@ def match_request(
     holder: str,
     holder_dids: frozenset[str] = frozenset(),
     trust: TrustList | None = None,
+    passed_over: Mapping[str, Sequence[str]] | None = None,
 ) -> RequestMatch:
     """Which held credentials answer each required query, and the smallest disclosure
     that answers them all: as few credentials as possible (one answering several queries
     first, selectively disclosable ones before ones shown whole), each revealing only
-    what its queries need. Optional queries are not answered (data minimisation)."""
+    what its queries need. Optional queries are not answered (data minimisation).
+    ``passed_over`` (query path -> reasons) names why credentials not in ``held`` were
+    left out, for the explanation of a query left unanswered."""
     answers: list[dict[str, Answer]] = []
     reasons: list[str] = []
     for query in request.queries:
         found: dict[str, Answer] = {}
         blocked: list[str] = []
-        why: list[str] = []
+        why: list[str] = list((passed_over or {}).get(query.path, ()))
         for item in held:
             result = answer(
                 query, item.document, holder=holder, holder_dids=holder_dids, trust=trust
