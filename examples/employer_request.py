@@ -35,49 +35,49 @@ def main() -> int:
     now = datetime.now(UTC)
     school = KeyPair.generate("p256")  # ecdsa-sd-2023 signs with P-256
     school_did = did_from_public_key(school.public)
-    with tempfile.TemporaryDirectory() as tmp:
-        with Wallet.create(Path(tmp) / "my-skills.vault", "a long and private passphrase") as me:
-            my_did = me.create_did(label="me")
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        Wallet.create(Path(tmp) / "my-skills.vault", "a long and private passphrase") as me,
+    ):
+        my_did = me.create_did(label="me")
 
-            # 1. The school's credential, kept in the vault.
-            unsigned = skill_credential(
-                [
-                    Skill(ADVICE, "give advice to others", level="B", method="exam"),
-                    Skill(TEAMWORK, "work in teams", level="C", method="project"),
-                    Skill(COOKING, "cook meals", level="A", method="observation"),
-                ],
-                issuer=Profile(school_did, "Example Vocational School"),
-                subject=my_did,
-                valid_from=now - timedelta(days=30),
-                name="Hospitality skills",
-            )
-            signer = school.signer(verification_method_id(school.public))
-            base = issue_credential(unsigned, signer, cryptosuite="ecdsa-sd-2023")
-            print("stored:", me.add(base).status)
+        # 1. The school's credential, kept in the vault.
+        unsigned = skill_credential(
+            [
+                Skill(ADVICE, "give advice to others", level="B", method="exam"),
+                Skill(TEAMWORK, "work in teams", level="C", method="project"),
+                Skill(COOKING, "cook meals", level="A", method="observation"),
+            ],
+            issuer=Profile(school_did, "Example Vocational School"),
+            subject=my_did,
+            valid_from=now - timedelta(days=30),
+            name="Hospitality skills",
+        )
+        signer = school.signer(verification_method_id(school.public))
+        base = issue_credential(unsigned, signer, cryptosuite="ecdsa-sd-2023")
+        print("stored:", me.add(base).status)
 
-            # 2. The employer's request.
-            request = new_request(
-                domain="jobs.employer.example",
-                skills=[
-                    SkillRequirement(ADVICE, EvidenceLevel.ASSESSED),
-                    SkillRequirement(TEAMWORK, EvidenceLevel.ASSESSED),
-                ],
-                reason="Vacancy 42: team lead, front of house",
-            )
-            print("employer asks, challenge:", request["challenge"])
+        # 2. The employer's request.
+        request = new_request(
+            domain="jobs.employer.example",
+            skills=[
+                SkillRequirement(ADVICE, EvidenceLevel.ASSESSED),
+                SkillRequirement(TEAMWORK, EvidenceLevel.ASSESSED),
+            ],
+            reason="Vacancy 42: team lead, front of house",
+        )
+        print("employer asks, challenge:", request["challenge"])
 
-            # 3. The person answers: what is revealed and what is withheld.
-            plan = me.plan_response(request)
-            for shown in plan.disclosures:
-                print("reveals:", ", ".join(shown.revealed))
-                print("withholds:", ", ".join(shown.withheld))
-            answer = me.sign_presentation(
-                plan, challenge=request["challenge"], purpose="vacancy 42"
-            )
-            subject = answer.presentation["verifiableCredential"][0]["credentialSubject"]
-            skills = [a["targetName"] for a in subject["achievement"]["alignment"]]
-            print("skills shown:", skills, "| grades shown:", "result" in subject)
-            print("logged:", [d.verifier for d in me.disclosures()])
+        # 3. The person answers: what is revealed and what is withheld.
+        plan = me.plan_response(request)
+        for shown in plan.disclosures:
+            print("reveals:", ", ".join(shown.revealed))
+            print("withholds:", ", ".join(shown.withheld))
+        answer = me.sign_presentation(plan, challenge=request["challenge"], purpose="vacancy 42")
+        subject = answer.presentation["verifiableCredential"][0]["credentialSubject"]
+        skills = [a["targetName"] for a in subject["achievement"]["alignment"]]
+        print("skills shown:", skills, "| grades shown:", "result" in subject)
+        print("logged:", [d.verifier for d in me.disclosures()])
 
     # 4. The employer checks the answer against its request.
     result = check_response(answer.presentation, request)

@@ -210,3 +210,22 @@ def test_present_disclose_and_the_log(
     assert written["presentation"]["proof"]["challenge"] == "c1"
     code, _, err = invoke_main(monkeypatch, capsys, "disclosures", "show", "zzzz")
     assert code == 3 and "no disclosure" in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["present"],
+        ["request"],
+        ["request", "new"],
+        ["respond"],
+        ["disclosures"],
+        ["disclosures", "show"],
+    ],
+)
+def test_every_presentation_command_has_help(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    code, out, _ = invoke_main(monkeypatch, capsys, *args, "--help")
+    assert code == 0 and "Usage" in out
+    assert "--json" in out or args == ["request"]  # a group: its command has it
