@@ -4,11 +4,14 @@ shared/conformance, provenance in tests/conformance/SOURCES.md)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from skillswallet.wallet import Wallet
 
 CONFORMANCE = Path(__file__).parent / "conformance"
 EDDSA = CONFORMANCE / "vectors" / "eddsa"
@@ -63,3 +66,32 @@ def cli_vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SKILLSWALLET_PASSPHRASE", PASSPHRASE)
     monkeypatch.setenv("SKILLSWALLET_TAXONOMY_DIR", str(tmp_path / "taxonomy"))
     return vault
+
+
+# --- a holder's vault for the presentation tests ---------------------------------------------
+
+
+@pytest.fixture
+def wallet(tmp_path: Path) -> Iterator[Wallet]:
+    """A new vault (cheap KDF) whose clock is NOW. (Modules may define their own.)"""
+    from .vaultkit import PASSPHRASE, fast_kdf
+
+    with Wallet.create(tmp_path / "v.sqlite", PASSPHRASE, kdf=fast_kdf(), clock=lambda: NOW) as w:
+        yield w
+
+
+@pytest.fixture
+def me(wallet: Wallet) -> str:
+    """The vault's DID (Ed25519)."""
+    return wallet.create_did()
+
+
+@pytest.fixture
+def school_id(wallet: Wallet, me: str) -> str:
+    """The record id of the school's ecdsa-sd-2023 skill credential about ``me``."""
+    from .presentkit import school_credential
+
+    outcome = wallet.add(school_credential(me, NOW))
+    assert outcome.status == "stored", outcome.reasons
+    assert outcome.record_id is not None
+    return outcome.record_id

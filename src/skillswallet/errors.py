@@ -226,3 +226,25 @@ class BakedImageError(SkillsWalletError):
 
 class AlreadyBakedError(BakedImageError):
     """The image already carries a credential and replacing it was not asked for."""
+
+
+class PresentationError(SkillsWalletError):
+    """A presentation cannot be made as asked (a credential cannot be shown that way)."""
+
+
+class NotDerivableError(PresentationError, PointerError):
+    """JSON Pointers were given for a credential that cannot be selectively disclosed
+    (only ecdsa-sd-2023 base credentials can): it can only be shown whole."""
+
+
+class RequestError(InvalidDocumentError):
+    """A presentation request (VPR) is malformed: the message names the field at fault."""
+
+
+class UnsatisfiableRequestError(PresentationError):
+    """No credential in the vault answers a required query of a presentation request.
+    ``missing`` describes each query left unanswered."""
+
+    def __init__(self, message: str, missing: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.missing = list(missing or [])

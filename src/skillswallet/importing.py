@@ -247,7 +247,9 @@ def _classify_one(
     if not isinstance(credential, dict):
         return False, [], ["structure: a credential must be a JSON object"]
     try:
-        result = verify(credential, now=now, loader=loader, resolver=resolver)
+        result = verify(
+            credential, now=now, loader=loader, resolver=resolver, accept_base_proofs=True
+        )
     except MemoryError:
         raise
     except Exception as exc:  # a verifier error is this credential's failed check

@@ -31,6 +31,8 @@ class CheckId(StrEnum):
     STATUS = "status"
     TRUST = "trust"
     SCHEMA = "schema"
+    #: The answer satisfies a presentation request (``check_response``; one per query).
+    REQUEST = "request"
 
 
 @dataclass(frozen=True)

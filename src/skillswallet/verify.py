@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -27,12 +27,15 @@ from .credentials.nquads import Quad
 from .credentials.plainform import json_size, signed_data_disagreements
 from .credentials.proofs import unsecured_copy, unsecured_for_proof
 from .credentials.schema import JSON_SCHEMA_TYPES, SchemaRegistry, default_registry
+from .credentials.sd.proofvalue import parse_base_proof_value
 from .credentials.suites import ALL_SUITES, DEFAULT_SUITES, Cryptosuite
 from .credentials.suites.base import Canonicalizer
-from .credentials.suites.ecdsa_sd_2023 import EcdsaSd2023
+from .credentials.suites.ecdsa_sd_2023 import EcdsaSd2023, add_derived_proof
+from .did.multikey import PublicKey
 from .did.resolver import DIDResolver, KeyResolver, dereference_verification_method
 from .errors import (
     CanonicalizationError,
+    ProofError,
     SkillsWalletError,
     UnsupportedDIDMethodError,
     WorkLimitError,
@@ -57,6 +60,8 @@ class VerifyOptions:
     schemas: SchemaRegistry = field(default_factory=default_registry)
     #: The work one verify() call may do, shared by a presentation and its credentials.
     work: WorkBudget = field(default_factory=lambda: WorkBudget(MAX_WORK))
+    #: The holder's view: an ecdsa-sd-2023 base proof is checked in full (never for verifiers).
+    accept_base_proofs: bool = False
 
 
 #: Work one verify() call may do, shared by a presentation and its credentials: the JSON
@@ -94,6 +99,7 @@ def verify(
     challenge: str | None = None,
     domain: str | None = None,
     schemas: SchemaRegistry | None = None,
+    accept_base_proofs: bool = False,
 ) -> VerificationResult:
     """Verify a credential or a presentation (and every credential inside it).
 
@@ -103,6 +109,11 @@ def verify(
     For a presentation, ``challenge`` is required; without it :class:`ValueError` is raised
     (misuse: a verifier that does not bind the presentation to its request can be replayed
     against).
+
+    ``accept_base_proofs`` is for a holder taking an ecdsa-sd-2023 base credential into a
+    wallet: its base proof is checked in full (every statement's signature), which a
+    verifier never does (a base proof where a derived one is expected fails). It does not
+    apply to credentials inside a presentation.
     """
     if now is not None and now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
@@ -115,6 +126,7 @@ def verify(
         challenge=challenge,
         domain=domain,
         schemas=schemas or default_registry(),
+        accept_base_proofs=accept_base_proofs,
     )
     if isinstance(document, dict) and is_presentation(document):
         if challenge is None:
@@ -461,7 +473,9 @@ def _verify_one_proof(
         unsecured = unsecured_for_proof(
             document, proof, [p for p in all_proofs if isinstance(p, dict)]
         )
-        if isinstance(suite, EcdsaSd2023):
+        if isinstance(suite, EcdsaSd2023) and opts.accept_base_proofs and _is_base(proof):
+            ok = _verify_base_proof(suite, unsecured, proof, method.public_key, opts.loader)
+        elif isinstance(suite, EcdsaSd2023):
             ok = suite.verify_proof(
                 unsecured, proof, method.public_key, opts.loader, quads=shared.quads_for(proof)
             )
@@ -482,6 +496,28 @@ def _verify_one_proof(
             None,
         )
     return Status.PASSED, "signature valid", method.controller
+
+
+def _is_base(proof: dict[str, Any]) -> bool:
+    try:
+        parse_base_proof_value(proof.get("proofValue"))
+    except ProofError:
+        return False
+    return True
+
+
+def _verify_base_proof(
+    suite: EcdsaSd2023,
+    unsecured: dict[str, Any],
+    proof: dict[str, Any],
+    public_key: PublicKey,
+    loader: ContextLoader,
+) -> bool:
+    """The holder's check of an ecdsa-sd-2023 base proof: derive the disclosure of
+    everything (every statement's signature is then checked) and verify that."""
+    every = ["/" + key.replace("~", "~0").replace("/", "~1") for key in unsecured]
+    derived = add_derived_proof(unsecured, proof, [p for p in every if p != "/@context"], loader)
+    return suite.verify_proof(unsecured_copy(derived), derived["proof"], public_key, loader)
 
 
 #: (property, is it a start, what failing it means): VC 1.1 states issuanceDate and
@@ -636,8 +672,9 @@ def _verify_presentation(document: dict[str, Any], target: str, opts: VerifyOpti
                 CheckId.HOLDER_BINDING,
             )
         )
+    inner = replace(opts, accept_base_proofs=False)  # a verifier's view, always
     for index, vc in enumerate(as_list(document.get("verifiableCredential"))):
-        checks.extend(_guarded(_verify_credential, vc, f"credential[{index}]", opts))
+        checks.extend(_guarded(_verify_credential, vc, f"credential[{index}]", inner))
     return checks
 
 

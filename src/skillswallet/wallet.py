@@ -11,9 +11,9 @@ import os
 import sqlite3
 import stat
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any, BinaryIO, TypeVar
@@ -34,8 +34,10 @@ from .errors import (
     BackupFileError,
     DIDError,
     InvalidDocumentError,
+    PresentationError,
     RecordCorruptError,
     RecordNotFoundError,
+    UnsatisfiableRequestError,
     VaultError,
     VaultExistsError,
 )
@@ -50,6 +52,18 @@ from .importing import (
     iter_credentials,
     run_import,
 )
+from .present.disclosure import CredentialDisclosure, spread_pointers
+from .present.disclosure import disclose as disclose_credential
+from .present.linkability import (
+    EarlierPresentation,
+    LinkabilityWarning,
+    handles,
+    handles_json,
+    warnings_for,
+)
+from .present.matching import HeldDocument, RequestMatch, match_request
+from .present.presentation import build_presentation, check_binding, presentation_digest
+from .present.request import PresentationRequest, parse_request
 from .result import VerificationResult
 from .skills.builders import Profile, Skill, self_assessment
 from .skills.evidence import (
@@ -80,6 +94,8 @@ __all__ = [
     "ImportReport",
     "KeySummary",
     "Listing",
+    "Presentation",
+    "PresentationPlan",
     "RestoreReport",
     "VaultSigner",
     "Wallet",
@@ -241,14 +257,71 @@ class KeySummary(BaseModel):
 
 
 class DisclosureEntry(BaseModel):
+    """One entry of the disclosure log: what was shown, to whom, when and why. Entries
+    of presentations the wallet made carry the rest (``present``/``respond``); the
+    presentation and the request themselves are kept in the record's body
+    (:meth:`Wallet.disclosure`)."""
+
     model_config = ConfigDict(frozen=True)
 
     id: str
     at: str
+    #: The verifier: the presentation's domain (or what ``log_disclosure`` was told).
     verifier: str
     purpose: str | None = None
     credential_ids: list[str] = []
+    #: What was revealed (``record-id: /pointer`` for presentations) and withheld.
     disclosed: list[str] = []
+    withheld: list[str] = []
+    domain: str | None = None
+    challenge: str | None = None
+    holder: str | None = None
+    expires: str | None = None
+    #: Per credential: recordId, credentialId, derived, pointers, revealed, withheld.
+    credentials: list[dict[str, Any]] = []
+    #: What the request asked (one line per query), when the presentation answered one.
+    request: list[str] | None = None
+    #: SHA-256 (hex) of the presentation's JCS form.
+    presentation_sha256: str | None = None
+    #: Linkability handles (kind -> SHA-256 digests), see skillswallet.present.linkability.
+    links: dict[str, list[str]] = {}
+
+
+@dataclass(frozen=True)
+class PresentationPlan:
+    """A presentation before it is signed: who presents, to which domain, each
+    credential as it will be shown (:class:`CredentialDisclosure`: what is revealed and
+    what withheld), and the linkability warnings; ``match`` when it answers a request."""
+
+    holder: str
+    domain: str
+    disclosures: list[CredentialDisclosure]
+    warnings: list[LinkabilityWarning]
+    request: PresentationRequest | None = None
+    match: RequestMatch | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "holder": self.holder,
+            "domain": self.domain,
+            "credentials": [d.to_json() for d in self.disclosures],
+            "warnings": [w.to_json() for w in self.warnings],
+            "request": self.match.to_json() if self.match is not None else None,
+        }
+
+
+@dataclass(frozen=True)
+class Presentation:
+    """A signed presentation, as written to the verifier, and its disclosure log entry."""
+
+    presentation: dict[str, Any]
+    disclosure_id: str
+    sha256: str
+    plan: PresentationPlan
+
+    @property
+    def warnings(self) -> list[LinkabilityWarning]:
+        return self.plan.warnings
 
 
 class VaultSigner:
@@ -347,8 +420,14 @@ class Wallet:
     # -- credentials ------------------------------------------------------------------------
 
     def verify(self, credential: Any, now: datetime | None = None) -> VerificationResult:
+        """Verify as the holder: an ecdsa-sd-2023 base credential's proof is checked in
+        full (a verifier would refuse it: it gets derived credentials)."""
         return verify(
-            credential, now=now or self._clock(), loader=self._loader, resolver=self._resolver
+            credential,
+            now=now or self._clock(),
+            loader=self._loader,
+            resolver=self._resolver,
+            accept_base_proofs=True,
         )
 
     def import_credentials(
@@ -689,24 +768,250 @@ class Wallet:
         credential_ids: list[str],
         disclosed: list[str] | None = None,
         purpose: str | None = None,
+        withheld: list[str] | None = None,
     ) -> str:
-        """Record (encrypted) that credentials were shown to a verifier, and why."""
+        """Record (encrypted) that credentials were shown to a verifier, and why.
+        (Presentations the wallet makes are logged by :meth:`present` itself.)"""
         meta = {
             "at": format_datetime(self._clock()),
             "verifier": verifier,
             "purpose": purpose,
             "credential_ids": credential_ids,
             "disclosed": disclosed or [],
+            "withheld": withheld or [],
         }
         record_id = self._store.put(DISCLOSURE, meta, {})
         assert record_id is not None
         return record_id
 
     def disclosures(self) -> list[DisclosureEntry]:
+        """The disclosure log, oldest first."""
         return [
             DisclosureEntry(id=r.id, **r.meta)
             for r in self._store.records(DISCLOSURE)
             if isinstance(r, Record)
+        ]
+
+    def disclosure(self, record_id: str) -> tuple[DisclosureEntry, dict[str, Any]]:
+        """One log entry (by id or unique prefix of 4+ characters) and its body: the
+        ``presentation`` as sent and the ``request`` it answered (None when not kept)."""
+        matches = [
+            e for e in self.disclosures() if len(record_id) >= 4 and e.id.startswith(record_id)
+        ]
+        if len(matches) != 1:
+            raise RecordNotFoundError(
+                f"no disclosure {record_id!r} in the log ('skillswallet disclosures' lists them)"
+                if not matches
+                else f"{record_id!r} matches {len(matches)} disclosures; give more of the id"
+            )
+        _, body = self._get_kind(matches[0].id, DISCLOSURE)
+        body = body if isinstance(body, dict) else {}
+        return matches[0], {
+            "presentation": body.get("presentation"),
+            "request": body.get("request"),
+        }
+
+    # -- presentations --------------------------------------------------------------------------
+
+    def plan_presentation(
+        self,
+        credential_ids: Sequence[str],
+        *,
+        domain: str,
+        disclose: Mapping[str, Sequence[str]] | Sequence[str] | None = None,
+        did: str | None = None,
+        request: PresentationRequest | None = None,
+        match: RequestMatch | None = None,
+    ) -> PresentationPlan:
+        """What :meth:`present` would show (nothing is signed or logged): each credential
+        whole or derived, what is revealed and withheld, and linkability warnings."""
+        holder = did or self.default_did()
+        self.signer(holder)  # the holder's key must be in the vault
+        record_ids = list(dict.fromkeys(self.resolve_id(c) for c in credential_ids))
+        documents = {record_id: self.get(record_id)[1] for record_id in record_ids}
+        if disclose is None:
+            asked: dict[str, list[str]] = {}
+        elif isinstance(disclose, Mapping):
+            asked = {self.resolve_id(key): list(value) for key, value in disclose.items()}
+            unknown = sorted(set(asked) - set(record_ids))
+            if unknown:
+                raise PresentationError(
+                    "pointers were given for credentials not presented: " + ", ".join(unknown)
+                )
+        else:
+            asked = spread_pointers(disclose, documents)
+        shown = [
+            disclose_credential(
+                document, asked.get(record_id), record_id=record_id, loader=self._loader
+            )
+            for record_id, document in documents.items()
+        ]
+        warnings = warnings_for(handles(holder, shown), domain, self._earlier_presentations())
+        return PresentationPlan(holder, domain, shown, warnings, request, match)
+
+    def present(
+        self,
+        credential_ids: Sequence[str],
+        *,
+        challenge: str,
+        domain: str,
+        disclose: Mapping[str, Sequence[str]] | Sequence[str] | None = None,
+        purpose: str | None = None,
+        did: str | None = None,
+        expires_in: timedelta = timedelta(minutes=5),
+    ) -> Presentation:
+        """Present credentials of the vault to a verifier, and log it.
+
+        ``credential_ids`` are record ids (or unique prefixes, as ``list`` prints);
+        ``disclose`` maps some of them to JSON Pointers: an ecdsa-sd-2023 base credential
+        is derived revealing those (and what its issuer made mandatory; everything when
+        it has no entry), any other credential is shown whole (pointers for it raise
+        :class:`~skillswallet.errors.NotDerivableError`). A plain list of pointers
+        applies to every ecdsa-sd-2023 base credential presented
+        (:func:`~skillswallet.present.disclosure.spread_pointers`). The presentation's ``holder`` is
+        ``did`` (default: the vault's only DID), whose vault key signs an
+        ``authentication`` proof with ``challenge`` and ``domain`` that expires after
+        ``expires_in`` (the proof's ``expires``: see :mod:`skillswallet.present.presentation`)."""
+        check_binding(challenge, domain)
+        plan = self.plan_presentation(credential_ids, domain=domain, disclose=disclose, did=did)
+        return self.sign_presentation(
+            plan, challenge=challenge, purpose=purpose, expires_in=expires_in
+        )
+
+    def sign_presentation(
+        self,
+        plan: PresentationPlan,
+        *,
+        challenge: str,
+        purpose: str | None = None,
+        expires_in: timedelta = timedelta(minutes=5),
+    ) -> Presentation:
+        """Sign a planned presentation with the holder's vault key and log it."""
+        check_binding(challenge, plan.domain)
+        if expires_in <= timedelta(0):
+            raise PresentationError("expires_in must be positive")
+        now = self._clock()
+        vp = build_presentation(
+            [d.credential for d in plan.disclosures],
+            holder=plan.holder,
+            signer=self.signer(plan.holder),
+            challenge=challenge,
+            domain=plan.domain,
+            created=now,
+            expires=now + expires_in,
+            loader=self._loader,
+        )
+        digest = presentation_digest(vp)
+        meta = {
+            "at": format_datetime(now),
+            "verifier": plan.domain,
+            "purpose": purpose,
+            "credential_ids": [d.record_id for d in plan.disclosures],
+            "disclosed": [f"{d.record_id}: {p}" for d in plan.disclosures for p in d.revealed],
+            "withheld": [f"{d.record_id}: {p}" for d in plan.disclosures for p in d.withheld],
+            "domain": plan.domain,
+            "challenge": challenge,
+            "holder": plan.holder,
+            "expires": format_datetime(now + expires_in),
+            "credentials": [d.to_json() for d in plan.disclosures],
+            "request": [f"{q.path}: {q.describe()}" for q in plan.request.queries]
+            if plan.request is not None
+            else None,
+            "presentation_sha256": digest,
+            "links": handles_json(handles(plan.holder, plan.disclosures)),
+        }
+        body = {
+            "presentation": vp,
+            "request": plan.request.source if plan.request is not None else None,
+        }
+        record_id = self._store.put(DISCLOSURE, meta, body)
+        assert record_id is not None
+        return Presentation(vp, record_id, digest, plan)
+
+    def match_request(
+        self,
+        request: PresentationRequest | dict[str, Any],
+        *,
+        did: str | None = None,
+        trust: TrustList | None = None,
+    ) -> RequestMatch:
+        """Which credentials of the vault answer a presentation request (a parsed one
+        or its JSON), and the smallest disclosure that does
+        (:func:`skillswallet.present.match_request`). Credentials that would not verify
+        today (unverified, expired, not yet valid, status not checkable) are never
+        proposed; they are named when a query stays unanswered because of them."""
+        parsed = request if isinstance(request, PresentationRequest) else parse_request(request)
+        holder = did or self.default_did()
+        now = self._clock()
+        held = []
+        passed_over: dict[str, list[str]] = {q.path: [] for q in parsed.queries}
+        for summary in self.credentials():
+            reasons = [(q.path, _why_not(summary, q)) for q in parsed.queries]
+            for path, reason in reasons:
+                if reason is not None:
+                    passed_over[path].append(reason)
+            if all(reason is not None for _, reason in reasons):
+                continue  # never decrypted: its summary says it cannot answer
+            _, document = self.get(summary.id)
+            held.append(HeldDocument(summary.id, document, _unusable(summary, now)))
+        return match_request(
+            parsed,
+            held,
+            holder=holder,
+            holder_dids=frozenset(k.did for k in self.dids()),
+            trust=trust,
+            passed_over=passed_over,
+        )
+
+    def plan_response(
+        self,
+        request: PresentationRequest | dict[str, Any],
+        *,
+        did: str | None = None,
+        trust: TrustList | None = None,
+    ) -> PresentationPlan:
+        """The presentation that answers ``request`` with the smallest disclosure, not
+        yet signed; :class:`~skillswallet.errors.UnsatisfiableRequestError` (naming what
+        is missing) when no answer satisfies it."""
+        parsed = request if isinstance(request, PresentationRequest) else parse_request(request)
+        holder = did or self.default_did()
+        found = self.match_request(parsed, did=holder, trust=trust)
+        if not found.satisfied:
+            raise UnsatisfiableRequestError(
+                "your vault cannot answer this request: " + "; ".join(found.unanswered),
+                found.unanswered,
+            )
+        return self.plan_presentation(
+            list(found.disclose),
+            domain=parsed.domain,
+            disclose={k: v for k, v in found.disclose.items() if v is not None},
+            did=holder,
+            request=parsed,
+            match=found,
+        )
+
+    def respond(
+        self,
+        request: PresentationRequest | dict[str, Any],
+        *,
+        did: str | None = None,
+        trust: TrustList | None = None,
+        purpose: str | None = None,
+        expires_in: timedelta = timedelta(minutes=5),
+    ) -> Presentation:
+        """Answer a presentation request: :meth:`plan_response`, then sign and log it
+        with the request's challenge and domain."""
+        plan = self.plan_response(request, did=did, trust=trust)
+        assert plan.request is not None
+        return self.sign_presentation(
+            plan, challenge=plan.request.challenge, purpose=purpose, expires_in=expires_in
+        )
+
+    def _earlier_presentations(self) -> list[EarlierPresentation]:
+        return [
+            EarlierPresentation(e.id, e.at, e.domain or e.verifier, e.links)
+            for e in self.disclosures()
+            if e.links
         ]
 
     # -- passphrase, backup, restore ----------------------------------------------------------
@@ -793,6 +1098,36 @@ class RestoreReport:
     @property
     def replaced_another_vault(self) -> bool:
         return self.replaced_vault_id is not None and self.replaced_vault_id != self.vault_id
+
+
+def _why_not(summary: CredentialSummary, query: Any) -> str | None:
+    """Why a credential cannot answer a query, by its summary alone (so it need not be
+    decrypted): its types, issuer and skills; None when it might."""
+    missing = [t for t in query.types if t not in summary.types]
+    if missing:
+        return f"not of type {', '.join(missing)}"
+    if query.trusted_issuers and summary.issuer not in query.trusted_issuers:
+        return f"issued by {summary.issuer}, not one of the trusted issuers"
+    for skill in query.skills:
+        if skill.uri not in summary.skills:
+            return f"claims no skill {skill.uri}"
+    return None
+
+
+def _unusable(summary: CredentialSummary, now: datetime) -> str | None:
+    """Why a stored credential would not verify for a verifier today, or None."""
+    flags = set(summary.flags)
+    end = parse_datetime(summary.valid_until, require_timezone=False)
+    start = parse_datetime(summary.valid_from, require_timezone=False)
+    if "unverified" in flags:
+        return "it did not verify when imported"
+    if "expired" in flags or (end is not None and end < now):
+        return f"expired {summary.valid_until}"
+    if "not-yet-valid" in flags and (start is None or start > now):
+        return f"not valid before {summary.valid_from}"
+    if "status-unchecked" in flags:
+        return "its status cannot be checked offline"
+    return None
 
 
 def _held_facts(stored: Any) -> tuple[list[str], Any, Any, ClaimFacts] | None:

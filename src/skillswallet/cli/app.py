@@ -21,8 +21,11 @@ from ..did.keyfile import read_key_file, write_key_file
 from ..did.keys import KeyPair
 from ..did.multikey import KeyType
 from ..errors import SelectableMandatoryWarning, SkillsWalletError
+from ..present.request import parse_request
+from ..present.response import check_response
 from ..result import Status, VerificationResult
 from ..tour import run_tour
+from ..trust.lists import load_trust_list
 from ..verify import verify as verify_document
 from .common import (
     EXIT_ERROR,
@@ -36,6 +39,8 @@ from .common import (
     say_json,
     warnings_shown,
 )
+from .present import register as register_present_commands
+from .profile import TrustOpt
 from .profile import register as register_profile_commands
 from .skills import register as register_skills_commands
 from .taxonomy import register as register_taxonomy_commands
@@ -58,6 +63,7 @@ register_vault_commands(app)
 register_taxonomy_commands(app)
 register_skills_commands(app)
 register_profile_commands(app)
+register_present_commands(app)
 
 
 class KeyTypeChoice(StrEnum):
@@ -257,13 +263,40 @@ def verify(
     domain: Annotated[
         str | None, typer.Option(help="Your domain, if the presentation must be bound to it.")
     ] = None,
+    request: Annotated[
+        str | None,
+        typer.Option(
+            "--request",
+            help="The presentation request you sent ('request new'): checks the challenge "
+            "and domain it holds, and that the answer satisfies it.",
+            show_default=False,
+        ),
+    ] = None,
+    trust: TrustOpt = None,
 ) -> None:
     """Verify a credential or presentation offline and print a per-check report.
     Exit code 0 verified, 1 not verified."""
     document = load_input(file)
-    if isinstance(document, dict) and is_presentation(document) and challenge is None:
-        fail("verifying a presentation needs --challenge (the one you gave the holder)", EXIT_USAGE)
-    result = verify_document(document, challenge=challenge, domain=domain)
+    if request is not None:
+        asked = parse_request(load_input(request, what="presentation request"))
+        for name, given, expected in (
+            ("--challenge", challenge, asked.challenge),
+            ("--domain", domain, asked.domain),
+        ):
+            if given is not None and given != expected:
+                fail(f"{name} differs from the request's; leave it out", EXIT_USAGE)
+        trust_list = load_trust_list(trust) if trust is not None else None
+        result = check_response(document, asked, trust=trust_list)
+    else:
+        if trust is not None:
+            fail("--trust is for --request (it decides the accredited level)", EXIT_USAGE)
+        if isinstance(document, dict) and is_presentation(document) and challenge is None:
+            fail(
+                "verifying a presentation needs --challenge (the one you gave the holder), "
+                "or --request REQUEST.json",
+                EXIT_USAGE,
+            )
+        result = verify_document(document, challenge=challenge, domain=domain)
     if json_output:
         say_json(_public_json(result))
     else:

@@ -197,3 +197,13 @@ class ImportFiles:
         for index, path in enumerate(self._paths):
             document = self._kept.pop(index, _NOT_KEPT)  # released as the import goes
             yield parse_import(path, read_input(path)) if document is _NOT_KEPT else document
+
+
+def confirm(question: str) -> bool:
+    """Ask a yes/no question on the terminal (the prompt on stderr); no means no."""
+    return bool(typer.confirm(visible(question), default=False, err=True))
+
+
+def is_interactive() -> bool:
+    """Whether a person can answer a question (stdin is a terminal)."""
+    return sys.stdin.isatty()
