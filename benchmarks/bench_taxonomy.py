@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -27,9 +28,15 @@ from esco_synthetic import generate
 
 from skillswallet.skills import (
     KIND_OCCUPATION,
+    KIND_SKILL,
     SKILL_KINDS,
+    EvidenceLevel,
+    SkillClaim,
+    SkillsProfile,
     TaxonomyIndex,
+    build_profile,
     load_esco_directory,
+    rank_occupations,
     starter_taxonomy,
 )
 
@@ -82,6 +89,18 @@ def _report(name: str, samples: list[float], target: float | None = None) -> Non
     print(f"{name:<44} median {median * 1000:9.2f} ms  ({spread}, n={len(samples)}){verdict}")
 
 
+def _profile_of(index: TaxonomyIndex, count: int) -> SkillsProfile:
+    """A profile holding ``count`` skills, assessed, spread over the taxonomy's skills."""
+    skills = [c.uri for c in index.concepts(KIND_SKILL)]
+    held = skills[:: max(1, len(skills) // count)][:count]
+    when = datetime(2025, 1, 1, tzinfo=UTC)
+    claims = [
+        SkillClaim(uri, None, EvidenceLevel.ASSESSED, "skill", f"r{i}", None, "did:x", when, False)
+        for i, uri in enumerate(held)
+    ]
+    return build_profile(claims)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
@@ -127,6 +146,11 @@ def main() -> None:
             _report(_name(query, kinds), search[query, kinds], 0.010)
         every = [t for samples in search.values() for t in samples]
         _report("search, all queries", every, 0.010)
+        profile = _profile_of(index, 40)
+        top: list[float] = []
+        for _ in range(args.rounds):
+            top.append(_timed(lambda: rank_occupations(profile, index, top=50)))
+        _report("match --top 50 (40 skills held, every occupation)", top, 1.0)
         print(f"starter set (real ESCO labels): {starter.counts()}")
         for query in REAL_QUERIES:
             _report(f"starter: search {query!r}", real[query], 0.010)
