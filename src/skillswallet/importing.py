@@ -28,7 +28,7 @@ from typing import Any
 
 from .credentials.dates import format_datetime
 from .credentials.loader import ContextLoader
-from .credentials.model import as_list, is_presentation, issuer_id, vc_version
+from .credentials.model import as_list, is_presentation, issuer_id, text_value, vc_version
 from .did.multikey import decode_multibase_base58, encode_multibase_base58
 from .did.resolver import DIDResolver
 from .errors import ImportWorkerError, InvalidKeyError, SkillsWalletError
@@ -109,16 +109,6 @@ def extract_skills(credential: Any) -> list[str]:
     return sorted(uri for uri, _ in skill_alignments(credential))
 
 
-def _text(value: Any) -> str | None:
-    """A plain string, or a language value object's string (the first of several)."""
-    for item in value if isinstance(value, list) else [value]:
-        if isinstance(item, str):
-            return item
-        if isinstance(item, dict) and isinstance(item.get("@value"), str):
-            return str(item["@value"])
-    return None
-
-
 #: Group orders of the ECDSA curves (by signature length r||s): an ECDSA signature (r, s)
 #: is as valid as (r, n - s), so the same signed credential exists in two spellings.
 _ECDSA_ORDERS = {
@@ -182,9 +172,9 @@ def _summary_meta(credential: dict[str, Any], flags: list[str], now: datetime) -
     return {
         "credential_id": credential.get("id") if isinstance(credential.get("id"), str) else None,
         "types": [t for t in as_list(credential.get("type")) if isinstance(t, str)],
-        "name": _text(credential.get("name")),
+        "name": text_value(credential.get("name")),
         "issuer": issuer_id(credential),
-        "issuer_name": _text(issuer.get("name")) if isinstance(issuer, dict) else None,
+        "issuer_name": text_value(issuer.get("name")) if isinstance(issuer, dict) else None,
         "skill_labels": [label for _, label in skills if label],
         "subject": subject[0].get("id") if subject and isinstance(subject[0], dict) else None,
         "valid_from": valid_from,

@@ -41,6 +41,9 @@ from .errors import (
     WorkLimitError,
 )
 from .result import Check, CheckId, Status, VerificationResult
+from .skills.claimed import what_is_claimed
+from .trust.assess import TrustVerdict, assess_trust
+from .trust.lists import TrustList
 
 #: Clock skew tolerated on validity periods and proof timestamps.
 DEFAULT_SKEW = timedelta(minutes=5)
@@ -62,6 +65,8 @@ class VerifyOptions:
     work: WorkBudget = field(default_factory=lambda: WorkBudget(MAX_WORK))
     #: The holder's view: an ecdsa-sd-2023 base proof is checked in full (never for verifiers).
     accept_base_proofs: bool = False
+    #: Trusted-issuer lists: with any, each credential gets a TRUST check.
+    trust: tuple[TrustList, ...] = ()
 
 
 #: Work one verify() call may do, shared by a presentation and its credentials: the JSON
@@ -100,6 +105,7 @@ def verify(
     domain: str | None = None,
     schemas: SchemaRegistry | None = None,
     accept_base_proofs: bool = False,
+    trust: TrustList | Sequence[TrustList] | None = None,
 ) -> VerificationResult:
     """Verify a credential or a presentation (and every credential inside it).
 
@@ -114,6 +120,12 @@ def verify(
     wallet: its base proof is checked in full (every statement's signature), which a
     verifier never does (a base proof where a derived one is expected fails). It does not
     apply to credentials inside a presentation.
+
+    With ``trust`` (one or more trusted-issuer lists), every credential also gets a
+    ``trust`` check: passed when a list trusts its issuer for what it claims (kind of
+    claim, types, skills, EQF level, on the date it was issued), failed when the issuer is
+    unknown to the lists or known but not for this claim, inconclusive when every list
+    has expired (:mod:`skillswallet.trust.assess`).
     """
     if now is not None and now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
@@ -127,6 +139,7 @@ def verify(
         domain=domain,
         schemas=schemas or default_registry(),
         accept_base_proofs=accept_base_proofs,
+        trust=(trust,) if isinstance(trust, TrustList) else tuple(trust or ()),
     )
     if isinstance(document, dict) and is_presentation(document):
         if challenge is None:
@@ -207,6 +220,7 @@ def _verify_credential(document: Any, target: str, opts: VerifyOptions) -> list[
                 CheckId.ISSUER_BINDING,
                 CheckId.VALIDITY_PERIOD,
                 CheckId.STATUS,
+                *((CheckId.TRUST,) if opts.trust else ()),
                 CheckId.SCHEMA,
             )
         )
@@ -235,8 +249,31 @@ def _verify_credential(document: Any, target: str, opts: VerifyOptions) -> list[
         )
     checks.append(_check_validity(document, target, opts))
     checks.append(_check_status(document, target))
+    if opts.trust:
+        checks.append(_check_trust(document, target, opts))
     checks.append(_check_schema(document, target, opts))
     return checks
+
+
+_TRUST_STATUS = {
+    TrustVerdict.TRUSTED: Status.PASSED,
+    TrustVerdict.NOT_FOR_THIS: Status.FAILED,
+    TrustVerdict.UNKNOWN: Status.FAILED,
+    TrustVerdict.NO_LIST: Status.INCONCLUSIVE,
+}
+
+
+def _check_trust(document: dict[str, Any], target: str, opts: VerifyOptions) -> Check:
+    assessment = assess_trust(opts.trust, what_is_claimed(document), opts.now)
+    detail: dict[str, Any] = {
+        "verdict": assessment.verdict.value,
+        "lists": list(assessment.lists),
+    }
+    if assessment.list_name is not None:
+        detail["trustedBy"] = assessment.list_name
+    return Check(
+        CheckId.TRUST, target, _TRUST_STATUS[assessment.verdict], assessment.reason, detail
+    )
 
 
 _NO_CONTEXTS = "not checked: the contexts are not acceptable"

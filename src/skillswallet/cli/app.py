@@ -23,9 +23,10 @@ from ..did.multikey import KeyType
 from ..errors import SelectableMandatoryWarning, SkillsWalletError
 from ..present.request import parse_request
 from ..present.response import check_response
+from ..render.report import claimed_json, claimed_lines
 from ..result import Status, VerificationResult
 from ..tour import run_tour
-from ..trust.lists import load_trust_list
+from ..trust.lists import combined, load_trust_list
 from ..verify import verify as verify_document
 from .common import (
     EXIT_ERROR,
@@ -40,10 +41,10 @@ from .common import (
     warnings_shown,
 )
 from .present import register as register_present_commands
-from .profile import TrustOpt
 from .profile import register as register_profile_commands
 from .skills import register as register_skills_commands
 from .taxonomy import register as register_taxonomy_commands
+from .trust import register as register_trust_commands
 from .vault import PassFileOpt, VaultOpt, opened
 from .vault import register as register_vault_commands
 
@@ -61,6 +62,7 @@ key_app = typer.Typer(
 app.add_typer(key_app, name="key")
 register_vault_commands(app)
 register_taxonomy_commands(app)
+register_trust_commands(app)
 register_skills_commands(app)
 register_profile_commands(app)
 register_present_commands(app)
@@ -96,9 +98,13 @@ _SYMBOLS = {
 }
 
 
-def render_report(result: VerificationResult) -> list[str]:
-    """The report's lines: the verdict alone on the first, then one line a check."""
+def render_report(result: VerificationResult, document: Any = None) -> list[str]:
+    """The report's lines: the verdict alone on the first, then what the document claims
+    (when given), then one line a check."""
     lines = ["VERIFIED" if result.verified else "NOT VERIFIED"]
+    claimed = claimed_lines(document)
+    if claimed:
+        lines += ["What it claims:", *claimed, "Checks:"]
     target = None
     for check in result.checks:
         if check.target != target:
@@ -272,11 +278,21 @@ def verify(
             show_default=False,
         ),
     ] = None,
-    trust: TrustOpt = None,
+    trust: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--trust",
+            help="A trusted-issuer list ('skillswallet trust init'): each credential's "
+            "issuer must be trusted for what it claims (repeatable; with --request it also "
+            "decides the accredited level).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Verify a credential or presentation offline and print a per-check report.
     Exit code 0 verified, 1 not verified."""
     document = load_input(file)
+    lists = [load_trust_list(path) for path in trust or ()]
     if request is not None:
         asked = parse_request(load_input(request, what="presentation request"))
         for name, given, expected in (
@@ -285,22 +301,19 @@ def verify(
         ):
             if given is not None and given != expected:
                 fail(f"{name} differs from the request's; leave it out", EXIT_USAGE)
-        trust_list = load_trust_list(trust) if trust is not None else None
-        result = check_response(document, asked, trust=trust_list)
+        result = check_response(document, asked, trust=combined(lists) if lists else None)
     else:
-        if trust is not None:
-            fail("--trust is for --request (it decides the accredited level)", EXIT_USAGE)
         if isinstance(document, dict) and is_presentation(document) and challenge is None:
             fail(
                 "verifying a presentation needs --challenge (the one you gave the holder), "
                 "or --request REQUEST.json",
                 EXIT_USAGE,
             )
-        result = verify_document(document, challenge=challenge, domain=domain)
+        result = verify_document(document, challenge=challenge, domain=domain, trust=lists)
     if json_output:
-        say_json(_public_json(result))
+        say_json(_public_json(result) | {"claimed": claimed_json(document)})
     else:
-        say(*render_report(result))
+        say(*render_report(result, document))
     raise typer.Exit(EXIT_OK if result.verified else EXIT_NOT_VERIFIED)
 
 

@@ -40,6 +40,16 @@ def is_presentation(document: dict[str, Any]) -> bool:
     return "VerifiablePresentation" in as_list(document.get("type"))
 
 
+def text_value(value: Any) -> str | None:
+    """A plain string, or a language value object's string (the first of several)."""
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, str):
+            return item
+        if isinstance(item, dict) and isinstance(item.get("@value"), str):
+            return str(item["@value"])
+    return None
+
+
 def issuer_id(document: dict[str, Any]) -> str | None:
     issuer = document.get("issuer")
     if isinstance(issuer, str):

@@ -130,7 +130,7 @@ def claim_facts(document: dict[str, Any]) -> ClaimFacts:
         kind=kind,
         issuer=issuer_id(document),
         credential_id=credential_id if isinstance(credential_id, str) else None,
-        issued=_issued(document),
+        issued=issued_at(document),
         subjects=tuple(subjects),
     )
 
@@ -346,7 +346,8 @@ def _is_skill_alignment(alignment: dict[str, Any]) -> bool:
     return _NOT_SKILL_URL.match(url) is None
 
 
-def _issued(document: dict[str, Any]) -> datetime | None:
+def issued_at(document: dict[str, Any]) -> datetime | None:
+    """When a credential says it was issued: validFrom (issuanceDate), else its proof."""
     for name in ("validFrom", "issuanceDate"):
         found = parse_datetime(document.get(name), require_timezone=False)
         if found is not None:

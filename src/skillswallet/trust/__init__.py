@@ -1,5 +1,16 @@
-"""Trusted-issuer lists: one format, read by evidence levels (and, later, by verify())."""
+"""Trusted-issuer lists: one format (:mod:`.lists`), read by evidence levels and by
+``verify(..., trust=...)`` (:mod:`.assess`)."""
 
-from .lists import TrustEntry, TrustList, load_trust_list
+from .assess import TrustAssessment, TrustVerdict, assess_trust
+from .lists import TrustEntry, TrustList, combined, load_trust_list, save_trust_list
 
-__all__ = ["TrustEntry", "TrustList", "load_trust_list"]
+__all__ = [
+    "TrustAssessment",
+    "TrustEntry",
+    "TrustList",
+    "TrustVerdict",
+    "assess_trust",
+    "combined",
+    "load_trust_list",
+    "save_trust_list",
+]

@@ -4,26 +4,34 @@ for which kinds of claim, and when. One small JSON format, documented in
 
     {
       "name": "Dutch vocational schools (example)",
+      "validUntil": "2027-01-01T00:00:00Z",
       "entries": [
         {"issuer": "did:web:roc.example", "name": "ROC Example",
-         "scopes": ["skill", "diploma"], "validFrom": "2024-01-01T00:00:00Z"}
+         "scopes": ["skill", "diploma"], "types": ["OpenBadgeCredential"],
+         "eqfLevels": [2, 3, 4], "validFrom": "2024-01-01T00:00:00Z"}
       ]
     }
 
 A scope is a kind of claim (``skill``, ``diploma``, ``badge``, ``endorsement``), a
 framework URI prefix the issuer may accredit skills of (``http://data.europa.eu/esco/skill/``),
-or ``*`` for any. Entries may carry ``validFrom``/``validUntil``: an issuer is trusted for
-claims made within that window. Pure: parse once, ask many times.
+or ``*`` for any. An entry may also narrow what it covers: ``types`` (the credential must
+have one of these types), ``eqfLevels`` (every EQF level it states must be one of these),
+and ``validFrom``/``validUntil`` (the accreditation's period: claims made within it). A
+list with ``validUntil`` is not to be relied on after that date. Pure: parse once, ask
+many times.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..credentials.dates import parse_datetime
+from .. import safefile
+from ..credentials.dates import format_datetime, parse_datetime
 from ..errors import TrustListError
 from ..jsonio import read_file
 
@@ -40,6 +48,8 @@ class TrustEntry:
     name: str | None = None
     valid_from: datetime | None = None
     valid_until: datetime | None = None
+    types: tuple[str, ...] = ()
+    eqf_levels: tuple[int, ...] = ()
 
     def covers(self, kind: str, subject: str | None = None, at: datetime | None = None) -> bool:
         """Whether this entry trusts its issuer for a claim of ``kind`` (about ``subject``,
@@ -56,6 +66,20 @@ class TrustEntry:
                 return True
         return False
 
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"issuer": self.issuer}
+        if self.name is not None:
+            out["name"] = self.name
+        out["scopes"] = list(self.scopes)
+        if self.types:
+            out["types"] = list(self.types)
+        if self.eqf_levels:
+            out["eqfLevels"] = list(self.eqf_levels)
+        for key, value in (("validFrom", self.valid_from), ("validUntil", self.valid_until)):
+            if value is not None:
+                out[key] = format_datetime(value)
+        return out
+
 
 @dataclass(frozen=True)
 class TrustList:
@@ -63,6 +87,27 @@ class TrustList:
 
     name: str
     entries: tuple[TrustEntry, ...] = ()
+    #: After this, the list is not to be relied on (its maintainer stopped vouching).
+    valid_until: datetime | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name}
+        if self.valid_until is not None:
+            out["validUntil"] = format_datetime(self.valid_until)
+        out["entries"] = [entry.to_json() for entry in self.entries]
+        return out
+
+    def with_entry(self, entry: TrustEntry) -> TrustList:
+        """This list with ``entry`` added (replacing the issuer's entry, if any)."""
+        kept = tuple(e for e in self.entries if e.issuer != entry.issuer)
+        return replace(self, entries=(*kept, entry))
+
+    def without(self, issuer: str) -> TrustList:
+        """This list without the issuer's entry; :class:`TrustListError` if it has none."""
+        kept = tuple(e for e in self.entries if e.issuer != issuer)
+        if len(kept) == len(self.entries):
+            raise TrustListError(f"{issuer} is not in the trust list {self.name!r}")
+        return replace(self, entries=kept)
 
     def trusts(
         self, issuer: str | None, kind: str, subject: str | None = None, at: datetime | None = None
@@ -86,7 +131,11 @@ class TrustList:
         entries = data.get("entries")
         if not isinstance(entries, list):
             raise TrustListError(f"{source}: entries must be a list")
-        return cls(name, tuple(_entry(e, f"{source}: entries[{i}]") for i, e in enumerate(entries)))
+        return cls(
+            name,
+            tuple(_entry(e, f"{source}: entries[{i}]") for i, e in enumerate(entries)),
+            _when(data, "validUntil", source),
+        )
 
 
 def _entry(data: Any, where: str) -> TrustEntry:
@@ -107,12 +156,20 @@ def _entry(data: Any, where: str) -> TrustEntry:
     name = data.get("name")
     if name is not None and not isinstance(name, str):
         raise TrustListError(f"{where}.name: expected a string")
+    types = data.get("types", [])
+    if not isinstance(types, list) or not all(isinstance(t, str) and t for t in types):
+        raise TrustListError(f"{where}.types: expected a list of credential types")
+    levels = data.get("eqfLevels", [])
+    if not isinstance(levels, list) or not all(type(n) is int and 1 <= n <= 8 for n in levels):
+        raise TrustListError(f"{where}.eqfLevels: expected a list of EQF levels (1 to 8)")
     return TrustEntry(
         issuer,
         tuple(scopes),
         name,
         _when(data, "validFrom", where),
         _when(data, "validUntil", where),
+        tuple(types),
+        tuple(levels),
     )
 
 
@@ -130,3 +187,18 @@ def load_trust_list(path: Path | str) -> TrustList:
     path = Path(path)
     data = read_file(path, what="the trust list", error=TrustListError)
     return TrustList.from_json(data, str(path))
+
+
+def combined(lists: Sequence[TrustList]) -> TrustList:
+    """One list holding the entries of several (for readers that take one)."""
+    if len(lists) == 1:
+        return lists[0]
+    return TrustList(" + ".join(t.name for t in lists), tuple(e for t in lists for e in t.entries))
+
+
+def save_trust_list(trust_list: TrustList, path: Path | str, *, new: bool = False) -> None:
+    """Write the list as JSON (atomically; ``new``: refuse to replace an existing file).
+    The file is not secret: mode 0644, so that it can be published."""
+    data = (json.dumps(trust_list.to_json(), indent=2, ensure_ascii=False) + "\n").encode()
+    write = safefile.write_new if new else safefile.replace
+    write(Path(path), data, mode=0o644, error=TrustListError)
