@@ -61,6 +61,8 @@ class _Term:
         "map_container",
         "reverse",
         "scoped",
+        "scoped_memo",
+        "string_type",
         "type",
         "usable",
     )
@@ -81,6 +83,34 @@ class _Term:
         self.type: Any = _get_context_value(ctx, key, "@type")
         self.language: Any = _get_context_value(ctx, key, "@language")
         self.direction: Any = _get_context_value(ctx, key, "@direction")
+        #: How a string value of this term expands on the quickest path, when it is
+        #: simply {"@value": s} (None) or {"@type": T, "@value": s} (T); _NOT_SIMPLE
+        #: when Value Expansion has more to do (keywords, coercion to IRIs, languages,
+        #: containers, scoped contexts, reverse properties).
+        self.string_type: Any = _NOT_SIMPLE
+        if (
+            self.usable
+            and not self.keyword
+            and self.scoped is None
+            and not self.reverse
+            and not self.map_container
+            and "@list" not in self.container
+            and "@graph" not in self.container
+            and self.type not in ("@id", "@vocab", "@json")
+            and iri not in ("@graph", "@list", "@set")
+        ):
+            if self.type is not None and self.type != "@none":
+                self.string_type = self.type
+            elif self.language is None and self.direction is None:
+                self.string_type = None
+        #: Processed scoped contexts of this (type) term, per active context (_process).
+        self.scoped_memo: dict[str, Any] = {}
+
+
+#: A term whose string values need the whole of Value Expansion (see _Term.string_type).
+_NOT_SIMPLE = object()
+#: Per-term memo size (scoped contexts applied to more active contexts are re-looked up).
+_MAX_SCOPED_MEMO = 64
 
 
 class ExpansionMemos:
@@ -188,6 +218,20 @@ class FastExpander:
             self._memos.trim()
             self._memos.contexts[memo_key] = result
         return result
+
+    def _process_scoped(self, ctx: Any, type_term: _Term) -> Any:
+        """``_process(ctx, type_term.scoped, propagate=False)``, memoized on the term too
+        (a type-scoped context is applied to every node of that type)."""
+        uid = _uid(ctx)
+        memo = type_term.scoped_memo
+        found = memo.get(uid)
+        if found is None:
+            found = self._process(ctx, type_term.scoped, propagate=False)
+            if self._context_key(type_term.scoped) is not None:  # memoizable at all
+                if len(memo) >= _MAX_SCOPED_MEMO:
+                    memo.clear()
+                memo[uid] = found
+        return found
 
     @staticmethod
     def _expand_id(ctx: Any, value: Any) -> Any:
@@ -315,12 +359,15 @@ class FastExpander:
         type_terms = terms = self._terms(ctx)
         items = sorted(element.items())
         for key, value in items:
-            if self._term(ctx, key, terms).iri != "@type":
+            if (terms.get(key) or self._term(ctx, key, terms)).iri != "@type":
                 continue
             for type_name in sorted(t for t in _as_list(value) if isinstance(t, str)):
-                scoped = self._term(type_scoped, type_name, type_terms).scoped
+                type_term = type_terms.get(type_name) or self._term(
+                    type_scoped, type_name, type_terms
+                )
+                scoped = type_term.scoped
                 if scoped is not None and scoped is not False:
-                    ctx = self._process(ctx, scoped, propagate=False)
+                    ctx = self._process_scoped(ctx, type_term)
                     terms = self._terms(ctx)
 
         out = self._properties(ctx, terms, prop, active_iri, items, type_scoped, type_terms)
@@ -361,6 +408,21 @@ class FastExpander:
                 continue
             term = terms.get(key) or self._term(ctx, key, terms)
             iri = term.iri
+            if type(value) is str:
+                string_type = term.string_type
+                if string_type is not _NOT_SIMPLE:
+                    # Value Expansion of a plain string (what _value returns for it).
+                    expanded_value = (
+                        {"@value": value}
+                        if string_type is None
+                        else {"@type": string_type, "@value": value}
+                    )
+                    found = out.get(iri)
+                    if found is None:
+                        out[iri] = [expanded_value]
+                    else:
+                        found.append(expanded_value)
+                    continue
             if not term.usable:
                 raise Unsupported(f"key {key!r} is not defined")  # pyld reports the loss
             if term.keyword:
@@ -422,5 +484,8 @@ class FastExpander:
                 expanded = {"@list": _as_list(expanded)}
             if "@graph" in container:
                 expanded = [{"@graph": [item]} for item in _as_list(expanded)]
-            _extend(out.setdefault(iri, []), expanded)
+            if type(expanded) is dict:
+                out.setdefault(iri, []).append(expanded)
+            else:
+                _extend(out.setdefault(iri, []), expanded)
         return out
