@@ -109,6 +109,11 @@ class _Term:
 
 #: A term whose string values need the whole of Value Expansion (see _Term.string_type).
 _NOT_SIMPLE = object()
+#: Node plans of all contexts together, and the largest node shape that gets one (keys,
+#: and characters of its keys and types).
+_MAX_PLANS = 4096
+_PLAN_MAX_KEYS = 16
+_PLAN_MAX_CHARS = 1024
 #: Per-term memo size (scoped contexts applied to more active contexts are re-looked up).
 _MAX_SCOPED_MEMO = 64
 
@@ -120,6 +125,11 @@ class ExpansionMemos:
         self.terms: dict[str, dict[str | None, _Term]] = {}
         self.term_count = 0
         self.contexts: dict[tuple[Any, ...], Any] = {}
+        #: Node plans (see FastExpander._node): per (active context, type-scoped context,
+        #: property, keys), the key that holds the types (None: none) and the plans per
+        #: tuple of types; None where the shape has no plan.
+        self.plans: dict[tuple[Any, ...], tuple[str | None, dict[tuple[str, ...], Any]]] = {}
+        self.plan_count = 0
 
     def trim(self) -> None:
         if len(self.terms) > _MAX_CONTEXTS or self.term_count > _MAX_TERMS:
@@ -127,6 +137,9 @@ class ExpansionMemos:
             self.term_count = 0
         if len(self.contexts) > _MAX_CONTEXTS:
             self.contexts.clear()
+        if self.plan_count > _MAX_PLANS:
+            self.plans.clear()
+            self.plan_count = 0
 
 
 def _uid(ctx: Any) -> str:
@@ -138,6 +151,15 @@ def _uid(ctx: Any) -> str:
 
 def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
+
+
+def _type_tuple(value: Any) -> tuple[str, ...] | None:
+    """The types of a node as a tuple, when they are strings (None otherwise)."""
+    if type(value) is str:
+        return (value,)
+    if type(value) is list and all(type(t) is str for t in value):
+        return tuple(value)
+    return None
 
 
 def _extend(target: list[Any], value: Any) -> None:
@@ -332,6 +354,30 @@ class FastExpander:
     ) -> Any:
         prop_term = prop_term or self._term(ctx, prop)
         active_iri = prop_term.iri
+        # A node of strings (and types) of a shape met before in the same contexts: the
+        # plan recorded then (see _record_plan) gives its expansion directly.
+        shape = None
+        if (
+            "@context" not in element
+            and len(element) <= _PLAN_MAX_KEYS
+            and (prop is None or len(prop) <= _PLAN_MAX_CHARS)
+        ):
+            shape = (_uid(ctx), _uid(type_scoped) if type_scoped else None, prop, *sorted(element))
+            known = self._memos.plans.get(shape)
+            if known is not None:
+                type_key, by_types = known
+                types = _type_tuple(element[type_key]) if type_key is not None else ()
+                plan = by_types.get(types) if types is not None else None
+                if plan is not None:
+                    planned = self._apply_plan(plan, element)
+                    if planned is not None:
+                        if (
+                            not inside_list
+                            and (prop is None or active_iri == "@graph")
+                            and (not planned or (len(planned) == 1 and "@id" in planned))
+                        ):
+                            raise Unsupported("a dropped free-floating object")  # as below
+                        return planned
         if not type_scoped and ctx.get("previousContext"):
             type_scoped = ctx
         # Revert a type-scoped context, unless this is a subject reference.
@@ -371,6 +417,8 @@ class FastExpander:
                     terms = self._terms(ctx)
 
         out = self._properties(ctx, terms, prop, active_iri, items, type_scoped, type_terms)
+        if shape is not None:
+            self._record_plan(shape, ctx, terms, items, type_scoped, type_terms)
 
         count = len(out)
         result: Any = out
@@ -389,6 +437,74 @@ class FastExpander:
             # pyld's path reports the loss (see jsonld.py).
             raise Unsupported("a dropped free-floating object")
         return result
+
+    def _record_plan(
+        self,
+        shape: tuple[Any, ...],
+        ctx: Any,
+        terms: dict[str | None, _Term],
+        items: list[tuple[str, Any]],
+        type_scoped: Any,
+        type_terms: dict[str | None, _Term],
+    ) -> None:
+        """Remember how a node of this shape expanded, when it was a node of plain strings
+        (besides one ``@type`` entry of strings and an ``@id``): per key in sorted order,
+        its expanded IRI and what its string becomes (see _Term.string_type). ``ctx`` and
+        ``terms`` are the context the properties were expanded in, ``type_scoped`` and
+        ``type_terms`` the one types were expanded in (what _properties was given)."""
+        if sum(len(key) for key, _ in items) > _PLAN_MAX_CHARS:
+            return
+        type_key = None
+        types: tuple[str, ...] = ()
+        steps: list[tuple[str, Any, Any]] = []
+        for key, value in items:
+            term = terms.get(key) or self._term(ctx, key, terms)
+            iri = term.iri
+            if iri == "@type":
+                found = _type_tuple(value)
+                if type_key is not None or found is None or sum(map(len, found)) > 1024:
+                    return
+                type_key, types = key, found
+                if found:
+                    iris = tuple(self._term(type_scoped, t, type_terms).iri for t in found)
+                    steps.append((key, "@type", iris))
+            elif type(value) is not str:
+                return
+            elif iri == "@id":
+                steps.append((key, "@id", ctx))
+            elif term.string_type is _NOT_SIMPLE:
+                return
+            else:
+                steps.append((key, iri, term.string_type))
+        if len({iri for _, iri, _ in steps}) != len(steps):
+            return  # two keys for one property: left to the general path
+        known = self._memos.plans.get(shape)
+        if known is None:
+            known = self._memos.plans[shape] = (type_key, {})
+        elif known[0] != type_key:  # (cannot happen: the keys decide it)
+            return
+        known[1][types] = tuple(steps)
+        self._memos.plan_count += 1
+        self._memos.trim()
+
+    def _apply_plan(self, plan: tuple[tuple[str, Any, Any], ...], element: dict[str, Any]) -> Any:
+        """The expansion of a node by its plan (None when a value is not a string as the
+        plan requires: the general path then expands it)."""
+        out: dict[str, Any] = {}
+        for key, iri, how in plan:
+            if iri == "@type":
+                out["@type"] = list(how)
+                continue
+            value = element[key]
+            if type(value) is not str:
+                return None
+            if iri == "@id":
+                out["@id"] = self._expand_id(how, value)
+            elif how is None:
+                out[iri] = [{"@value": value}]
+            else:
+                out[iri] = [{"@type": how, "@value": value}]
+        return out
 
     def _properties(
         self,
