@@ -267,3 +267,44 @@ def test_fast_expansion_equals_pyld_on_random_documents(
     slow = _run(lambda: _Processor(_dropped, {}, {}).expand_in_place(document, options))
     if fast[0] != "unsupported":
         _assert_same(fast, slow, json.dumps(document))
+    # With memos kept across documents: node plans recorded by earlier documents (the
+    # same shapes with other values) and by the first run of this one are used.
+    shared_loader, shared_options = _SHARED_BUNDLED
+    for _ in range(2):
+        again = _run(
+            lambda: _fast(shared_loader, shared_options, _SHARED_DOCUMENT_MEMOS).expand(document)
+        )
+        if again[0] != "unsupported":
+            _assert_same(again, slow, json.dumps(document))
+
+
+_SHARED_BUNDLED = _bundled()
+_SHARED_DOCUMENT_MEMOS = ExpansionMemos()
+
+
+def test_node_plans_expand_repeated_shapes_as_pyld_does() -> None:
+    """Nodes of one shape with values the plan does not cover (other types, a number, a
+    list, a missing key) among nodes it covers."""
+    loader, options = _bundled()
+    document = load_json(INTEROP / "ob3-unsigned.json")
+    template = document["credentialSubject"]["achievement"]["alignment"][0]
+    variants: list[dict[str, Any]] = [
+        dict(template, targetName=f"skill {i}", targetUrl=f"https://example.org/{i}")
+        for i in range(5)
+    ]
+    variants += [
+        dict(template, targetName=7),
+        dict(template, targetName=["a", "b"]),
+        dict(template, type="Alignment"),
+        dict(template, type=["Alignment", "Alignment"]),
+        dict(template, id="urn:uuid:0b1c6a55-0e7e-4d8e-9d25-9f4c1e2a7b32"),
+        {k: v for k, v in template.items() if k != "targetType"},
+        dict(template, targetName="last"),
+    ]
+    document["credentialSubject"]["achievement"]["alignment"] = variants
+    memos = ExpansionMemos()
+    slow = _Processor(_dropped, {}, {}).expand_in_place(document, options)
+    for _ in range(2):  # plans recorded, then used
+        fast = _fast(loader, options, memos).expand(document)
+        assert json.dumps(fast) == json.dumps(slow)
+    assert memos.plans  # the comparison is not vacuous

@@ -4,7 +4,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from skillswallet.credentials.jcs import _serialize, canonicalize, format_number
+from skillswallet.credentials.jcs import (
+    _fast_path_ok,
+    _fast_path_ok_slow,
+    _serialize,
+    canonicalize,
+    format_number,
+)
 from skillswallet.errors import CanonicalizationError
 
 
@@ -68,3 +74,17 @@ def test_fast_path_equals_the_reference_serializer(value: object) -> None:
     out: list[str] = []
     _serialize(value, out)
     assert canonicalize(value) == "".join(out).encode("utf-8")
+
+
+ANY_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(ANY_JSON)
+def test_the_quick_fast_path_check_agrees_with_the_plain_one(value: object) -> None:
+    assert _fast_path_ok(value) == _fast_path_ok_slow(value)

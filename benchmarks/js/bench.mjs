@@ -1,9 +1,6 @@
 // The reference JavaScript stack (Digital Bazaar), measured on the same OB 3.0 sample and
 // the same pinned contexts as the Python benchmark. Prints medians as JSON.
 // Usage: node bench.mjs [seconds]
-import {readFileSync} from 'node:fs';
-import {fileURLToPath} from 'node:url';
-import path from 'node:path';
 import * as vc from '@digitalbazaar/vc';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
@@ -13,52 +10,9 @@ import {
 import {cryptosuite as ecdsaRdfc} from '@digitalbazaar/ecdsa-rdfc-2019-cryptosuite';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
+import {documentLoader, edKey, keyPairFor, pKey, readInterop} from './common.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.join(here, '..', '..');
-const ctxDir = path.join(root, 'src', 'skillswallet', 'credentials', 'contexts');
-const interop = path.join(root, 'tests', 'conformance', 'interop');
-const manifest = JSON.parse(readFileSync(path.join(ctxDir, 'manifest.json'), 'utf8'));
-const contexts = new Map(Object.entries(manifest).map(
-  ([url, {file}]) => [url, JSON.parse(readFileSync(path.join(ctxDir, file), 'utf8'))]));
 const seconds = Number(process.argv[2] || 2);
-
-function didKeyDocument(key) {
-  const did = `did:key:${key.publicKeyMultibase}`;
-  const id = `${did}#${key.publicKeyMultibase}`;
-  return {
-    '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'],
-    id,
-    type: 'Multikey',
-    controller: did,
-    publicKeyMultibase: key.publicKeyMultibase,
-    _controllerDoc: {
-      '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'],
-      id: did,
-      verificationMethod: [{id, type: 'Multikey', controller: did,
-        publicKeyMultibase: key.publicKeyMultibase}],
-      assertionMethod: [id], authentication: [id]
-    }
-  };
-}
-
-function loaderFor(keys) {
-  const docs = new Map();
-  for(const k of keys) {
-    const vm = didKeyDocument(k);
-    docs.set(vm.id, (({_controllerDoc, ...rest}) => rest)(vm));
-    docs.set(vm.controller, vm._controllerDoc);
-  }
-  return async url => {
-    if(contexts.has(url)) {
-      return {contextUrl: null, documentUrl: url, document: contexts.get(url)};
-    }
-    if(docs.has(url)) {
-      return {contextUrl: null, documentUrl: url, document: docs.get(url)};
-    }
-    throw new Error(`refused: ${url}`);
-  };
-}
 
 async function measure(fn) {
   await fn();
@@ -75,17 +29,9 @@ async function measure(fn) {
     runs: samples.length};
 }
 
-const edKey = JSON.parse(readFileSync(path.join(interop, 'issuer-ed25519.key.json'), 'utf8'));
-const pKey = JSON.parse(readFileSync(path.join(interop, 'issuer-p256.key.json'), 'utf8'));
-const documentLoader = loaderFor([edKey, pKey]);
-
 async function bench(name, cryptosuite, keyInfo, Multikey, verifyCryptosuite = cryptosuite) {
-  const keyPair = await Multikey.from({
-    '@context': 'https://w3id.org/security/multikey/v1', type: 'Multikey',
-    id: keyInfo.verificationMethod, controller: keyInfo.did,
-    publicKeyMultibase: keyInfo.publicKeyMultibase, secretKeyMultibase: keyInfo.secretKeyMultibase
-  });
-  const unsigned = JSON.parse(readFileSync(path.join(interop, 'ob3-unsigned.json'), 'utf8'));
+  const keyPair = await keyPairFor(keyInfo, Multikey);
+  const unsigned = readInterop('ob3-unsigned.json');
   unsigned.issuer.id = keyInfo.did;
   const date = '2025-06-01T12:00:00Z';
   const signSuite = () => new DataIntegrityProof({signer: keyPair.signer(), date, cryptosuite});

@@ -61,6 +61,8 @@ class _Term:
         "map_container",
         "reverse",
         "scoped",
+        "scoped_memo",
+        "string_type",
         "type",
         "usable",
     )
@@ -81,6 +83,39 @@ class _Term:
         self.type: Any = _get_context_value(ctx, key, "@type")
         self.language: Any = _get_context_value(ctx, key, "@language")
         self.direction: Any = _get_context_value(ctx, key, "@direction")
+        #: How a string value of this term expands on the quickest path, when it is
+        #: simply {"@value": s} (None) or {"@type": T, "@value": s} (T); _NOT_SIMPLE
+        #: when Value Expansion has more to do (keywords, coercion to IRIs, languages,
+        #: containers, scoped contexts, reverse properties).
+        self.string_type: Any = _NOT_SIMPLE
+        if (
+            self.usable
+            and not self.keyword
+            and self.scoped is None
+            and not self.reverse
+            and not self.map_container
+            and "@list" not in self.container
+            and "@graph" not in self.container
+            and self.type not in ("@id", "@vocab", "@json")
+            and iri not in ("@graph", "@list", "@set")
+        ):
+            if self.type is not None and self.type != "@none":
+                self.string_type = self.type
+            elif self.language is None and self.direction is None:
+                self.string_type = None
+        #: Processed scoped contexts of this (type) term, per active context (_process).
+        self.scoped_memo: dict[str, Any] = {}
+
+
+#: A term whose string values need the whole of Value Expansion (see _Term.string_type).
+_NOT_SIMPLE = object()
+#: Node plans of all contexts together, and the largest node shape that gets one (keys,
+#: and characters of its keys and types).
+_MAX_PLANS = 4096
+_PLAN_MAX_KEYS = 16
+_PLAN_MAX_CHARS = 1024
+#: Per-term memo size (scoped contexts applied to more active contexts are re-looked up).
+_MAX_SCOPED_MEMO = 64
 
 
 class ExpansionMemos:
@@ -90,6 +125,11 @@ class ExpansionMemos:
         self.terms: dict[str, dict[str | None, _Term]] = {}
         self.term_count = 0
         self.contexts: dict[tuple[Any, ...], Any] = {}
+        #: Node plans (see FastExpander._node): per (active context, type-scoped context,
+        #: property, keys), the key that holds the types (None: none) and the plans per
+        #: tuple of types; None where the shape has no plan.
+        self.plans: dict[tuple[Any, ...], tuple[str | None, dict[tuple[str, ...], Any]]] = {}
+        self.plan_count = 0
 
     def trim(self) -> None:
         if len(self.terms) > _MAX_CONTEXTS or self.term_count > _MAX_TERMS:
@@ -97,6 +137,9 @@ class ExpansionMemos:
             self.term_count = 0
         if len(self.contexts) > _MAX_CONTEXTS:
             self.contexts.clear()
+        if self.plan_count > _MAX_PLANS:
+            self.plans.clear()
+            self.plan_count = 0
 
 
 def _uid(ctx: Any) -> str:
@@ -108,6 +151,15 @@ def _uid(ctx: Any) -> str:
 
 def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
+
+
+def _type_tuple(value: Any) -> tuple[str, ...] | None:
+    """The types of a node as a tuple, when they are strings (None otherwise)."""
+    if type(value) is str:
+        return (value,)
+    if type(value) is list and all(type(t) is str for t in value):
+        return tuple(value)
+    return None
 
 
 def _extend(target: list[Any], value: Any) -> None:
@@ -188,6 +240,20 @@ class FastExpander:
             self._memos.trim()
             self._memos.contexts[memo_key] = result
         return result
+
+    def _process_scoped(self, ctx: Any, type_term: _Term) -> Any:
+        """``_process(ctx, type_term.scoped, propagate=False)``, memoized on the term too
+        (a type-scoped context is applied to every node of that type)."""
+        uid = _uid(ctx)
+        memo = type_term.scoped_memo
+        found = memo.get(uid)
+        if found is None:
+            found = self._process(ctx, type_term.scoped, propagate=False)
+            if self._context_key(type_term.scoped) is not None:  # memoizable at all
+                if len(memo) >= _MAX_SCOPED_MEMO:
+                    memo.clear()
+                memo[uid] = found
+        return found
 
     @staticmethod
     def _expand_id(ctx: Any, value: Any) -> Any:
@@ -288,6 +354,30 @@ class FastExpander:
     ) -> Any:
         prop_term = prop_term or self._term(ctx, prop)
         active_iri = prop_term.iri
+        # A node of strings (and types) of a shape met before in the same contexts: the
+        # plan recorded then (see _record_plan) gives its expansion directly.
+        shape = None
+        if (
+            "@context" not in element
+            and len(element) <= _PLAN_MAX_KEYS
+            and (prop is None or len(prop) <= _PLAN_MAX_CHARS)
+        ):
+            shape = (_uid(ctx), _uid(type_scoped) if type_scoped else None, prop, *sorted(element))
+            known = self._memos.plans.get(shape)
+            if known is not None:
+                type_key, by_types = known
+                types = _type_tuple(element[type_key]) if type_key is not None else ()
+                plan = by_types.get(types) if types is not None else None
+                if plan is not None:
+                    planned = self._apply_plan(plan, element)
+                    if planned is not None:
+                        if (
+                            not inside_list
+                            and (prop is None or active_iri == "@graph")
+                            and (not planned or (len(planned) == 1 and "@id" in planned))
+                        ):
+                            raise Unsupported("a dropped free-floating object")  # as below
+                        return planned
         if not type_scoped and ctx.get("previousContext"):
             type_scoped = ctx
         # Revert a type-scoped context, unless this is a subject reference.
@@ -315,15 +405,20 @@ class FastExpander:
         type_terms = terms = self._terms(ctx)
         items = sorted(element.items())
         for key, value in items:
-            if self._term(ctx, key, terms).iri != "@type":
+            if (terms.get(key) or self._term(ctx, key, terms)).iri != "@type":
                 continue
             for type_name in sorted(t for t in _as_list(value) if isinstance(t, str)):
-                scoped = self._term(type_scoped, type_name, type_terms).scoped
+                type_term = type_terms.get(type_name) or self._term(
+                    type_scoped, type_name, type_terms
+                )
+                scoped = type_term.scoped
                 if scoped is not None and scoped is not False:
-                    ctx = self._process(ctx, scoped, propagate=False)
+                    ctx = self._process_scoped(ctx, type_term)
                     terms = self._terms(ctx)
 
         out = self._properties(ctx, terms, prop, active_iri, items, type_scoped, type_terms)
+        if shape is not None:
+            self._record_plan(shape, ctx, terms, items, type_scoped, type_terms)
 
         count = len(out)
         result: Any = out
@@ -343,6 +438,74 @@ class FastExpander:
             raise Unsupported("a dropped free-floating object")
         return result
 
+    def _record_plan(
+        self,
+        shape: tuple[Any, ...],
+        ctx: Any,
+        terms: dict[str | None, _Term],
+        items: list[tuple[str, Any]],
+        type_scoped: Any,
+        type_terms: dict[str | None, _Term],
+    ) -> None:
+        """Remember how a node of this shape expanded, when it was a node of plain strings
+        (besides one ``@type`` entry of strings and an ``@id``): per key in sorted order,
+        its expanded IRI and what its string becomes (see _Term.string_type). ``ctx`` and
+        ``terms`` are the context the properties were expanded in, ``type_scoped`` and
+        ``type_terms`` the one types were expanded in (what _properties was given)."""
+        if sum(len(key) for key, _ in items) > _PLAN_MAX_CHARS:
+            return
+        type_key = None
+        types: tuple[str, ...] = ()
+        steps: list[tuple[str, Any, Any]] = []
+        for key, value in items:
+            term = terms.get(key) or self._term(ctx, key, terms)
+            iri = term.iri
+            if iri == "@type":
+                found = _type_tuple(value)
+                if type_key is not None or found is None or sum(map(len, found)) > 1024:
+                    return
+                type_key, types = key, found
+                if found:
+                    iris = tuple(self._term(type_scoped, t, type_terms).iri for t in found)
+                    steps.append((key, "@type", iris))
+            elif type(value) is not str:
+                return
+            elif iri == "@id":
+                steps.append((key, "@id", ctx))
+            elif term.string_type is _NOT_SIMPLE:
+                return
+            else:
+                steps.append((key, iri, term.string_type))
+        if len({iri for _, iri, _ in steps}) != len(steps):
+            return  # two keys for one property: left to the general path
+        known = self._memos.plans.get(shape)
+        if known is None:
+            known = self._memos.plans[shape] = (type_key, {})
+        elif known[0] != type_key:  # (cannot happen: the keys decide it)
+            return
+        known[1][types] = tuple(steps)
+        self._memos.plan_count += 1
+        self._memos.trim()
+
+    def _apply_plan(self, plan: tuple[tuple[str, Any, Any], ...], element: dict[str, Any]) -> Any:
+        """The expansion of a node by its plan (None when a value is not a string as the
+        plan requires: the general path then expands it)."""
+        out: dict[str, Any] = {}
+        for key, iri, how in plan:
+            if iri == "@type":
+                out["@type"] = list(how)
+                continue
+            value = element[key]
+            if type(value) is not str:
+                return None
+            if iri == "@id":
+                out["@id"] = self._expand_id(how, value)
+            elif how is None:
+                out[iri] = [{"@value": value}]
+            else:
+                out[iri] = [{"@type": how, "@value": value}]
+        return out
+
     def _properties(
         self,
         ctx: Any,
@@ -361,6 +524,21 @@ class FastExpander:
                 continue
             term = terms.get(key) or self._term(ctx, key, terms)
             iri = term.iri
+            if type(value) is str:
+                string_type = term.string_type
+                if string_type is not _NOT_SIMPLE:
+                    # Value Expansion of a plain string (what _value returns for it).
+                    expanded_value = (
+                        {"@value": value}
+                        if string_type is None
+                        else {"@type": string_type, "@value": value}
+                    )
+                    found = out.get(iri)
+                    if found is None:
+                        out[iri] = [expanded_value]
+                    else:
+                        found.append(expanded_value)
+                    continue
             if not term.usable:
                 raise Unsupported(f"key {key!r} is not defined")  # pyld reports the loss
             if term.keyword:
@@ -422,5 +600,8 @@ class FastExpander:
                 expanded = {"@list": _as_list(expanded)}
             if "@graph" in container:
                 expanded = [{"@graph": [item]} for item in _as_list(expanded)]
-            _extend(out.setdefault(iri, []), expanded)
+            if type(expanded) is dict:
+                out.setdefault(iri, []).append(expanded)
+            else:
+                _extend(out.setdefault(iri, []), expanded)
         return out

@@ -116,7 +116,41 @@ def _serialize(value: Any, out: list[str]) -> None:
 def _fast_path_ok(value: Any) -> bool:
     """True when ``json.dumps(sort_keys=True)`` already yields RFC 8785 output: no floats
     (their formatting differs), no unsafe integers, and no object key whose code-point
-    order could differ from UTF-16 order (characters from U+E000 up)."""
+    order could differ from UTF-16 order (characters from U+E000 up).
+
+    Written for speed (it walks every value of the document): exact types are tested by
+    identity, only containers are pushed, and an ASCII key (``str.isascii`` is O(1)) needs
+    no scan. Anything of another type goes to :func:`_fast_path_ok_slow`."""
+    stack = [value]
+    pop, push = stack.pop, stack.append
+    while stack:
+        container = pop()
+        kind = type(container)
+        if kind is dict:
+            for key in container:
+                if type(key) is not str or not (key.isascii() or max(key) < "\ue000"):
+                    return False
+            items = container.values()
+        elif kind is list:
+            items = container
+        else:
+            return _fast_path_ok_slow(container)
+        for item in items:
+            kind = type(item)
+            if kind is str or kind is bool or item is None:
+                continue
+            if kind is dict or kind is list:
+                push(item)
+            elif kind is int:
+                if not -MAX_SAFE_INTEGER <= item <= MAX_SAFE_INTEGER:
+                    return False
+            elif not _fast_path_ok_slow(item):
+                return False
+    return True
+
+
+def _fast_path_ok_slow(value: Any) -> bool:
+    """:func:`_fast_path_ok` for any value (subclasses of the JSON types included)."""
     stack = [value]
     while stack:
         v = stack.pop()

@@ -132,7 +132,7 @@ def _is_plain(document: Any) -> bool:
             if key == "type":
                 if _type_problem(item) is not None:
                     return False
-            elif key.startswith("@"):
+            elif key[:1] == "@":
                 if key != "@context" or not may_have_context:
                     return False
             elif ":" in key:
@@ -157,6 +157,10 @@ def _check_value_object(value: dict[str, Any], path: str, problems: list[str]) -
 def _type_problem(value: Any) -> str | None:
     """Why a ``type`` value is not plain: each entry a term (a type written as an IRI
     would be read differently by a check that compares names), none twice, not too many."""
+    if type(value) is list and len(value) == 1:  # the usual case, e.g. ["Alignment"]
+        value = value[0]
+    if type(value) is str and ":" not in value:
+        return None
     types = value if isinstance(value, list) else [value]
     if len(types) > MAX_TYPES:
         return f"{len(types)} types; at most {MAX_TYPES} are accepted"
@@ -295,28 +299,49 @@ def _count_expanded(root: Any) -> int:
                 if key in _CONTAINING_KEYWORDS:
                     push(items)
                 continue
-            for item in items:  # expanded values are always lists
-                if isinstance(item, dict) and "@list" in item:
-                    total += len(item["@list"])
-                else:
-                    total += 1
-            push(items)
+            if type(items) is not list:  # (expansions always have lists here)
+                for item in items:
+                    if isinstance(item, dict) and "@list" in item:
+                        total += len(item["@list"])
+                    else:
+                        total += 1
+                push(items)
+                continue
+            total += len(items)
+            for item in items:
+                if isinstance(item, dict):
+                    if "@list" in item:
+                        total += len(item["@list"]) - 1
+                    elif "@value" in item:
+                        continue  # a value: counted, nothing inside to count
+                push(item)
     return total
 
 
 def json_size(document: Any) -> int:
     """The number of values (objects, arrays, scalars) in a JSON document: a measure of
     the work its processing costs, taken before any of it."""
-    total = 0
+    total = 1
     stack = [document]
+    pop, push = stack.pop, stack.append
     while stack:
-        value = stack.pop()
-        total += 1
-        if isinstance(value, dict):
-            stack.extend(value.values())
-        elif isinstance(value, list):
-            stack.extend(value)
+        value = pop()
+        kind = type(value)
+        if kind is dict or (kind is not list and isinstance(value, dict)):
+            items: Any = value.values()
+        elif kind is list or isinstance(value, list):
+            items = value
+        else:
+            continue
+        total += len(items)
+        for item in items:
+            if type(item) not in _SCALARS:
+                push(item)
     return total
+
+
+#: JSON scalars, by exact type: nothing inside them to count.
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 #: Keywords of an expansion whose values hold more nodes.
