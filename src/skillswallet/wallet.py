@@ -64,6 +64,7 @@ from .present.linkability import (
 from .present.matching import HeldDocument, RequestMatch, match_request
 from .present.presentation import build_presentation, check_binding, presentation_digest
 from .present.request import PresentationRequest, parse_request
+from .render.passport import CredentialNote, passport_html
 from .result import VerificationResult
 from .skills.builders import Profile, Skill, self_assessment
 from .skills.evidence import (
@@ -73,8 +74,9 @@ from .skills.evidence import (
     claim_facts,
     skill_claims,
 )
+from .skills.matching import match, occupation_requirements
 from .skills.profile import SkillsProfile, build_profile
-from .skills.taxonomy import Taxonomy, normalize, unknown_skills
+from .skills.taxonomy import Taxonomy, normalize, skill_group, unknown_skills
 from .storage.crypto import KdfCeiling, KdfParams
 from .storage.vault import (
     APPLICATION_ID,
@@ -734,6 +736,35 @@ class Wallet:
             self.skill_claims(trust=trust, now=now),
             label=(lambda uri: taxonomy.label(uri, lang)) if taxonomy is not None else None,
             is_transversal=taxonomy.is_transversal if taxonomy is not None else None,
+        )
+
+    def passport(
+        self,
+        *,
+        taxonomy: Taxonomy,
+        occupation: str | None = None,
+        trust: TrustList | None = None,
+        lang: str = "en",
+        now: datetime | None = None,
+    ) -> str:
+        """The skills profile as a self-contained HTML page (a "skills passport": skills
+        by skill group, evidence shown, how they grew, the credentials behind them, and
+        the gap to ``occupation`` when given). See :mod:`skillswallet.render.passport`."""
+        profile = self.profile(taxonomy=taxonomy, trust=trust, lang=lang, now=now)
+        notes = {
+            s.id: CredentialNote(s.name or "(no name)", s.issuer_name or s.issuer or "unknown")
+            for s in self.scan()
+        }
+        gap = None
+        if occupation is not None:
+            gap = match(profile, occupation_requirements(taxonomy, occupation, lang=lang))
+        return passport_html(
+            profile,
+            holder=", ".join(key.did for key in self.dids()) or None,
+            generated=now or self._clock(),
+            group_of=lambda uri: skill_group(taxonomy, uri, lang),
+            credentials=notes,
+            gap=gap,
         )
 
     def default_did(self) -> str:

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from .. import safefile
 from ..errors import BuilderError
 from ..skills.builders import Skill, parse_level
 from ..skills.matching import (
@@ -21,7 +22,7 @@ from ..skills.profile import TRANSVERSAL, ProfileSkill, SkillsProfile
 from ..skills.store import default_taxonomy
 from ..skills.taxonomy import KIND_ISCO_GROUP, KIND_OCCUPATION, KIND_SKILL_GROUP
 from ..trust.lists import TrustList, load_trust_list
-from .common import EXIT_USAGE, fail, say, say_json
+from .common import EXIT_USAGE, fail, say, say_either, say_json
 from .vault import JsonOpt, PassFileOpt, VaultOpt, opened
 
 LangOpt = Annotated[
@@ -133,11 +134,36 @@ def register(app: typer.Typer) -> None:
         passphrase_file: PassFileOpt = None,
         lang: LangOpt = "en",
         trust: TrustOpt = None,
+        html: Annotated[
+            Path | None,
+            typer.Option(
+                "--html",
+                help="Write your skills passport, a page that works offline and prints "
+                "well, to this file (e.g. --html passport.html).",
+                show_default=False,
+            ),
+        ] = None,
+        occupation: Annotated[
+            str | None,
+            typer.Option(help="With --html: show the gap to this ESCO occupation (URI)."),
+        ] = None,
         json_output: JsonOpt = False,
     ) -> None:
         """Your skills profile: every skill your credentials evidence, its strongest
-        evidence (self < endorsed < assessed < accredited), and how it grew."""
+        evidence (self < endorsed < assessed < accredited), and how it grew.
+
+        Example: skillswallet profile --html passport.html"""
         trust_list = _trust(trust)
+        if occupation is not None and html is None:
+            fail("--occupation goes with --html (or use 'skillswallet match')", EXIT_USAGE)
+        if html is not None:
+            with opened(vault, passphrase_file) as wallet:
+                page = wallet.passport(
+                    taxonomy=default_taxonomy(), occupation=occupation, trust=trust_list, lang=lang
+                )
+            safefile.replace(html, page.encode("utf-8"), mode=0o600)
+            say_either(json_output, {"written": str(html)}, f"Wrote your skills passport to {html}")
+            return
         with opened(vault, passphrase_file) as wallet:
             found = wallet.profile(taxonomy=default_taxonomy(), trust=trust_list, lang=lang)
         if json_output:

@@ -276,6 +276,23 @@ _STROKED = {
 }
 
 
+def skill_group(taxonomy: Taxonomy, uri: str, lang: str = "en", depth: int = 8) -> str | None:
+    """The label of the nearest skill group above a skill (ESCO's hierarchy), or None."""
+    frontier = [uri]
+    seen = {uri}
+    for _ in range(depth):  # (a hierarchy with a cycle must not loop for ever)
+        above = [b for u in frontier for b in taxonomy.broader(u) if b not in seen]
+        for candidate in above:
+            concept = taxonomy.get(candidate)
+            if concept is not None and concept.kind == KIND_SKILL_GROUP:
+                return concept.label(lang)
+        seen.update(above)
+        frontier = above
+        if not frontier:
+            break
+    return None
+
+
 #: Where ESCO's skill URIs live.
 ESCO_SKILL_PREFIX = "http://data.europa.eu/esco/skill/"
 
