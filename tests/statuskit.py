@@ -31,8 +31,10 @@ class School:
     issuer: StatusIssuer
     published: Path
 
-    def credential(self, lists: tuple[str, ...] = (REVOCATION, SUSPENSION)) -> dict[str, Any]:
-        holder = did_from_public_key(KeyPair.generate().public)
+    def credential(
+        self, lists: tuple[str, ...] = (REVOCATION, SUSPENSION), holder: str | None = None
+    ) -> dict[str, Any]:
+        holder = holder or did_from_public_key(KeyPair.generate().public)
         unsigned = skill_badge(self.did, holder, valid_from="2025-01-01T00:00:00Z")
         unsigned["id"] = f"urn:uuid:{uuid.uuid4()}"
         with_status = self.issuer.add_status(unsigned, list(lists))
