@@ -64,6 +64,12 @@ class UnsupportedDIDMethodError(DIDError):
     """The DID method is not supported by the configured resolver."""
 
 
+class DIDNotFoundError(DIDError):
+    """A DID document could not be obtained (not in the directory given, the network was
+    not allowed, or the fetch failed): resolution could not decide, which is not a
+    verdict on the document."""
+
+
 class CryptosuiteError(SkillsWalletError):
     """A cryptosuite is unknown or was used with an incompatible key (programmer misuse)."""
 
@@ -162,6 +168,26 @@ class RecordNotFoundError(VaultError):
 
 class TrustListError(SkillsWalletError):
     """A trusted-issuer list cannot be read (the message names the entry and field)."""
+
+
+class StatusListError(SkillsWalletError):
+    """A status list (or a status entry) is malformed or unusable: not base64url GZIP,
+    too short, too large once decompressed, an index outside it."""
+
+
+class StatusRetrievalError(SkillsWalletError):
+    """A status list could not be obtained (not in the directory given, not allowed, or
+    the fetch failed)."""
+
+
+class StatusRegistryError(SkillsWalletError):
+    """The issuer's status registry cannot do what was asked (an unknown list or
+    credential, a full list, a damaged registry file)."""
+
+
+class FetchError(SkillsWalletError):
+    """An opt-in HTTPS fetch was refused (host not allowed, a private address, a redirect
+    to another host, too large, too slow) or failed."""
 
 
 class RequirementsError(SkillsWalletError):

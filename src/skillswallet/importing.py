@@ -34,6 +34,7 @@ from .did.resolver import DIDResolver
 from .errors import ImportWorkerError, InvalidKeyError, SkillsWalletError
 from .result import CheckId, Status, VerificationResult
 from .skills.evidence import claim_facts, skill_alignments
+from .status.sources import StatusSource
 from .storage.vault import EncryptedStore, SealedRecord
 from .verify import verify
 
@@ -212,6 +213,12 @@ def classify(result: VerificationResult) -> tuple[bool, list[str], list[str]]:
             flags.append(str(check.detail.get("problem", "outside-validity-period")))
         if check.id is CheckId.STATUS and check.status is Status.INCONCLUSIVE:
             flags.append("status-unchecked")
+        if check.id is CheckId.STATUS and check.status is Status.FAILED:
+            states = {e.get("state") for e in check.detail.get("entries", [])}
+            if "revoked" in states:  # revoked for good: not a credential to hold
+                reasons.append(f"{check.id.value}: {check.reason}")
+            else:
+                flags.append("suspended" if "suspended" in states else "status-invalid")
     return (not reasons, flags, reasons)
 
 
@@ -226,19 +233,25 @@ class ImportContext:
     loader: ContextLoader | None
     resolver: DIDResolver | None
     allow_unverified: bool
+    status: StatusSource | None = None
 
 
 _POOL_CONTEXT: ImportContext | None = None  # set in worker processes only
 
 
 def _classify_one(
-    credential: Any, now: datetime, loader: ContextLoader | None, resolver: DIDResolver | None
+    credential: Any, now: datetime, context: ImportContext
 ) -> tuple[bool, list[str], list[str]]:
     if not isinstance(credential, dict):
         return False, [], ["structure: a credential must be a JSON object"]
     try:
         result = verify(
-            credential, now=now, loader=loader, resolver=resolver, accept_base_proofs=True
+            credential,
+            now=now,
+            loader=context.loader,
+            resolver=context.resolver,
+            status=context.status,
+            accept_base_proofs=True,
         )
     except MemoryError:
         raise
@@ -295,7 +308,7 @@ def _prepare(
         return ImportOutcome(
             "refused", credential_id=_credential_id(credential), reasons=[NESTED_PRESENTATION]
         ), None
-    verdict = _classify_one(credential, now, context.loader, context.resolver)
+    verdict = _classify_one(credential, now, context)
     outcome = _outcome(credential, verdict, context.allow_unverified)
     if outcome.status != "stored":
         return outcome, None

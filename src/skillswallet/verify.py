@@ -6,7 +6,7 @@ challenge to check)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -35,6 +35,7 @@ from .did.multikey import PublicKey
 from .did.resolver import DIDResolver, KeyResolver, dereference_verification_method
 from .errors import (
     CanonicalizationError,
+    DIDNotFoundError,
     ProofError,
     SkillsWalletError,
     UnsupportedDIDMethodError,
@@ -42,6 +43,8 @@ from .errors import (
 )
 from .result import Check, CheckId, Status, VerificationResult
 from .skills.claimed import what_is_claimed
+from .status.check import check_status
+from .status.sources import StatusSource
 from .trust.assess import TrustVerdict, assess_trust
 from .trust.lists import TrustList
 
@@ -61,6 +64,8 @@ class VerifyOptions:
     challenge: str | None = None
     domain: str | None = None
     schemas: SchemaRegistry = field(default_factory=default_registry)
+    #: Where status lists come from (None: a status entry is inconclusive).
+    status: StatusSource | None = None
     #: The work one verify() call may do, shared by a presentation and its credentials.
     work: WorkBudget = field(default_factory=lambda: WorkBudget(MAX_WORK))
     #: The holder's view: an ecdsa-sd-2023 base proof is checked in full (never for verifiers).
@@ -106,12 +111,16 @@ def verify(
     schemas: SchemaRegistry | None = None,
     accept_base_proofs: bool = False,
     trust: TrustList | Sequence[TrustList] | None = None,
+    status: StatusSource | None = None,
 ) -> VerificationResult:
     """Verify a credential or a presentation (and every credential inside it).
 
     ``suites`` lists the accepted cryptosuites; ``resolver`` resolves DIDs (did:key offline
     by default); ``loader`` serves pinned contexts; ``now`` is the clock; ``schemas`` holds
-    the JSON Schemas that ``credentialSchema`` entries may name (bundled ones by default).
+    the JSON Schemas that ``credentialSchema`` entries may name (bundled ones by default);
+    ``status`` is where status list credentials come from (a
+    :class:`~skillswallet.status.sources.DirectorySource`, a cache, opt-in HTTPS; without
+    one a status entry is inconclusive, never passed).
     For a presentation, ``challenge`` is required; without it :class:`ValueError` is raised
     (misuse: a verifier that does not bind the presentation to its request can be replayed
     against).
@@ -140,6 +149,7 @@ def verify(
         schemas=schemas or default_registry(),
         accept_base_proofs=accept_base_proofs,
         trust=(trust,) if isinstance(trust, TrustList) else tuple(trust or ()),
+        status=status,
     )
     if isinstance(document, dict) and is_presentation(document):
         if challenge is None:
@@ -229,12 +239,20 @@ def _verify_credential(document: Any, target: str, opts: VerifyOptions) -> list[
     issuer = issuer_id(document)
     controllers = sorted(set(methods))
     if issuer in controllers:
+        keys = [
+            str(p["verificationMethod"])
+            for p in proof_check.detail.get("proofs", [])
+            if p.get("verificationMethod")
+        ]
         checks.append(
             Check(
                 CheckId.ISSUER_BINDING,
                 target,
                 Status.PASSED,
-                f"signed with a key of the issuer {issuer}",
+                f"signed with the issuer's key {', '.join(keys)}"
+                if keys
+                else f"signed with a key of the issuer {issuer}",
+                {"issuer": issuer, "verificationMethods": keys},
             )
         )
     else:
@@ -248,7 +266,7 @@ def _verify_credential(document: Any, target: str, opts: VerifyOptions) -> list[
             )
         )
     checks.append(_check_validity(document, target, opts))
-    checks.append(_check_status(document, target))
+    checks.append(_check_status(document, target, opts))
     if opts.trust:
         checks.append(_check_trust(document, target, opts))
     checks.append(_check_schema(document, target, opts))
@@ -357,6 +375,9 @@ def _check_proofs(
                 "status": status.value,
                 "reason": reason,
                 "cryptosuite": proof.get("cryptosuite") if isinstance(proof, dict) else None,
+                "verificationMethod": proof.get("verificationMethod")
+                if isinstance(proof, dict) and status is Status.PASSED
+                else None,
             }
         )
         if status is Status.PASSED and controller:
@@ -483,7 +504,7 @@ def _verify_one_proof(
         return Status.FAILED, "the proof has no verificationMethod", None
     try:
         method = dereference_verification_method(vm, opts.resolver)
-    except UnsupportedDIDMethodError as exc:
+    except (UnsupportedDIDMethodError, DIDNotFoundError) as exc:
         return Status.INCONCLUSIVE, f"could not resolve the verification method: {exc}", None
     except SkillsWalletError as exc:  # a malformed DID, or a key that is not a valid point
         return Status.FAILED, f"verification method rejected: {exc}", None
@@ -588,18 +609,41 @@ def _check_validity(document: dict[str, Any], target: str, opts: VerifyOptions) 
     return Check(CheckId.VALIDITY_PERIOD, target, Status.PASSED, reason, detail)
 
 
-def _check_status(document: dict[str, Any], target: str) -> Check:
-    entries = as_list(document.get("credentialStatus"))
-    if not entries:
-        return Check(CheckId.STATUS, target, Status.SKIPPED, "the credential has no status entry")
-    # A status that cannot be checked fails closed: never a pass.
-    return Check(
-        CheckId.STATUS,
+def _check_status(document: dict[str, Any], target: str, opts: VerifyOptions) -> Check:
+    """A status that cannot be checked fails closed (inconclusive): never a pass."""
+    list_opts = replace(opts, status=None)  # a list's own status is not consulted
+
+    def verify_list(listed: dict[str, Any]) -> tuple[Status, str]:
+        checks = _guarded(_verify_credential, listed, "status list", list_opts)
+        for check in checks:
+            if check.id is not CheckId.STATUS and check.status in _NOT_PASSED:
+                return check.status, f"{check.id.value}: {check.reason}"
+        return Status.PASSED, "verified"
+
+    return check_status(
+        document,
         target,
-        Status.INCONCLUSIVE,
-        "the credential has a status entry but no status list was available to check it",
-        {"credentialStatus": entries},
+        opts.status,
+        verify_list,
+        now=opts.now,
+        skew=opts.skew,
+        memo_key=_memo_key(opts),
     )
+
+
+_NOT_PASSED = (Status.FAILED, Status.INCONCLUSIVE)
+
+
+def _memo_key(opts: VerifyOptions) -> Hashable | None:
+    """What a list credential's verification depends on besides itself, or None when a
+    caller's resolver cannot be told apart (then lists are verified every time)."""
+    resolver: object = "did:key" if type(opts.resolver) is KeyResolver else opts.resolver
+    try:
+        hash(resolver)
+        hash(opts.loader)
+    except TypeError:
+        return None
+    return (opts.suites, resolver, opts.loader)
 
 
 def _check_schema(document: dict[str, Any], target: str, opts: VerifyOptions) -> Check:

@@ -24,12 +24,13 @@ from . import safefile
 from .credentials.dates import format_datetime, parse_datetime
 from .credentials.issue import issue_credential
 from .credentials.loader import ContextLoader
-from .did.key import did_from_public_key, verification_method_id
+from .did.key import did_from_public_key, public_key_from_did, verification_method_id
 from .did.keyfile import read_key_file
 from .did.keys import KeyPair
 from .did.multikey import KeyType
 from .did.resolver import DIDResolver
 from .did.url import parse_did_url
+from .did.web import did_web, did_web_document
 from .errors import (
     BackupFileError,
     DIDError,
@@ -77,6 +78,7 @@ from .skills.evidence import (
 from .skills.matching import match, occupation_requirements
 from .skills.profile import SkillsProfile, build_profile
 from .skills.taxonomy import Taxonomy, normalize, skill_group, unknown_skills
+from .status.sources import StatusSource
 from .storage.crypto import KdfCeiling, KdfParams
 from .storage.vault import (
     APPLICATION_ID,
@@ -106,6 +108,8 @@ __all__ = [
 ]
 
 KEY = "key"
+#: A did:web identity: its DID and the vault keys of its document, oldest first.
+DID_WEB = "did-web"
 DISCLOSURE = "disclosure"
 
 #: The largest backup ``restore`` reads (a vault this size holds millions of credentials).
@@ -343,7 +347,7 @@ class VaultSigner:
 
 
 #: Import flags of credentials that do not verify today for a reason other than expiry.
-_NOT_COUNTED = frozenset({"not-yet-valid", "status-unchecked"})
+_NOT_COUNTED = frozenset({"not-yet-valid", "status-unchecked", "status-invalid", "suspended"})
 
 
 class Wallet:
@@ -421,7 +425,9 @@ class Wallet:
 
     # -- credentials ------------------------------------------------------------------------
 
-    def verify(self, credential: Any, now: datetime | None = None) -> VerificationResult:
+    def verify(
+        self, credential: Any, now: datetime | None = None, *, status: StatusSource | None = None
+    ) -> VerificationResult:
         """Verify as the holder: an ecdsa-sd-2023 base credential's proof is checked in
         full (a verifier would refuse it: it gets derived credentials)."""
         return verify(
@@ -430,6 +436,7 @@ class Wallet:
             loader=self._loader,
             resolver=self._resolver,
             accept_base_proofs=True,
+            status=status,
         )
 
     def import_credentials(
@@ -441,11 +448,16 @@ class Wallet:
         workers: int | None = None,
         progress: Callable[[int], None] | None = None,
         taxonomy: Taxonomy | None = None,
+        status: StatusSource | None = None,
+        resolver: DIDResolver | None = None,
     ) -> ImportReport:
         """Verify, then store. Refused credentials are reported, never stored (unless
         ``allow_unverified``, which stores them flagged ``unverified``). Expired ones and
-        ones whose status cannot be checked offline are stored and flagged. A credential
-        already in the vault is reported as ``duplicate``.
+        ones whose status cannot be checked are stored and flagged ``status-unchecked``
+        (they give no evidence); with a ``status`` source (and a ``resolver`` for did:web
+        issuers) the status is checked: a valid one counts, a revoked credential is refused,
+        a suspended one is stored flagged ``suspended``. A credential already in the vault
+        is reported as ``duplicate``.
 
         The input is consumed as a stream, a batch at a time, and every batch is committed
         in one transaction, so memory stays bounded and every ``stored`` outcome is durable
@@ -460,7 +472,9 @@ class Wallet:
         report = run_import(
             self._store,
             documents,
-            ImportContext(self._store, self._loader, self._resolver, allow_unverified),
+            ImportContext(
+                self._store, self._loader, resolver or self._resolver, allow_unverified, status
+            ),
             clock=self._clock,
             batch_size=batch_size,
             workers=workers,
@@ -647,6 +661,50 @@ class Wallet:
             raise VaultExistsError(f"{did} is already in the vault")
         return did
 
+    def create_did_web(
+        self,
+        domain: str,
+        path: str | Sequence[str] | None = None,
+        *,
+        key_type: KeyType | str = KeyType.ED25519,
+    ) -> str:
+        """A did:web identity (``did:web:domain[:path]``) signed by a new vault key. Publish
+        :meth:`did_web_document` at its URL (:func:`~skillswallet.did.web.did_web_url`)."""
+        did = did_web(domain, path)
+        if self._did_web_record(did, missing_ok=True) is not None:
+            raise VaultExistsError(f"{did} is already in the vault")
+        key_did = self.create_did(key_type, label=did)
+        meta = {"did": did, "keys": [key_did], "created_at": format_datetime(self._clock())}
+        self._store.put(DID_WEB, meta, {}, dedupe=did.encode())
+        return did
+
+    def add_did_web_key(self, did: str, key_type: KeyType | str = KeyType.ED25519) -> str:
+        """Key rotation: a new vault key for ``did``, which signs from now on; the earlier
+        keys stay in its document, so credentials they signed still verify. Returns the
+        new key's verification method id; publish :meth:`did_web_document` again."""
+        record = self._did_web_record(did)
+        assert record is not None
+        keys = [*record.meta["keys"], self.create_did(key_type, label=did)]
+        self._store.update_meta(record.id, {**record.meta, "keys": keys})
+        return f"{did}#key-{len(keys)}"
+
+    def did_web_document(self, did: str) -> dict[str, Any]:
+        """The DID document to publish for a did:web identity of this vault."""
+        record = self._did_web_record(did)
+        assert record is not None
+        return did_web_document(did, [public_key_from_did(k) for k in record.meta["keys"]])
+
+    def web_dids(self) -> list[str]:
+        return [r.meta["did"] for r in self._store.records(DID_WEB) if isinstance(r, Record)]
+
+    def _did_web_record(self, did: str, *, missing_ok: bool = False) -> Record | None:
+        for record in self._store.records(DID_WEB):
+            if isinstance(record, Record) and record.meta.get("did") == did:
+                return record
+        if missing_ok:
+            return None
+        raise RecordNotFoundError(f"no did:web identity {did} in this vault")
+
     def dids(self) -> list[KeySummary]:
         return [
             KeySummary(id=r.id, **r.meta) for r in self._store.records(KEY) if isinstance(r, Record)
@@ -655,13 +713,31 @@ class Wallet:
     def signer(self, did_or_method: str) -> VaultSigner:
         """A signer for a vault key, looked up by DID or verification method."""
         try:
-            did = parse_did_url(did_or_method).did
+            parsed = parse_did_url(did_or_method)
         except DIDError as exc:
             raise VaultError(str(exc)) from None
+        did = parsed.did
+        if parsed.method == "web":
+            return self._web_signer(did, parsed.fragment)
         for key in self.dids():
             if key.did == did and did_or_method in (key.did, key.verification_method):
                 return VaultSigner(self, key.id, key.verification_method, KeyType(key.type))
         raise RecordNotFoundError(f"no key for {did_or_method} in this vault")
+
+    def _web_signer(self, did: str, fragment: str) -> VaultSigner:
+        """The signer of a did:web identity: its newest key, or the ``#key-N`` named."""
+        record = self._did_web_record(did)
+        assert record is not None
+        keys: list[str] = record.meta["keys"]
+        number = len(keys)
+        if fragment:
+            if not fragment.startswith("key-") or not fragment[4:].isdigit():
+                raise RecordNotFoundError(f"no key #{fragment} for {did} in this vault")
+            number = int(fragment[4:])
+            if not 1 <= number <= len(keys):
+                raise RecordNotFoundError(f"no key #{fragment} for {did} in this vault")
+        key = self.signer(keys[number - 1])
+        return VaultSigner(self, key._record_id, f"{did}#key-{number}", key.key_type)
 
     def _sign_with(self, record_id: str, data: bytes) -> bytes:
         _, body = self._get_kind(record_id, KEY)

@@ -33,16 +33,22 @@ from .common import (
     EXIT_NOT_VERIFIED,
     EXIT_OK,
     EXIT_USAGE,
+    AllowNetworkOpt,
+    DidWebDirOpt,
+    StatusDirOpt,
     fail,
     load_input,
     say,
     say_either,
     say_json,
+    verifier_inputs,
     warnings_shown,
 )
 from .present import register as register_present_commands
 from .profile import register as register_profile_commands
 from .skills import register as register_skills_commands
+from .status import RegistryOpt, open_status_issuer, registry_path
+from .status import register as register_status_commands
 from .taxonomy import register as register_taxonomy_commands
 from .trust import register as register_trust_commands
 from .vault import PassFileOpt, VaultOpt, opened
@@ -60,7 +66,7 @@ key_app = typer.Typer(
     help="Make and manage signing keys (did:key).", no_args_is_help=True, rich_markup_mode=None
 )
 app.add_typer(key_app, name="key")
-register_vault_commands(app)
+register_status_commands(app, register_vault_commands(app))
 register_taxonomy_commands(app)
 register_trust_commands(app)
 register_skills_commands(app)
@@ -215,6 +221,18 @@ def issue(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write the signed credential here.")
     ] = None,
+    status_list: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--status-list",
+            metavar="URL",
+            help="Give the credential an entry in this status list of yours (made with "
+            "'skillswallet status init'; repeat it for a revocation and a suspension list), "
+            "so you can revoke it later.",
+            show_default=False,
+        ),
+    ] = None,
+    registry: RegistryOpt = None,
     vault: VaultOpt = None,
     passphrase_file: PassFileOpt = None,
 ) -> None:
@@ -227,6 +245,9 @@ def issue(
     if mandatory and suite is not SuiteChoice.ecdsa_sd_2023:
         fail("--mandatory is for --suite ecdsa-sd-2023", EXIT_USAGE)
     document = load_input(unsigned, what="credential")
+    if status_list:
+        with open_status_issuer(registry_path(registry, vault, key)) as status_issuer:
+            document = status_issuer.add_status(document, status_list)
     with warnings_shown(SelectableMandatoryWarning):
         if key is not None:
             signer = read_key_file(key)
@@ -288,11 +309,16 @@ def verify(
             show_default=False,
         ),
     ] = None,
+    status_dir: StatusDirOpt = None,
+    did_web_dir: DidWebDirOpt = None,
+    allow_network: AllowNetworkOpt = None,
 ) -> None:
     """Verify a credential or presentation offline and print a per-check report.
-    Exit code 0 verified, 1 not verified."""
+    A credential with a status entry is verified only if its status list can be checked
+    (--status-dir, or --allow-network HOST). Exit code 0 verified, 1 not verified."""
     document = load_input(file)
     lists = [load_trust_list(path) for path in trust or ()]
+    status, resolver = verifier_inputs(status_dir, did_web_dir, allow_network)
     if request is not None:
         asked = parse_request(load_input(request, what="presentation request"))
         for name, given, expected in (
@@ -301,7 +327,13 @@ def verify(
         ):
             if given is not None and given != expected:
                 fail(f"{name} differs from the request's; leave it out", EXIT_USAGE)
-        result = check_response(document, asked, trust=combined(lists) if lists else None)
+        result = check_response(
+            document,
+            asked,
+            trust=combined(lists) if lists else None,
+            status=status,
+            resolver=resolver,
+        )
     else:
         if isinstance(document, dict) and is_presentation(document) and challenge is None:
             fail(
@@ -309,7 +341,14 @@ def verify(
                 "or --request REQUEST.json",
                 EXIT_USAGE,
             )
-        result = verify_document(document, challenge=challenge, domain=domain, trust=lists)
+        result = verify_document(
+            document,
+            challenge=challenge,
+            domain=domain,
+            trust=lists,
+            status=status,
+            resolver=resolver,
+        )
     if json_output:
         say_json(_public_json(result) | {"claimed": claimed_json(document)})
     else:

@@ -12,17 +12,67 @@ import sys
 import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any, NoReturn
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
 
 import typer
 
 from .. import jsonio
+from ..did.resolver import DIDResolver
+from ..did.web import WebResolver
 from ..errors import BakedImageError, InvalidJSONError
 from ..importing import iter_credentials
+from ..net.fetch import HttpsFetcher
 from ..render.text import visible
 from ..skills.baking import PNG_SIGNATURE, extract
+from ..status.sources import DirectorySource, FirstOf, HttpsSource, StatusSource
 
 EXIT_OK, EXIT_NOT_VERIFIED, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
+
+StatusDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--status-dir",
+        help="A folder of status list credentials (JSON files, found by their id): checks "
+        "the revocation/suspension status offline.",
+        show_default=False,
+    ),
+]
+DidWebDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--did-web-dir",
+        help="A folder of did:web documents laid out like the web sites "
+        "(DIR/example.edu/did.json, DIR/example.edu/dept/x/did.json).",
+        show_default=False,
+    ),
+]
+AllowNetworkOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--allow-network",
+        metavar="HOST",
+        help="Allow fetching status lists and did:web documents over HTTPS from this host "
+        "(repeat it for several). Nothing is fetched otherwise.",
+        show_default=False,
+    ),
+]
+
+
+def verifier_inputs(
+    status_dir: Path | None, did_web_dir: Path | None, hosts: list[str] | None
+) -> tuple[StatusSource | None, DIDResolver | None]:
+    """The status source and DID resolver the verifier options ask for (None: the
+    defaults, offline: a status entry inconclusive, did:key only)."""
+    fetcher = HttpsFetcher(hosts) if hosts else None
+    sources: list[StatusSource] = []
+    if status_dir is not None:
+        sources.append(DirectorySource(status_dir))
+    if fetcher is not None:
+        sources.append(HttpsSource(fetcher))
+    source = FirstOf(sources) if sources else None
+    resolver = WebResolver(did_web_dir, fetcher) if did_web_dir or fetcher else None
+    return source, resolver
 
 
 def say(*lines: str, err: bool = False) -> None:

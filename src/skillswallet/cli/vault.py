@@ -25,7 +25,10 @@ from .common import (
     EXIT_NOT_VERIFIED,
     EXIT_OK,
     EXIT_USAGE,
+    AllowNetworkOpt,
+    DidWebDirOpt,
     ImportFiles,
+    StatusDirOpt,
     fail,
     not_utf8,
     say,
@@ -33,6 +36,7 @@ from .common import (
     say_json,
     say_json_items,
     utf8_text,
+    verifier_inputs,
     warnings_shown,
 )
 
@@ -144,7 +148,8 @@ def _progress(total: int, label: str) -> Any:
     return None
 
 
-def register(app: typer.Typer) -> None:
+def register(app: typer.Typer) -> typer.Typer:
+    """Add the vault commands to ``app``; returns the ``did`` group (for ``did web``)."""
     did_app = typer.Typer(
         help="Keys and DIDs kept inside your vault.", no_args_is_help=True, rich_markup_mode=None
     )
@@ -187,12 +192,18 @@ def register(app: typer.Typer) -> None:
                 help="Store credentials that fail verification, marked unverified.",
             ),
         ] = False,
+        status_dir: StatusDirOpt = None,
+        did_web_dir: DidWebDirOpt = None,
+        allow_network: AllowNetworkOpt = None,
         vault: VaultOpt = None,
         passphrase_file: PassFileOpt = None,
         json_output: JsonOpt = False,
     ) -> None:
         """Verify credentials and store them in the vault. Ones that fail are refused with
-        the reasons (exit code 1); expired ones are stored and marked."""
+        the reasons (exit code 1), revoked ones too; expired ones are stored and marked, so
+        are ones whose status could not be checked (give --status-dir: a credential with a
+        valid status then counts as evidence of its skills)."""
+        status, resolver = verifier_inputs(status_dir, did_web_dir, allow_network)
         signals: list[int] = []
         try:
             with _interruptible(signals):
@@ -202,7 +213,11 @@ def register(app: typer.Typer) -> None:
                     bar = _progress(inputs.total, "Verifying and storing")
                     if bar is None:
                         report = wallet.import_credentials(
-                            inputs.documents(), allow_unverified=allow_unverified, taxonomy=esco
+                            inputs.documents(),
+                            allow_unverified=allow_unverified,
+                            taxonomy=esco,
+                            status=status,
+                            resolver=resolver,
                         )
                     else:
                         with bar as progress:
@@ -211,6 +226,8 @@ def register(app: typer.Typer) -> None:
                                 allow_unverified=allow_unverified,
                                 progress=progress.update,
                                 taxonomy=esco,
+                                status=status,
+                                resolver=resolver,
                             )
         except KeyboardInterrupt as stop:
             stored = len(stop.report.stored) if isinstance(stop, ImportInterrupted) else 0
@@ -427,6 +444,8 @@ def register(app: typer.Typer) -> None:
             )
             wallet.change_passphrase(new)
         say("Passphrase changed.")
+
+    return did_app
 
 
 _LIST_EVERY_OUTCOME_UP_TO = 50

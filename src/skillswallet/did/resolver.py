@@ -34,8 +34,15 @@ class KeyResolver:
     def resolve(self, did: str) -> dict[str, Any]:
         parsed = parse_did_url(did)
         if parsed.method != "key":
+            hint = (
+                "; for did:web give a directory of did:web documents (--did-web-dir) or "
+                "allow the network for its host (--allow-network)"
+                if parsed.method == "web"
+                else ""
+            )
             raise UnsupportedDIDMethodError(
-                f"DID method {parsed.method!r} is not supported (only did:key is resolved offline)"
+                f"DID method {parsed.method!r} is not supported (only did:key is resolved "
+                f"offline{hint})"
             )
         return resolve_did_key(parsed.did)
 

@@ -13,6 +13,7 @@ from ..credentials.model import as_list, holder_id, is_presentation
 from ..credentials.suites import DEFAULT_SUITES
 from ..did.resolver import DIDResolver
 from ..result import Check, CheckId, Status, VerificationResult
+from ..status.sources import StatusSource
 from ..trust.lists import TrustList
 from ..verify import DEFAULT_SKEW, verify
 from .matching import DID_AUTHENTICATION, answer
@@ -29,13 +30,15 @@ def check_response(
     loader: ContextLoader | None = None,
     now: datetime | None = None,
     skew: timedelta = DEFAULT_SKEW,
+    status: StatusSource | None = None,
 ) -> VerificationResult:
     """Verify ``presentation`` as the answer to ``request`` (a parsed request or its
     JSON; :class:`~skillswallet.errors.RequestError` if malformed): every check of
     :func:`~skillswallet.verify` with the request's challenge and domain, plus one
     ``request`` check per query (target ``request.query[0].credentialQuery[1]``...):
     passed when a credential of the presentation that verified answers it for the
-    presentation's holder. ``trust`` decides the ``accredited`` evidence level."""
+    presentation's holder. ``trust`` decides the ``accredited`` evidence level; ``status``
+    is where status lists come from (as for :func:`~skillswallet.verify`)."""
     parsed = request if isinstance(request, PresentationRequest) else parse_request(request)
     if not (isinstance(presentation, dict) and is_presentation(presentation)):
         return VerificationResult(
@@ -57,6 +60,7 @@ def check_response(
         skew=skew,
         challenge=parsed.challenge,
         domain=parsed.domain,
+        status=status,
     )
     return VerificationResult(
         result.checks + tuple(request_checks(presentation, parsed, result, trust))
