@@ -1,6 +1,7 @@
 """Revocation journey: a school with a did:web identity and a status list issues two
 diplomas and revokes one; an employer verifies both offline, from the school's published
-files (its did.json and its status list), and sees which one was revoked.
+files (its did.json and its status list) and with its own list of trusted schools, and sees
+which one was revoked.
 
 Run: python examples/revocation.py
 """
@@ -18,6 +19,7 @@ from skillswallet.status.issuer import StatusIssuer
 from skillswallet.status.registry import SqliteStatusRegistry
 from skillswallet.status.sources import DirectorySource
 from skillswallet.tour import skill_badge
+from skillswallet.trust import TrustList
 from skillswallet.wallet import Wallet
 
 LIST_URL = "https://school.example/status/revocation/1"
@@ -51,21 +53,29 @@ def main() -> int:
             status.publish(site / "status", vault.signer(school), now=now)
         print(f"school {school} issued 2 diplomas and revoked Bob's")
 
-        # The employer: offline, from the school's published files only.
+        # The employer: offline, from the school's published files only, accepting this
+        # school for skill credentials (its trust list; 'skillswallet trust add' writes one).
         resolver = WebResolver(site)
         lists = DirectorySource(site / "status")
-        for name, diploma in diplomas.items():
-            result = verify(diploma, now=now, resolver=resolver, status=lists)
-            check = result.check(CheckId.STATUS)
-            print(f"{name}'s diploma: verified: {result.verified}")
-            print(f"  status: {check.status.value}: {check.reason}")
-            print(f"  issuer: {result.check(CheckId.ISSUER_BINDING).reason}")
-        ok = (
-            verify(diplomas["Ada"], now=now, resolver=resolver, status=lists).verified
-            and verify(diplomas["Bob"], now=now, resolver=resolver, status=lists)
-            .check(CheckId.STATUS)
-            .reason.startswith("revoked")
+        trusted = TrustList.from_json(
+            {
+                "name": "Schools we accept",
+                "entries": [{"issuer": school, "name": "School", "scopes": ["skill"]}],
+            }
         )
+        results = {
+            name: verify(diploma, now=now, resolver=resolver, status=lists, trust=trusted)
+            for name, diploma in diplomas.items()
+        }
+        for name, result in results.items():
+            print(f"{name}'s diploma: verified: {result.verified}")
+            for check_id in (CheckId.ISSUER_BINDING, CheckId.STATUS, CheckId.TRUST):
+                check = result.check(check_id)
+                print(f"  {check_id.value}: {check.status.value}: {check.reason}")
+        ok = results["Ada"].verified and results["Bob"].check(CheckId.STATUS).reason.startswith(
+            "revoked"
+        )
+        ok = ok and results["Bob"].check(CheckId.TRUST).status.value == "passed"
     return 0 if ok else 1
 
 
