@@ -3,6 +3,7 @@ from credentials cannot become markup, and that it renders in a real browser."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from datetime import timedelta
@@ -137,3 +138,29 @@ def test_the_passport_renders_in_headless_chromium(tmp_path: Path) -> None:
     ).stdout
     assert "give advice to others" in dom and "Skills passport" in dom
     assert "<script>alert" not in dom
+
+
+def test_verify_html_is_a_readable_offline_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    signer = SCHOOL.signer(verification_method_id(SCHOOL.public))
+    unsigned = skill_credential(
+        [Skill(ADVICE, "give advice to others", level="C", method="observation")],
+        issuer=Profile(did_from_public_key(SCHOOL.public), "Example College"),
+        subject="did:example:someone",
+        valid_from=NOW - timedelta(days=30),
+        name=HOSTILE,
+    )
+    good = issue_credential(unsigned, signer, created=NOW)
+    forged = dict(good, validFrom="2020-01-01T00:00:00Z")
+    for document, code, verdict in ((good, 0, "Verified"), (forged, 1, "Not verified: ")):
+        source, page = tmp_path / "c.json", tmp_path / "report.html"
+        source.write_text(json.dumps(document))
+        assert (
+            invoke_main(monkeypatch, capsys, "verify", str(source), "--html", str(page))[0] == code
+        )
+        html = page.read_text()
+        assert f"<p class='verdict {'ok' if code == 0 else 'bad'}'>{verdict}" in html
+        assert "issued by:   Example College" in html and "give advice to others" in html
+        assert _fetches(html) == [] and "&lt;script&gt;" in html
+    assert "<td>proof</td><td class='s failed'>FAILED</td>" in html  # the forged one's

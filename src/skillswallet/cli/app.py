@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import sys
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,6 +25,7 @@ from ..errors import SelectableMandatoryWarning, SkillsWalletError
 from ..present.request import parse_request
 from ..present.response import check_response
 from ..render.report import claimed_json, claimed_lines
+from ..render.report_html import report_html
 from ..result import Status, VerificationResult
 from ..tour import run_tour
 from ..trust.lists import combined, load_trust_list
@@ -312,6 +314,14 @@ def verify(
     status_dir: StatusDirOpt = None,
     did_web_dir: DidWebDirOpt = None,
     allow_network: AllowNetworkOpt = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html",
+            help="Also write the report as a page to read and print (e.g. --html report.html).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Verify a credential or presentation offline and print a per-check report.
     A credential with a status entry is verified only if its status list can be checked
@@ -349,6 +359,9 @@ def verify(
             status=status,
             resolver=resolver,
         )
+    if html is not None:
+        page = report_html(result, document, checked_at=datetime.now(UTC))
+        safefile.replace(html, page.encode("utf-8"), mode=0o644)
     if json_output:
         say_json(_public_json(result) | {"claimed": claimed_json(document)})
     else:

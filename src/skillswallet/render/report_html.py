@@ -1,0 +1,72 @@
+"""The verification report as a page an HR employee can read and print: the verdict at
+the top, what the document claims in words, then every check with its plain reason.
+Self-contained and offline like the skills passport (inline styles, no script, nothing
+fetched); every text from the document is escaped. Pure."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+from typing import Any
+
+from ..result import Status, VerificationResult
+from .report import claimed_lines
+
+_WORDS = {
+    Status.PASSED: "passed",
+    Status.FAILED: "FAILED",
+    Status.INCONCLUSIVE: "could not be decided",
+    Status.SKIPPED: "not checked",
+}
+
+_STYLE = """
+body{font:15px/1.45 system-ui,sans-serif;color:#1b1b1b;max-width:50rem;
+margin:1.5rem auto;padding:0 1rem}
+.verdict{font-size:1.6rem;font-weight:700;padding:.6rem .9rem;border-radius:6px;border:3px solid}
+.ok{border-color:#0b6e4f;color:#0b6e4f} .bad{border-color:#a31515;color:#a31515}
+pre{white-space:pre-wrap;background:#f4f4f4;padding:.6rem;border-radius:4px}
+table{border-collapse:collapse;width:100%} th,td{text-align:left;padding:.3rem .5rem;
+border-bottom:1px solid #ddd;vertical-align:top} td.s{white-space:nowrap;font-weight:600}
+.failed,.inconclusive{color:#a31515} .passed{color:#0b6e4f} .skipped{color:#666}
+"""
+
+
+def report_html(result: VerificationResult, document: Any, *, checked_at: datetime) -> str:
+    """The page for ``result``, the verification of ``document``."""
+    verified = result.verified
+    first_problem = next(
+        (c for c in result.checks if c.status in (Status.FAILED, Status.INCONCLUSIVE)), None
+    )
+    verdict = "Verified" if verified else "Not verified"
+    why = "" if first_problem is None else f": {first_problem.reason}"
+    rows = []
+    for check in result.checks:
+        name = check.id.value.replace("_", " ")
+        rows.append(
+            f"<tr><td>{escape(check.target)}</td><td>{escape(name)}</td>"
+            f"<td class='s {check.status.value}'>{_WORDS[check.status]}</td>"
+            f"<td>{escape(check.reason)}</td></tr>"
+        )
+    claimed = "\n".join(claimed_lines(document))
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            "<html lang=en><head><meta charset=utf-8>",
+            '<meta name=viewport content="width=device-width, initial-scale=1">',
+            "<meta http-equiv=Content-Security-Policy "
+            "content=\"default-src 'none'; style-src 'unsafe-inline'\">",
+            f"<title>{verdict}: verification report</title>",
+            f"<style>{_STYLE}</style></head><body>",
+            f"<p class='verdict {'ok' if verified else 'bad'}'>{escape(verdict + why)}</p>",
+            f"<p>Checked {escape(checked_at.strftime('%Y-%m-%d %H:%M UTC'))} by skillswallet, "
+            "offline unless a network source was allowed.</p>",
+            "<h2>What it claims</h2>",
+            f"<pre>{escape(claimed) or 'Not a credential or presentation.'}</pre>",
+            "<h2>Checks</h2>",
+            "<table><thead><tr><th>of</th><th>check</th><th>result</th><th>why</th></tr>"
+            "</thead><tbody>",
+            *rows,
+            "</tbody></table></body></html>",
+            "",
+        ]
+    )
