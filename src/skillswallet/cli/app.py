@@ -80,6 +80,7 @@ class SuiteChoice(StrEnum):
     ecdsa_rdfc_2019 = "ecdsa-rdfc-2019"
     ecdsa_jcs_2019 = "ecdsa-jcs-2019"
     ecdsa_sd_2023 = "ecdsa-sd-2023"
+    ed25519_signature_2020 = "Ed25519Signature2020"
 
 
 def _write_output(value: Any, out: Path | None) -> None:
@@ -198,7 +199,8 @@ def issue(
             "--suite",
             "-s",
             help="Data Integrity cryptosuite (default: eddsa-rdfc-2022 for Ed25519 keys, "
-            "ecdsa-rdfc-2019 for P-256/P-384).",
+            "ecdsa-rdfc-2019 for P-256/P-384), or Ed25519Signature2020 for wallets that "
+            "read nothing newer.",
             show_default=False,
         ),
     ] = None,
