@@ -26,7 +26,9 @@ from .common import (
     EXIT_OK,
     EXIT_USAGE,
     ImportFiles,
+    IssuerKeyOpt,
     fail,
+    issuer_keys,
     not_utf8,
     say,
     say_either,
@@ -187,12 +189,26 @@ def register(app: typer.Typer) -> None:
                 help="Store credentials that fail verification, marked unverified.",
             ),
         ] = False,
+        issuer_key: IssuerKeyOpt = None,
+        recipient: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--recipient",
+                help="One of your identities (e.g. your email address) that Open Badges 2.0 "
+                "badges are awarded to: theirs then count in your profile (repeatable).",
+                show_default=False,
+            ),
+        ] = None,
         vault: VaultOpt = None,
         passphrase_file: PassFileOpt = None,
         json_output: JsonOpt = False,
     ) -> None:
         """Verify credentials and store them in the vault. Ones that fail are refused with
-        the reasons (exit code 1); expired ones are stored and marked."""
+        the reasons (exit code 1); expired ones are stored and marked. Open Badges 2.0
+        assertions are read too (JSON, JWS, baked PNG/SVG): signed ones are checked with
+        --issuer-key; hosted ones are stored marked hosted-unverified."""
+        keys = issuer_keys(issuer_key)
+        options: dict[str, Any] = {"issuer_keys": keys, "recipients": recipient or []}
         signals: list[int] = []
         try:
             with _interruptible(signals):
@@ -202,7 +218,10 @@ def register(app: typer.Typer) -> None:
                     bar = _progress(inputs.total, "Verifying and storing")
                     if bar is None:
                         report = wallet.import_credentials(
-                            inputs.documents(), allow_unverified=allow_unverified, taxonomy=esco
+                            inputs.documents(),
+                            allow_unverified=allow_unverified,
+                            taxonomy=esco,
+                            **options,
                         )
                     else:
                         with bar as progress:
@@ -211,6 +230,7 @@ def register(app: typer.Typer) -> None:
                                 allow_unverified=allow_unverified,
                                 progress=progress.update,
                                 taxonomy=esco,
+                                **options,
                             )
         except KeyboardInterrupt as stop:
             stored = len(stop.report.stored) if isinstance(stop, ImportInterrupted) else 0
