@@ -37,6 +37,8 @@ TARGETS = {
     # ratio Python / JavaScript reference, measured in the same run (issue #2)
     "eddsa-rdfc-2022": {"sign_ratio_max": 1.0, "verify_ratio_max": 1.0},
     "eddsa-jcs-2022": {"sign_per_second_min": 7000},
+    # the same algorithm as eddsa-rdfc-2022 under another proof type (issue #13)
+    "Ed25519Signature2020": {"over_eddsa_rdfc_2022_max": 1.1},
 }
 
 
@@ -69,6 +71,7 @@ def bench_python(seconds: float) -> dict[str, dict[str, dict[str, float]]]:
         ("eddsa-jcs-2022", ed),
         ("ecdsa-rdfc-2019", p256),
         ("ecdsa-jcs-2019", p256),
+        ("Ed25519Signature2020", ed),
     ):
         results[suite] = _bench_suite(suite, keys, seconds)
     results["ecdsa-sd-2023"] = _bench_sd(p256, seconds)
@@ -109,6 +112,8 @@ def _bench_suite(suite: str, keys: dict[str, str], seconds: float) -> dict[str, 
     doc = _load("ob3-unsigned.json")
     doc["issuer"]["id"] = keys["did"]
     impl = get_suite(suite)
+    if impl.required_context is not None:  # (issue_credential adds it; add_proof does not)
+        doc["@context"] = [*doc["@context"], impl.required_context]
     signed = add_proof(doc, signer, cryptosuite=suite, created=CREATED)
     unsecured = unsecured_copy(signed)
     return {
@@ -143,6 +148,12 @@ def _targets_met(report: dict[str, Any]) -> dict[str, bool]:
         "eddsa-jcs-2022 sign >= 7000/s": report["python"]["eddsa-jcs-2022"]["sign"]["per_second"]
         >= TARGETS["eddsa-jcs-2022"]["sign_per_second_min"]
     }
+    python = report["python"]
+    limit = TARGETS["Ed25519Signature2020"]["over_eddsa_rdfc_2022_max"]
+    for op in ("sign", "verify_full"):
+        ours = python["Ed25519Signature2020"][op]["median_ms"]
+        base = python["eddsa-rdfc-2022"][op]["median_ms"]
+        met[f"Ed25519Signature2020 {op} <= {limit} x eddsa-rdfc-2022"] = ours <= limit * base
     ratios = report.get("ratio_python_over_js", {})
     for op in ("sign", "verify"):
         key = f"eddsa-rdfc-2022/{op}"

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import process as futures_process
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -32,8 +32,18 @@ from .credentials.model import as_list, is_presentation, issuer_id, text_value, 
 from .did.multikey import decode_multibase_base58, encode_multibase_base58
 from .did.resolver import DIDResolver
 from .errors import ImportWorkerError, InvalidKeyError, SkillsWalletError
+from .openbadges2 import (
+    FORMAT,
+    IssuerKey,
+    assertion_of,
+    credential_view,
+    is_openbadge2,
+    recipient_matches,
+    recipient_text,
+    verify_openbadge2,
+)
 from .result import CheckId, Status, VerificationResult
-from .skills.evidence import claim_facts, skill_alignments
+from .skills.evidence import HOLDER_SUBJECT, claim_facts, skill_alignments
 from .status.sources import StatusSource
 from .storage.vault import EncryptedStore, SealedRecord
 from .verify import verify
@@ -226,6 +236,16 @@ PARALLEL_MIN = 200
 
 
 @dataclass(frozen=True)
+class OpenBadges2Options:
+    """What an import needs for Open Badges 2.0 assertions: the issuers' keys the holder
+    pinned (signed assertions), and the holder's own recipient identities (e.g. email
+    addresses): an assertion awarded to one of them is about the holder."""
+
+    keys: tuple[IssuerKey, ...] = ()
+    recipients: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ImportContext:
     """What a worker needs to verify and seal one credential (inherited through fork)."""
 
@@ -233,6 +253,7 @@ class ImportContext:
     loader: ContextLoader | None
     resolver: DIDResolver | None
     allow_unverified: bool
+    openbadges: OpenBadges2Options = OpenBadges2Options()
     status: StatusSource | None = None
 
 
@@ -303,6 +324,8 @@ def _credential_id(credential: Any) -> str | None:
 def _prepare(
     context: ImportContext, credential: Any, now: datetime
 ) -> tuple[ImportOutcome, SealedRecord | None]:
+    if is_openbadge2(credential):
+        return _prepare_openbadge2(context, credential, now)
     if isinstance(credential, dict) and is_presentation(credential):
         # never stored, not even with allow_unverified: it is not a credential
         return ImportOutcome(
@@ -324,6 +347,53 @@ def _prepare(
     dedupe = _dedupe_content(credential, encoded)
     record = context.store.seal_record(CREDENTIAL, meta, None, dedupe, encoded_body=encoded)
     return outcome, record
+
+
+#: The flag of an Open Badges 2.0 assertion issued by a host and not fetched: "issued by a
+#: host, not verified offline". It is stored with ``unverified`` too: it counts for nothing.
+HOSTED_UNVERIFIED = "hosted-unverified"
+
+
+def _prepare_openbadge2(
+    context: ImportContext, value: Any, now: datetime
+) -> tuple[ImportOutcome, SealedRecord | None]:
+    """An Open Badges 2.0 assertion: verified as far as it can be offline, stored as it
+    came (the JWS of a signed one kept in its summary) with a summary derived from it."""
+    options = context.openbadges
+    result = verify_openbadge2(value, keys=options.keys, now=now)
+    ok, flags, reasons = classify(result)
+    proof = next((c for c in result.checks if c.id is CheckId.PROOF), None)
+    hosted = proof is not None and proof.detail.get("hostedUnverified") is True
+    if hosted and all(r.startswith(f"{CheckId.PROOF.value}:") for r in reasons):
+        ok, flags = True, [HOSTED_UNVERIFIED, "unverified", *flags]
+    assertion = assertion_of(value)
+    outcome = _outcome(assertion, (ok, flags, reasons), context.allow_unverified)
+    if outcome.status != "stored":
+        return outcome, None
+    serialized = _compact_json(assertion)
+    mine = recipient_matches(assertion, options.recipients)
+    view = credential_view(assertion, _RECIPIENT)
+    meta = _summary_meta(view, outcome.flags, now)
+    facts = claim_facts(view)
+    if mine:
+        facts = replace(facts, subjects=tuple((HOLDER_SUBJECT, s) for _, s in facts.subjects))
+    meta["facts"][3] = facts.to_json()
+    meta["subject"] = recipient_text(assertion)
+    meta["format"] = FORMAT
+    if isinstance(value, str):
+        meta["jws"] = value.strip()
+    if not mine and meta["skills"]:
+        outcome.warnings.append(
+            "the badge was awarded to a recipient you did not name as yours (--recipient): "
+            "its skills do not count in your profile"
+        )
+    outcome.skills = list(meta["skills"])
+    encoded = serialized.encode("utf-8")
+    record = context.store.seal_record(CREDENTIAL, meta, None, encoded, encoded_body=encoded)
+    return outcome, record
+
+
+_RECIPIENT = "urn:skillswallet:openbadges2:recipient"
 
 
 def _pool_prepare(

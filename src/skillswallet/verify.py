@@ -28,7 +28,7 @@ from .credentials.plainform import json_size, signed_data_disagreements
 from .credentials.proofs import unsecured_copy, unsecured_for_proof
 from .credentials.schema import JSON_SCHEMA_TYPES, SchemaRegistry, default_registry
 from .credentials.sd.proofvalue import parse_base_proof_value
-from .credentials.suites import ALL_SUITES, DEFAULT_SUITES, Cryptosuite
+from .credentials.suites import ALL_SUITES, DEFAULT_SUITES, Cryptosuite, suite_name_of
 from .credentials.suites.base import Canonicalizer
 from .credentials.suites.ecdsa_sd_2023 import EcdsaSd2023, add_derived_proof
 from .did.multikey import PublicKey
@@ -374,7 +374,7 @@ def _check_proofs(
                 "index": index,
                 "status": status.value,
                 "reason": reason,
-                "cryptosuite": proof.get("cryptosuite") if isinstance(proof, dict) else None,
+                "cryptosuite": suite_name_of(proof),
                 "verificationMethod": proof.get("verificationMethod")
                 if isinstance(proof, dict) and status is Status.PASSED
                 else None,
@@ -477,13 +477,16 @@ def _verify_one_proof(
 ) -> tuple[Status, str, str | None]:
     if not isinstance(proof, dict):
         return Status.FAILED, "the proof is not an object", None
-    if proof.get("type") != "DataIntegrityProof":
+    suite_name = suite_name_of(proof)
+    if proof.get("type") != "DataIntegrityProof" and suite_name is None:
         return Status.FAILED, f"unsupported proof type {proof.get('type')!r}", None
-    suite_name = proof.get("cryptosuite")
     if not isinstance(suite_name, str) or suite_name not in ALL_SUITES:
         return Status.FAILED, f"unknown cryptosuite {suite_name!r}", None
     if suite_name not in opts.suites:
         return Status.FAILED, f"cryptosuite {suite_name!r} is not on the accepted list", None
+    needed = ALL_SUITES[suite_name].required_context
+    if needed is not None and needed not in as_list(document.get("@context")):
+        return Status.FAILED, f"a {suite_name} proof needs the context {needed}", None
     if proof.get("proofPurpose") != purpose:
         return (
             Status.FAILED,

@@ -49,10 +49,12 @@ from .importing import (
     ImportInterrupted,
     ImportOutcome,
     ImportReport,
+    OpenBadges2Options,
     extract_skills,
     iter_credentials,
     run_import,
 )
+from .openbadges2 import IssuerKey
 from .present.disclosure import CredentialDisclosure, spread_pointers
 from .present.disclosure import disclose as disclose_credential
 from .present.linkability import (
@@ -69,6 +71,7 @@ from .render.passport import CredentialNote, passport_html
 from .result import VerificationResult
 from .skills.builders import Profile, Skill, self_assessment
 from .skills.evidence import (
+    HOLDER_SUBJECT,
     ClaimFacts,
     HeldCredential,
     SkillClaim,
@@ -450,6 +453,8 @@ class Wallet:
         taxonomy: Taxonomy | None = None,
         status: StatusSource | None = None,
         resolver: DIDResolver | None = None,
+        issuer_keys: Sequence[IssuerKey] = (),
+        recipients: Sequence[str] = (),
     ) -> ImportReport:
         """Verify, then store. Refused credentials are reported, never stored (unless
         ``allow_unverified``, which stores them flagged ``unverified``). Expired ones and
@@ -468,13 +473,27 @@ class Wallet:
 
         With a ``taxonomy`` that knows every ESCO skill (a full ESCO download; see
         :func:`~skillswallet.skills.unknown_skills`), a stored credential about an ESCO
-        skill it does not know gets a warning; the credential is kept."""
+        skill it does not know gets a warning; the credential is kept.
+
+        Open Badges 2.0 assertions (JSON, or a compact JWS string for a signed one) are
+        imported too: a signed one is verified with ``issuer_keys`` (pinned
+        :class:`~skillswallet.openbadges2.IssuerKey`); a hosted one cannot be verified
+        offline and is stored flagged ``hosted-unverified`` (and ``unverified``). One
+        awarded to one of ``recipients`` (the holder's email addresses, say; hashed
+        identities are matched too) counts in the profile like any credential about the
+        holder."""
+        context = ImportContext(
+            self._store,
+            self._loader,
+            resolver or self._resolver,
+            allow_unverified,
+            OpenBadges2Options(tuple(issuer_keys), tuple(recipients)),
+            status,
+        )
         report = run_import(
             self._store,
             documents,
-            ImportContext(
-                self._store, self._loader, resolver or self._resolver, allow_unverified, status
-            ),
+            context,
             clock=self._clock,
             batch_size=batch_size,
             workers=workers,
@@ -796,7 +815,8 @@ class Wallet:
             counts = counts and (start is None or start <= when)
             expired = end is not None and end < when
             held.append(HeldCredential(record_id, claims, counts, expired))
-        return skill_claims(held, {key.did for key in self.dids()}, trust)
+        holders = {key.did for key in self.dids()} | {HOLDER_SUBJECT}
+        return skill_claims(held, holders, trust)
 
     def profile(
         self,

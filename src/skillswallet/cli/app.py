@@ -29,7 +29,6 @@ from ..render.report_html import report_html
 from ..result import Status, VerificationResult
 from ..tour import run_tour
 from ..trust.lists import combined, load_trust_list
-from ..verify import verify as verify_document
 from .common import (
     EXIT_ERROR,
     EXIT_NOT_VERIFIED,
@@ -37,13 +36,18 @@ from .common import (
     EXIT_USAGE,
     AllowNetworkOpt,
     DidWebDirOpt,
+    IssuerKeyOpt,
     StatusDirOpt,
     fail,
+    issuer_keys,
     load_input,
+    parse_import,
+    read_input,
     say,
     say_either,
     say_json,
     verifier_inputs,
+    verify_any,
     warnings_shown,
 )
 from .present import register as register_present_commands
@@ -88,6 +92,7 @@ class SuiteChoice(StrEnum):
     ecdsa_rdfc_2019 = "ecdsa-rdfc-2019"
     ecdsa_jcs_2019 = "ecdsa-jcs-2019"
     ecdsa_sd_2023 = "ecdsa-sd-2023"
+    ed25519_signature_2020 = "Ed25519Signature2020"
 
 
 def _write_output(value: Any, out: Path | None) -> None:
@@ -206,7 +211,8 @@ def issue(
             "--suite",
             "-s",
             help="Data Integrity cryptosuite (default: eddsa-rdfc-2022 for Ed25519 keys, "
-            "ecdsa-rdfc-2019 for P-256/P-384).",
+            "ecdsa-rdfc-2019 for P-256/P-384), or Ed25519Signature2020 for wallets that "
+            "read nothing newer.",
             show_default=False,
         ),
     ] = None,
@@ -314,6 +320,7 @@ def verify(
     status_dir: StatusDirOpt = None,
     did_web_dir: DidWebDirOpt = None,
     allow_network: AllowNetworkOpt = None,
+    issuer_key: IssuerKeyOpt = None,
     html: Annotated[
         Path | None,
         typer.Option(
@@ -325,8 +332,10 @@ def verify(
 ) -> None:
     """Verify a credential or presentation offline and print a per-check report.
     A credential with a status entry is verified only if its status list can be checked
-    (--status-dir, or --allow-network HOST). Exit code 0 verified, 1 not verified."""
-    document = load_input(file)
+    (--status-dir, or --allow-network HOST). An Open Badges 2.0 assertion is verified too
+    (JSON, JWS, or a baked PNG/SVG like a baked 3.0 badge). Exit code 0 verified, 1 not
+    verified."""
+    document = parse_import(file, read_input(file))
     lists = [load_trust_list(path) for path in trust or ()]
     status, resolver = verifier_inputs(status_dir, did_web_dir, allow_network)
     if request is not None:
@@ -351,8 +360,9 @@ def verify(
                 "or --request REQUEST.json",
                 EXIT_USAGE,
             )
-        result = verify_document(
+        result, document = verify_any(
             document,
+            issuer_keys(issuer_key),
             challenge=challenge,
             domain=domain,
             trust=lists,

@@ -8,6 +8,7 @@ nothing from a document reaches the terminal raw.
 from __future__ import annotations
 
 import itertools
+import re
 import sys
 import warnings
 from collections.abc import Iterable, Iterator
@@ -20,12 +21,23 @@ import typer
 from .. import jsonio
 from ..did.resolver import DIDResolver
 from ..did.web import WebResolver
-from ..errors import BakedImageError, InvalidJSONError
+from ..errors import BakedImageError, InvalidDocumentError, InvalidJSONError
 from ..importing import iter_credentials
 from ..net.fetch import HttpsFetcher
+from ..openbadges2 import (
+    IssuerKey,
+    assertion_of,
+    credential_view,
+    is_openbadge2,
+    load_issuer_key,
+    recipient_text,
+    verify_openbadge2,
+)
 from ..render.text import visible
-from ..skills.baking import PNG_SIGNATURE, extract
+from ..result import VerificationResult
+from ..skills.baking import PNG_SIGNATURE, extract_badge
 from ..status.sources import DirectorySource, FirstOf, HttpsSource, StatusSource
+from ..verify import verify as verify_document
 
 EXIT_OK, EXIT_NOT_VERIFIED, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 
@@ -203,18 +215,39 @@ _NOT_KEPT = object()
 
 
 def parse_import(path: str, data: bytes) -> Any:
-    """What one ``import`` input holds: JSON (a credential, a list, a presentation), or an
-    Open Badges 3.0 image (PNG or SVG) with a credential baked into it."""
+    """What one input holds, told from its content: JSON (a credential, a list, a
+    presentation, an Open Badges 2.0 assertion), a signed Open Badges 2.0 assertion (a
+    compact JWS, returned as a string), or a PNG or SVG image with a badge baked into it
+    (Open Badges 3.0 or 2.0). Anything else is refused naming the formats read."""
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
     if data.startswith(PNG_SIGNATURE) or head.startswith(b"<"):
         try:
-            found = extract(data)
+            found = extract_badge(data)
         except BakedImageError as exc:
             raise BakedImageError(f"{_name(path)}: {exc}") from None
         if found is None:
             raise BakedImageError(f"{_name(path)}: the image carries no Open Badges credential")
         return found
-    return parse_input(path, data)
+    text = head.split(b".", 1)[0]
+    if text[:1] not in (b"{", b"[") and _JWS_START.match(text) and is_openbadge2(_text(data)):
+        return _text(data).strip()
+    try:
+        return parse_input(path, data)
+    except InvalidJSONError as exc:
+        raise InvalidJSONError(f"{exc}; {_FORMATS}") from None
+
+
+_FORMATS = (
+    "skillswallet reads JSON (credentials, presentations, Open Badges 2.0 assertions), "
+    "signed Open Badges 2.0 assertions (compact JWS) and PNG or SVG badges"
+)
+
+
+_JWS_START = re.compile(rb"^[A-Za-z0-9_-]+$")
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", "replace")
 
 
 class ImportFiles:
@@ -247,6 +280,40 @@ class ImportFiles:
         for index, path in enumerate(self._paths):
             document = self._kept.pop(index, _NOT_KEPT)  # released as the import goes
             yield parse_import(path, read_input(path)) if document is _NOT_KEPT else document
+
+
+IssuerKeyOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--issuer-key",
+        help="A pinned Open Badges 2.0 issuer key: its CryptographicKey JSON (id, owner, "
+        "publicKeyPem) or a PEM public key, to check signed assertions (repeatable).",
+        show_default=False,
+    ),
+]
+
+
+def issuer_keys(paths: list[Path] | None) -> list[IssuerKey]:
+    """The pinned issuer keys of ``--issuer-key`` (a bad file stops the command)."""
+    keys = []
+    for path in paths or ():
+        try:
+            keys.append(load_issuer_key(read_input(str(path))))
+        except InvalidDocumentError as exc:
+            fail(f"{path}: {exc}", EXIT_USAGE)
+    return keys
+
+
+def verify_any(
+    document: Any, keys: list[IssuerKey], **options: Any
+) -> tuple[VerificationResult, Any]:
+    """Verify what :func:`parse_import` read, whatever its format: (the result, the
+    document the report describes: an Open Badges 2.0 assertion's VC-shaped view)."""
+    if is_openbadge2(document):
+        assertion = assertion_of(document)
+        view = credential_view(assertion, recipient_text(assertion))
+        return verify_openbadge2(document, keys=keys), view
+    return verify_document(document, **options), document
 
 
 def confirm(question: str) -> bool:

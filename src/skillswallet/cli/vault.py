@@ -28,8 +28,10 @@ from .common import (
     AllowNetworkOpt,
     DidWebDirOpt,
     ImportFiles,
+    IssuerKeyOpt,
     StatusDirOpt,
     fail,
+    issuer_keys,
     not_utf8,
     say,
     say_either,
@@ -195,6 +197,16 @@ def register(app: typer.Typer) -> typer.Typer:
         status_dir: StatusDirOpt = None,
         did_web_dir: DidWebDirOpt = None,
         allow_network: AllowNetworkOpt = None,
+        issuer_key: IssuerKeyOpt = None,
+        recipient: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--recipient",
+                help="One of your identities (e.g. your email address) that Open Badges 2.0 "
+                "badges are awarded to: theirs then count in your profile (repeatable).",
+                show_default=False,
+            ),
+        ] = None,
         vault: VaultOpt = None,
         passphrase_file: PassFileOpt = None,
         json_output: JsonOpt = False,
@@ -202,8 +214,12 @@ def register(app: typer.Typer) -> typer.Typer:
         """Verify credentials and store them in the vault. Ones that fail are refused with
         the reasons (exit code 1), revoked ones too; expired ones are stored and marked, so
         are ones whose status could not be checked (give --status-dir: a credential with a
-        valid status then counts as evidence of its skills)."""
+        valid status then counts as evidence of its skills). Open Badges 2.0 assertions are
+        read too (JSON, JWS, baked PNG/SVG): signed ones are checked with --issuer-key;
+        hosted ones are stored marked hosted-unverified."""
         status, resolver = verifier_inputs(status_dir, did_web_dir, allow_network)
+        keys = issuer_keys(issuer_key)
+        options: dict[str, Any] = {"issuer_keys": keys, "recipients": recipient or []}
         signals: list[int] = []
         try:
             with _interruptible(signals):
@@ -218,6 +234,7 @@ def register(app: typer.Typer) -> typer.Typer:
                             taxonomy=esco,
                             status=status,
                             resolver=resolver,
+                            **options,
                         )
                     else:
                         with bar as progress:
@@ -228,6 +245,7 @@ def register(app: typer.Typer) -> typer.Typer:
                                 taxonomy=esco,
                                 status=status,
                                 resolver=resolver,
+                                **options,
                             )
         except KeyboardInterrupt as stop:
             stored = len(stop.report.stored) if isinstance(stop, ImportInterrupted) else 0

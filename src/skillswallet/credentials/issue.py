@@ -34,6 +34,8 @@ def issue_credential(
     structure (raising :class:`InvalidDocumentError` listing every problem), and adds an
     ``assertionMethod`` proof. The input is not modified.
 
+    With ``cryptosuite="Ed25519Signature2020"`` the proof is of that legacy type, and the
+    ``ed25519-2020/v1`` context it needs is added to the document's ``@context`` when absent.
     With ``cryptosuite="ecdsa-sd-2023"`` the proof is a base proof for the holder, who
     derives disclosed credentials from it (:func:`derive_credential`).
     ``mandatory_pointers`` (JSON Pointers) name what every disclosure must reveal; by
@@ -44,6 +46,12 @@ def issue_credential(
     if not isinstance(credential, dict):
         raise InvalidDocumentError("a credential must be a JSON object")
     doc = json_copy(credential)
+    suite = get_suite(cryptosuite)
+    needed = suite.required_context
+    if needed is not None and isinstance(doc.get("@context"), list | str):
+        contexts = as_list(doc["@context"])
+        if needed not in contexts:  # (the proof's terms are defined there)
+            doc["@context"] = [*contexts, needed]
     signer_did = parse_did_url(signer.verification_method).did
     if "issuer" not in doc:
         doc["issuer"] = signer_did
@@ -74,7 +82,6 @@ def issue_credential(
             "the credential's JSON says something its signed data would not: "
             + "; ".join(disagreements[:5])
         )
-    suite = get_suite(cryptosuite)
     if mandatory_pointers is not None and isinstance(suite, EcdsaSd2023):
         hideable = selectable_defaults(doc, check_pointers(doc, mandatory_pointers))
         if hideable:

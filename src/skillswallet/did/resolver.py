@@ -9,7 +9,7 @@ from typing import Any, Protocol
 from ..errors import DIDError, InvalidKeyError, UnsupportedDIDMethodError
 from .key import resolve_did_key
 from .keys import public_key_from_jwk
-from .multikey import PublicKey
+from .multikey import KeyType, PublicKey
 from .url import parse_did_url
 
 #: Verification relationships; a proof purpose names the one it needs (Data Integrity §2.1).
@@ -136,6 +136,14 @@ def _dereference(vm_url: str, resolver: DIDResolver) -> ResolvedMethod:
     try:
         if method.get("type") == "Multikey" and "publicKeyMultibase" in method:
             key = PublicKey.from_multibase(method["publicKeyMultibase"])
+        elif method.get("type") == "Ed25519VerificationKey2020" and "publicKeyMultibase" in method:
+            # (the Ed25519 Signature 2020 key: a multicodec ed25519-pub key, as Multikey)
+            key = PublicKey.from_multibase(method["publicKeyMultibase"])
+            if key.type is not KeyType.ED25519:
+                raise DIDError(
+                    f"verification method {wanted!r} is an Ed25519VerificationKey2020 "
+                    f"holding a {key.type.value} key"
+                )
         elif method.get("type") == "JsonWebKey" and isinstance(method.get("publicKeyJwk"), dict):
             key = public_key_from_jwk(method["publicKeyJwk"])
         else:

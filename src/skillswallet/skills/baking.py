@@ -34,6 +34,10 @@ PNG_KEYWORD = b"openbadgecredential"
 OB_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0"
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 _CREDENTIAL_TAG = f"{OB_NAMESPACE} credential"
+#: Open Badges 2.0 baking: iTXt keyword ``openbadges``; ``<openbadges:assertion>`` in SVG.
+OB2_PNG_KEYWORD = b"openbadges"
+OB2_NAMESPACE = "http://openbadges.org"
+_ASSERTION_TAG = f"{OB2_NAMESPACE} assertion"
 _COMPACT_JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$")
 _VC_JWT = "it carries a VC-JWT; skillswallet verifies credentials with embedded proofs only"
 
@@ -68,6 +72,41 @@ def extract(image: bytes) -> dict[str, Any] | None:
     if len(found) > 1:
         raise BakedImageError("the image carries more than one credential")
     return _credential(found[0])
+
+
+def extract_badge(image: bytes) -> dict[str, Any] | str | None:
+    """The badge baked into a PNG or SVG ``image``: an Open Badges 3.0 credential, or an
+    Open Badges 2.0 assertion (a JSON object, or a signed assertion as a compact JWS
+    string); ``None`` when it carries none. An image carrying two badges (of either
+    version) is refused, like everything :func:`extract` refuses. Nothing is verified."""
+    if _is_png(_bounded(image)):
+        chunks = _png_chunks(image)
+        ob3 = [text for _, text in _png_credentials(chunks)]
+        ob2 = [text for _, text in _png_credentials(chunks, OB2_PNG_KEYWORD)]
+        if any(c.type == b"tEXt" and c.data.startswith(OB2_PNG_KEYWORD + b"\0") for c in chunks):
+            ob2.append("")  # a pre-2013 badge: only the URL of its hosted assertion
+    else:
+        scan = _scan_svg(image)
+        ob3 = [c.text for c in scan.credentials]
+        ob2 = [a.verify if not a.text.strip() and a.verify else a.text for a in scan.assertions]
+    if len(ob3) + len(ob2) > 1:
+        raise BakedImageError("the image carries more than one badge")
+    if ob3:
+        return _credential(ob3[0])
+    if not ob2:
+        return None
+    text = ob2[0].strip()
+    if _COMPACT_JWS.match(text):
+        return text  # a signed Open Badges 2.0 assertion
+    if not text.startswith("{"):
+        raise BakedImageError(
+            "the image carries only the address of a hosted Open Badges assertion; "
+            "fetching it needs the network"
+        )
+    try:
+        return jsonio.loads_object(text, what="baked assertion")
+    except InvalidJSONError as exc:
+        raise BakedImageError(f"the baked assertion is not valid JSON: {exc}") from None
 
 
 # --- shared -------------------------------------------------------------------------------
@@ -146,24 +185,27 @@ def _png_chunks(png: bytes) -> list[_Chunk]:
     return chunks
 
 
-def _png_credentials(chunks: list[_Chunk]) -> list[tuple[_Chunk, str]]:
-    """The ``openbadgecredential`` iTXt chunks with their text."""
+def _png_credentials(
+    chunks: list[_Chunk], keyword: bytes = PNG_KEYWORD
+) -> list[tuple[_Chunk, str]]:
+    """The iTXt chunks with this keyword (``openbadgecredential``) with their text."""
     found = []
+    name = keyword.decode("ascii")
     for chunk in chunks:
-        if chunk.type != b"iTXt" or not chunk.data.startswith(PNG_KEYWORD + b"\0"):
+        if chunk.type != b"iTXt" or not chunk.data.startswith(keyword + b"\0"):
             continue
-        rest = chunk.data[len(PNG_KEYWORD) + 1 :]
+        rest = chunk.data[len(keyword) + 1 :]
         if len(rest) < 2 or rest[0] != 0:
             raise BakedImageError(
-                "the PNG's openbadgecredential chunk is compressed, which Open Badges forbids"
+                f"the PNG's {name} chunk is compressed, which Open Badges forbids"
             )
         parts = rest[2:].split(b"\0", 2)  # language tag, translated keyword, text
         if len(parts) != 3:
-            raise BakedImageError("the PNG's openbadgecredential chunk is malformed")
+            raise BakedImageError(f"the PNG's {name} chunk is malformed")
         try:
             found.append((chunk, parts[2].decode("utf-8")))
         except UnicodeDecodeError:
-            raise BakedImageError("the PNG's openbadgecredential chunk is not UTF-8 text") from None
+            raise BakedImageError(f"the PNG's {name} chunk is not UTF-8 text") from None
     return found
 
 
@@ -190,6 +232,7 @@ class _SvgCredential:
     start: int
     end: int = -1
     parts: list[str] = field(default_factory=list)  # joined once: no quadratic +=
+    verify: str | None = None  # an OB 2.0 assertion's verify attribute
 
     @property
     def text(self) -> str:
@@ -202,6 +245,7 @@ class _SvgScan:
     root_self_closing: bool = False
     prefix_declared: bool = False
     credentials: list[_SvgCredential] = field(default_factory=list)
+    assertions: list[_SvgCredential] = field(default_factory=list)  # OB 2.0
 
 
 def _tag_end(data: bytes, start: int) -> int:
@@ -242,7 +286,7 @@ def _scan_svg(data: bytes) -> _SvgScan:
             raise BakedImageError(f"the SVG is encoded as {encoding}; only UTF-8 is supported")
 
     def namespace(prefix: str | None, uri: str | None) -> None:
-        if depth == 0 and prefix == "openbadges":
+        if depth == 0 and prefix == "openbadges" and uri != OB2_NAMESPACE:
             if uri != OB_NAMESPACE:
                 raise BakedImageError(f"the SVG binds the prefix openbadges to {uri!r}")
             scan.prefix_declared = True
@@ -261,12 +305,17 @@ def _scan_svg(data: bytes) -> _SvgScan:
                 raise BakedImageError(_VC_JWT)
             inside = _SvgCredential(where, tag_end if empty else -1)
             scan.credentials.append(inside)
+        elif name == _ASSERTION_TAG:
+            inside = _SvgCredential(
+                where, tag_end if empty else -1, verify=attributes.get("verify")
+            )
+            scan.assertions.append(inside)
         depth += 1
 
     def end(name: str) -> None:
         nonlocal depth, inside
         depth -= 1
-        if inside is not None and name == _CREDENTIAL_TAG and depth > 0:
+        if inside is not None and name in (_CREDENTIAL_TAG, _ASSERTION_TAG) and depth > 0:
             if inside.end < 0:  # the end tag starts at the current index
                 inside.end = _tag_end(data, parser.CurrentByteIndex)
             inside = None

@@ -65,6 +65,11 @@ _NOT_SKILL_URL = re.compile(
 )
 
 
+#: The subject of a claim our import found to be about the holder without a DID (an Open
+#: Badges 2.0 assertion awarded to one of the holder's recipient identities). A credential
+#: naming it as its subject is not taken at its word (:func:`claim_facts` drops it).
+HOLDER_SUBJECT = "urn:skillswallet:holder"
+
 #: A skill a subject is credited with: (skill URI, label, achieved proficiency level).
 SubjectSkill = tuple[str, str | None, str | None]
 
@@ -118,6 +123,8 @@ def claim_facts(document: dict[str, Any]) -> ClaimFacts:
     subjects = []
     for subject in as_list(document.get("credentialSubject")):
         if not isinstance(subject, dict) or not isinstance(subject.get("id"), str):
+            continue
+        if subject["id"] == HOLDER_SUBJECT:
             continue
         skills: list[SubjectSkill]
         if kind == "endorsement":

@@ -3,21 +3,44 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ...errors import CryptosuiteError
 from .base import Cryptosuite
 from .ecdsa_jcs_2019 import ECDSA_JCS_2019
 from .ecdsa_rdfc_2019 import ECDSA_RDFC_2019
 from .ecdsa_sd_2023 import ECDSA_SD_2023
+from .ed25519_signature_2020 import ED25519_SIGNATURE_2020
 from .eddsa_jcs_2022 import EDDSA_JCS_2022
 from .eddsa_rdfc_2022 import EDDSA_RDFC_2022
 
 #: Every suite this library implements, by name.
 ALL_SUITES: dict[str, Cryptosuite] = {
     s.name: s
-    for s in (EDDSA_RDFC_2022, EDDSA_JCS_2022, ECDSA_RDFC_2019, ECDSA_JCS_2019, ECDSA_SD_2023)
+    for s in (
+        EDDSA_RDFC_2022,
+        EDDSA_JCS_2022,
+        ECDSA_RDFC_2019,
+        ECDSA_JCS_2019,
+        ECDSA_SD_2023,
+        ED25519_SIGNATURE_2020,
+    )
 }
 #: Suites accepted by default when verifying.
 DEFAULT_SUITES: tuple[str, ...] = tuple(ALL_SUITES)
+
+
+def suite_name_of(proof: Any) -> Any:
+    """The suite a proof names: its ``cryptosuite`` for a ``DataIntegrityProof``, its
+    ``type`` for a legacy proof type we implement (Ed25519Signature2020); None otherwise."""
+    if not isinstance(proof, dict):
+        return None
+    kind = proof.get("type")
+    if kind == "DataIntegrityProof":
+        return proof.get("cryptosuite")
+    if isinstance(kind, str) and kind in ALL_SUITES and ALL_SUITES[kind].is_legacy:
+        return kind
+    return None
 
 
 def get_suite(name: str) -> Cryptosuite:
@@ -36,8 +59,10 @@ __all__ = [
     "ECDSA_JCS_2019",
     "ECDSA_RDFC_2019",
     "ECDSA_SD_2023",
+    "ED25519_SIGNATURE_2020",
     "EDDSA_JCS_2022",
     "EDDSA_RDFC_2022",
     "Cryptosuite",
     "get_suite",
+    "suite_name_of",
 ]

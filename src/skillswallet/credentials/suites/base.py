@@ -61,6 +61,16 @@ class Cryptosuite:
     hashes: Mapping[KeyType, Callable[[bytes], Any]]
     #: JCS suites copy the document's @context into the proof (the spec's step).
     context_in_proof: bool
+    #: The proof's ``type``: ``DataIntegrityProof`` (named by ``cryptosuite``), or a legacy
+    #: Linked Data proof type that is the suite's name (Ed25519Signature2020).
+    proof_type: str = "DataIntegrityProof"
+    #: A context the document must list for the proof's terms to be defined (legacy types).
+    required_context: str | None = None
+
+    @property
+    def is_legacy(self) -> bool:
+        """A proof type of its own (no ``cryptosuite`` property)."""
+        return self.proof_type != "DataIntegrityProof"
 
     def check_key(self, key_type: KeyType) -> None:
         if key_type not in self.key_types:
@@ -167,10 +177,12 @@ class Cryptosuite:
         """The proof a signer is about to make, without its proofValue (the proof options
         checked, completed and in our order)."""
         self.check_key(signer.key_type)
-        proof: dict[str, Any] = {"type": "DataIntegrityProof", "cryptosuite": self.name}
+        proof: dict[str, Any] = {"type": self.proof_type}
+        if not self.is_legacy:
+            proof["cryptosuite"] = self.name
         proof.update({k: v for k, v in options.items() if k not in ("type", "cryptosuite")})
-        if options.get("type", "DataIntegrityProof") != "DataIntegrityProof":
-            raise ProofError("proof type must be DataIntegrityProof")
+        if options.get("type", "DataIntegrityProof") not in ("DataIntegrityProof", self.proof_type):
+            raise ProofError(f"proof type must be {self.proof_type}")
         if "verificationMethod" not in proof:
             proof["verificationMethod"] = signer.verification_method
         if "proofPurpose" not in proof:
@@ -199,7 +211,8 @@ class Cryptosuite:
         except InvalidKeyError as exc:
             raise ProofError(f"proofValue is not a base58btc multibase signature: {exc}") from None
         document = unsecured_document
-        proof_context = proof.get("@context")
+        # (A legacy proof's configuration always takes the document's @context.)
+        proof_context = None if self.is_legacy else proof.get("@context")
         if proof_context is not None:
             # The proof's @context must be a prefix of the document's (JCS suites §3.3).
             doc_ctx = _as_list(document.get("@context"))
