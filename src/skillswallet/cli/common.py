@@ -19,6 +19,7 @@ import typer
 from .. import jsonio
 from ..errors import BakedImageError, InvalidJSONError
 from ..importing import iter_credentials
+from ..jose import JoseError, sniff
 from ..render.text import visible
 from ..skills.baking import PNG_SIGNATURE, extract
 
@@ -153,8 +154,12 @@ _NOT_KEPT = object()
 
 
 def parse_import(path: str, data: bytes) -> Any:
-    """What one ``import`` input holds: JSON (a credential, a list, a presentation), or an
-    Open Badges 3.0 image (PNG or SVG) with a credential baked into it."""
+    """What one ``import`` input holds: JSON (a credential, a list, a presentation), a
+    compact JWT or SD-JWT (a string), or an Open Badges 3.0 image (PNG or SVG) with a
+    credential baked into it. Anything else is refused with what is accepted."""
+    compact = _compact(path, data)
+    if compact is not None:
+        return compact
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
     if data.startswith(PNG_SIGNATURE) or head.startswith(b"<"):
         try:
@@ -164,7 +169,29 @@ def parse_import(path: str, data: bytes) -> Any:
         if found is None:
             raise BakedImageError(f"{_name(path)}: the image carries no Open Badges credential")
         return found
-    return parse_input(path, data)
+    try:
+        return parse_input(path, data)
+    except InvalidJSONError as exc:
+        if head[:1] in (b"{", b"["):
+            raise
+        raise InvalidJSONError(
+            f"{exc} (an import takes JSON, a compact JWT, an SD-JWT with '~' separated "
+            "disclosures, or a PNG or SVG badge)"
+        ) from None
+
+
+def _compact(path: str, data: bytes) -> str | None:
+    try:
+        return sniff(data)
+    except JoseError as exc:
+        raise JoseError(f"{_name(path)}: {exc}") from None
+
+
+def load_verifiable(path: str) -> Any:
+    """One input for ``verify``: a compact JWT or SD-JWT (a string), else JSON."""
+    data = read_input(path)
+    compact = _compact(path, data)
+    return compact if compact is not None else parse_input(path, data)
 
 
 class ImportFiles:
