@@ -575,6 +575,12 @@ class Wallet:
         record, body = self._get_kind(record_id, CREDENTIAL)
         return self._summary(record), jose_view(body) if isinstance(body, str) else body
 
+    def credential_format(self, record_id: str) -> str | None:
+        """``vc+jwt`` or ``dc+sd-jwt`` for a JWT credential (by id or unique prefix),
+        None for a JSON one."""
+        record, _ = self._get_kind(self.resolve_id(record_id), CREDENTIAL)
+        return self._summary(record).format
+
     def serialization(self, record_id: str) -> str | None:
         """The JWT or SD-JWT of a JWT credential, as it was imported (None for JSON)."""
         _, body = self._get_kind(record_id, CREDENTIAL)
