@@ -32,6 +32,8 @@ from .credentials.model import as_list, is_presentation, issuer_id, text_value, 
 from .did.multikey import decode_multibase_base58, encode_multibase_base58
 from .did.resolver import DIDResolver
 from .errors import ImportWorkerError, InvalidKeyError, SkillsWalletError
+from .jose.checks import has_key_binding
+from .jose.holding import dedupe_content, summary_source
 from .openbadges2 import (
     FORMAT,
     IssuerKey,
@@ -263,8 +265,8 @@ _POOL_CONTEXT: ImportContext | None = None  # set in worker processes only
 def _classify_one(
     credential: Any, now: datetime, context: ImportContext
 ) -> tuple[bool, list[str], list[str]]:
-    if not isinstance(credential, dict):
-        return False, [], ["structure: a credential must be a JSON object"]
+    if not isinstance(credential, dict | str):
+        return False, [], ["structure: a credential must be a JSON object or a JWT"]
     try:
         result = verify(
             credential,
@@ -331,6 +333,8 @@ def _prepare(
         return ImportOutcome(
             "refused", credential_id=_credential_id(credential), reasons=[NESTED_PRESENTATION]
         ), None
+    if isinstance(credential, str) and not is_openbadge2(credential):
+        return _prepare_compact(context, credential, now)
     verdict = _classify_one(credential, now, context)
     outcome = _outcome(credential, verdict, context.allow_unverified)
     if outcome.status != "stored":
@@ -394,6 +398,32 @@ def _prepare_openbadge2(
 
 
 _RECIPIENT = "urn:skillswallet:openbadges2:recipient"
+
+
+def _prepare_compact(
+    context: ImportContext, text: str, now: datetime
+) -> tuple[ImportOutcome, SealedRecord | None]:
+    """A JWT credential (vc+jwt, SD-JWT VC): verified, then stored as it came (the body
+    is its serialization) with a summary of what it says (:mod:`skillswallet.jose`)."""
+    if has_key_binding(text):
+        return ImportOutcome("refused", reasons=[HELD_PRESENTATION]), None
+    verdict = _classify_one(text, now, context)
+    outcome = _outcome(text, verdict, context.allow_unverified)
+    if outcome.status != "stored":
+        return outcome, None
+    fmt, shaped = summary_source(text)
+    meta = {**_summary_meta(shaped, outcome.flags, now), "format": fmt}
+    outcome.credential_id, outcome.skills = meta["credential_id"], list(meta["skills"])
+    body = json.dumps(text).encode("ascii")
+    return outcome, context.store.seal_record(
+        CREDENTIAL, meta, None, dedupe_content(text), encoded_body=body
+    )
+
+
+HELD_PRESENTATION = (
+    "structure: this SD-JWT ends in a key binding JWT: it is a presentation made for a "
+    "verifier, not a credential to hold (import the SD-JWT the issuer gave you)"
+)
 
 
 def _pool_prepare(
@@ -511,7 +541,7 @@ def _outcome(
     ok, flags, reasons = verdict
     cred_id = _credential_id(credential)
     if not ok:
-        if not allow_unverified or not isinstance(credential, dict):
+        if not allow_unverified or not isinstance(credential, dict | str):
             return ImportOutcome("refused", credential_id=cred_id, reasons=reasons)
         flags = ["unverified", *flags]
     return ImportOutcome("stored", credential_id=cred_id, flags=flags, reasons=reasons)

@@ -23,6 +23,8 @@ class CheckId(StrEnum):
     STRUCTURE = "structure"
     CONTEXTS = "contexts"
     PROOF = "proof"
+    #: SD-JWT: every disclosure matches exactly one digest the issuer signed.
+    DISCLOSURES = "disclosures"
     ISSUER_BINDING = "issuer_binding"
     HOLDER_BINDING = "holder_binding"
     CHALLENGE = "challenge"

@@ -41,6 +41,7 @@ from .errors import (
     UnsupportedDIDMethodError,
     WorkLimitError,
 )
+from .jose.checks import check_compact, has_key_binding
 from .result import Check, CheckId, Status, VerificationResult
 from .skills.claimed import what_is_claimed
 from .status.check import check_status
@@ -72,6 +73,8 @@ class VerifyOptions:
     accept_base_proofs: bool = False
     #: Trusted-issuer lists: with any, each credential gets a TRUST check.
     trust: tuple[TrustList, ...] = ()
+    #: A pinned issuer key (public JWK) for JWT credentials, instead of their kid.
+    issuer_key: dict[str, Any] | None = None
 
 
 #: Work one verify() call may do, shared by a presentation and its credentials: the JSON
@@ -112,6 +115,7 @@ def verify(
     accept_base_proofs: bool = False,
     trust: TrustList | Sequence[TrustList] | None = None,
     status: StatusSource | None = None,
+    issuer_key: dict[str, Any] | None = None,
 ) -> VerificationResult:
     """Verify a credential or a presentation (and every credential inside it).
 
@@ -135,6 +139,13 @@ def verify(
     claim, types, skills, EQF level, on the date it was issued), failed when the issuer is
     unknown to the lists or known but not for this claim, inconclusive when every list
     has expired (:mod:`skillswallet.trust.assess`).
+
+    A string is a compact JWT credential (:mod:`skillswallet.jose`): VC-JOSE-COSE
+    (``vc+jwt``) or an SD-JWT VC (``dc+sd-jwt``); the structure check names the format.
+    Its issuer key is its ``kid`` DID URL, or ``issuer_key`` (a public JWK) when given.
+    For an SD-JWT, ``challenge`` is the verifier's nonce and ``domain`` its audience:
+    with a challenge, key binding (a KB-JWT by the holder key, over exactly these
+    disclosures) is required; an SD-JWT+KB without one raises like a presentation.
     """
     if now is not None and now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
@@ -150,7 +161,14 @@ def verify(
         accept_base_proofs=accept_base_proofs,
         trust=(trust,) if isinstance(trust, TrustList) else tuple(trust or ()),
         status=status,
+        issuer_key=issuer_key,
     )
+    if isinstance(document, str):
+        if challenge is None and has_key_binding(document):
+            raise PresentationChallengeMissing(
+                "verifying an SD-JWT with key binding needs the nonce you gave the holder"
+            )
+        return VerificationResult(tuple(_guarded(check_compact, document, "credential", opts)))
     if isinstance(document, dict) and is_presentation(document):
         if challenge is None:
             raise PresentationChallengeMissing(

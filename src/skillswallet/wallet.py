@@ -6,6 +6,7 @@ disclosure log. Everything else in the library is pure. (Importing is in
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import sqlite3
@@ -54,6 +55,15 @@ from .importing import (
     iter_credentials,
     run_import,
 )
+from .jose import (
+    SD_JWT_VC,
+    SdJwtPresentation,
+    as_credential,
+    issue_sd_jwt_vc,
+    issue_vc_jwt,
+    present_sd_jwt,
+)
+from .jose import view as jose_view
 from .openbadges2 import IssuerKey
 from .present.disclosure import CredentialDisclosure, spread_pointers
 from .present.disclosure import disclose as disclose_credential
@@ -104,6 +114,7 @@ __all__ = [
     "Presentation",
     "PresentationPlan",
     "RestoreReport",
+    "SdJwtPresented",
     "VaultSigner",
     "Wallet",
     "extract_skills",
@@ -159,6 +170,9 @@ class CredentialSummary(BaseModel):
     skill_labels: list[str] = []
     flags: list[str] = []
     imported_at: str
+    #: ``vc+jwt`` or ``dc+sd-jwt`` for a JWT credential (stored as it came); None for a
+    #: JSON credential with Data Integrity proofs.
+    format: str | None = None
 
     @property
     def verified(self) -> bool:
@@ -590,8 +604,22 @@ class Wallet:
         return Scan(self._store.records(CREDENTIAL), match)
 
     def get(self, record_id: str) -> tuple[CredentialSummary, dict[str, Any]]:
+        """A credential's summary and document. For a JWT credential the document is what
+        it says (a vc+jwt's credential, an SD-JWT VC's claims); :meth:`serialization`
+        gives the JWT itself."""
         record, body = self._get_kind(record_id, CREDENTIAL)
-        return self._summary(record), body
+        return self._summary(record), jose_view(body) if isinstance(body, str) else body
+
+    def credential_format(self, record_id: str) -> str | None:
+        """``vc+jwt`` or ``dc+sd-jwt`` for a JWT credential (by id or unique prefix),
+        None for a JSON one."""
+        record, _ = self._get_kind(self.resolve_id(record_id), CREDENTIAL)
+        return self._summary(record).format
+
+    def serialization(self, record_id: str) -> str | None:
+        """The JWT or SD-JWT of a JWT credential, as it was imported (None for JSON)."""
+        _, body = self._get_kind(record_id, CREDENTIAL)
+        return body if isinstance(body, str) else None
 
     def _get_kind(self, record_id: str, kind: str) -> tuple[Record, Any]:
         record, body = self._store.get(record_id)
@@ -642,12 +670,16 @@ class Wallet:
         written: Listing[Path] = Listing(damaged=every.damaged)
         for summary in every:
             try:
-                _, body = self.get(summary.id)
+                _, body = self._get_kind(summary.id, CREDENTIAL)
             except RecordCorruptError:
                 written.damaged.append(summary.id)
                 continue
-            path = directory / f"{summary.id}.json"
-            text = json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+            if isinstance(body, str):  # a JWT credential, written as it came
+                path = directory / f"{summary.id}.{'sd-jwt' if '~' in body else 'jwt'}"
+                text = body + "\n"
+            else:
+                path = directory / f"{summary.id}.json"
+                text = json.dumps(body, indent=2, ensure_ascii=False) + "\n"
             safefile.replace(path, text.encode("utf-8"))  # 0600; a planted link is replaced
             written.append(path)
         return written
@@ -786,6 +818,49 @@ class Wallet:
             loader=self._loader,
             mandatory_pointers=mandatory_pointers,
         )
+
+    def issue_vc_jwt(
+        self, credential: dict[str, Any], did: str, *, expires_in: timedelta | None = None
+    ) -> str:
+        """Sign a credential as VC-JOSE-COSE (``vc+jwt``) with a vault key."""
+        now = self._clock()
+        return issue_vc_jwt(
+            credential,
+            self.signer(did),
+            issued_at=now,
+            expires=now + expires_in if expires_in is not None else None,
+        )
+
+    def issue_sd_jwt(
+        self,
+        claims: dict[str, Any],
+        did: str,
+        *,
+        vct: str,
+        disclosable: Sequence[str],
+        holder: str | None = None,
+        expires_in: timedelta | None = None,
+    ) -> str:
+        """Issue an SD-JWT VC (``dc+sd-jwt``) signed by a vault key (``did``): the claims
+        at ``disclosable`` (``name``, ``a.b``, ``name[]`` for array elements) can be
+        hidden by the holder; ``holder`` (a did:key) is bound as ``cnf.jwk``, so every
+        presentation needs a KB-JWT by that key. Returns the SD-JWT for the holder."""
+        now = self._clock()
+        holder_key = None
+        if holder is not None:
+            try:
+                holder_key = public_key_from_did(parse_did_url(holder).did)
+            except DIDError as exc:
+                raise PresentationError(f"the holder must be a did:key: {exc}") from None
+        return issue_sd_jwt_vc(
+            claims,
+            self.signer(did),
+            vct=vct,
+            disclosable=disclosable,
+            holder_key=holder_key,
+            issued_at=now,
+            expires=now + expires_in if expires_in is not None else None,
+        ).serialization
 
     # -- skills ---------------------------------------------------------------------------------
 
@@ -955,7 +1030,14 @@ class Wallet:
         holder = did or self.default_did()
         self.signer(holder)  # the holder's key must be in the vault
         record_ids = list(dict.fromkeys(self.resolve_id(c) for c in credential_ids))
-        documents = {record_id: self.get(record_id)[1] for record_id in record_ids}
+        documents = {}
+        for record_id in record_ids:
+            summary, documents[record_id] = self.get(record_id)
+            if summary.format is not None:
+                raise PresentationError(
+                    f"{record_id} is a {summary.format} credential: present it on its own "
+                    "(present_sd_jwt; CLI: present --credential ID --disclose CLAIM)"
+                )
         if disclose is None:
             asked: dict[str, list[str]] = {}
         elif isinstance(disclose, Mapping):
@@ -1134,6 +1216,57 @@ class Wallet:
             plan, challenge=plan.request.challenge, purpose=purpose, expires_in=expires_in
         )
 
+    def present_sd_jwt(
+        self,
+        record_id: str,
+        *,
+        disclose: Sequence[str],
+        nonce: str,
+        audience: str,
+        purpose: str | None = None,
+    ) -> SdJwtPresented:
+        """Present a held SD-JWT VC: only the disclosures of the claims in ``disclose``
+        (names, or ``a.b`` for nested ones), with a KB-JWT for the verifier's ``nonce``
+        and ``audience`` signed by the vault key the credential is bound to; logged in
+        the disclosure log. (Every presentation of one SD-JWT carries the same issuer
+        signature, so verifiers who compare notes can link them.)"""
+        resolved = self.resolve_id(record_id)
+        record, body = self._get_kind(resolved, CREDENTIAL)
+        if not isinstance(body, str) or record.meta.get("format") != SD_JWT_VC:
+            raise PresentationError(f"{resolved} is not an SD-JWT VC")
+        holder = self._bound_signer(body)
+        now = self._clock()
+        made = present_sd_jwt(
+            body, disclose, nonce=nonce, audience=audience, holder=holder, now=now
+        )
+        digest = hashlib.sha256(made.serialization.encode("ascii")).hexdigest()
+        meta = {
+            "at": format_datetime(now),
+            "verifier": audience,
+            "purpose": purpose,
+            "credential_ids": [resolved],
+            "disclosed": [f"{resolved}: {name}" for name in made.disclosed],
+            "withheld": [f"{resolved}: {name}" for name in made.withheld],
+            "domain": audience,
+            "challenge": nonce,
+            "holder": parse_did_url(holder.verification_method).did,
+            "presentation_sha256": digest,
+        }
+        log_id = self._store.put(DISCLOSURE, meta, {"presentation": made.serialization})
+        assert log_id is not None
+        return SdJwtPresented(made, log_id, digest)
+
+    def _bound_signer(self, sd_jwt: str) -> VaultSigner:
+        """The vault key an SD-JWT is bound to (its ``cnf.jwk``)."""
+        cnf = jose_view(sd_jwt).get("cnf")
+        if not isinstance(cnf, dict) or "jwk" not in cnf:
+            raise PresentationError("the SD-JWT binds no holder key (cnf.jwk)")
+        bound = as_credential({"cnf": cnf}).get("credentialSubject", {}).get("id")
+        for key in self.dids():
+            if key.did == bound:
+                return VaultSigner(self, key.id, key.verification_method, KeyType(key.type))
+        raise PresentationError("the SD-JWT is bound to a key that is not in this vault")
+
     def _earlier_presentations(self) -> list[EarlierPresentation]:
         return [
             EarlierPresentation(e.id, e.at, e.domain or e.verifier, e.links)
@@ -1227,9 +1360,21 @@ class RestoreReport:
         return self.replaced_vault_id is not None and self.replaced_vault_id != self.vault_id
 
 
+@dataclass(frozen=True)
+class SdJwtPresented:
+    """An SD-JWT+KB made for a verifier (``presentation.serialization``: what to send),
+    and its disclosure log entry."""
+
+    presentation: SdJwtPresentation
+    disclosure_id: str
+    sha256: str
+
+
 def _why_not(summary: CredentialSummary, query: Any) -> str | None:
     """Why a credential cannot answer a query, by its summary alone (so it need not be
     decrypted): its types, issuer and skills; None when it might."""
+    if summary.format is not None:
+        return f"a {summary.format} credential cannot answer a request yet"
     missing = [t for t in query.types if t not in summary.types]
     if missing:
         return f"not of type {', '.join(missing)}"

@@ -22,6 +22,9 @@ from ..did.keyfile import read_key_file, write_key_file
 from ..did.keys import KeyPair
 from ..did.multikey import KeyType
 from ..errors import SelectableMandatoryWarning, SkillsWalletError
+from ..jose import SD_JWT_VC, as_credential, compact_format, has_key_binding
+from ..jose import view as jose_view
+from ..openbadges2 import is_openbadge2
 from ..present.request import parse_request
 from ..present.response import check_response
 from ..render.report import claimed_json, claimed_lines
@@ -42,6 +45,7 @@ from .common import (
     issuer_keys,
     load_input,
     parse_import,
+    pinned_jwk,
     read_input,
     say,
     say_either,
@@ -330,12 +334,20 @@ def verify(
         ),
     ] = None,
 ) -> None:
-    """Verify a credential or presentation offline and print a per-check report.
+    """Verify a credential or presentation offline and print a per-check report: JSON
+    (Data Integrity), a compact JWT (vc+jwt), an SD-JWT VC (for an SD-JWT with key
+    binding, --challenge is the nonce you gave the holder, --domain your audience), or an
+    Open Badges 2.0 assertion (JSON, JWS, or a baked PNG/SVG like a baked 3.0 badge).
     A credential with a status entry is verified only if its status list can be checked
-    (--status-dir, or --allow-network HOST). An Open Badges 2.0 assertion is verified too
-    (JSON, JWS, or a baked PNG/SVG like a baked 3.0 badge). Exit code 0 verified, 1 not
-    verified."""
+    (--status-dir, or --allow-network HOST). Exit code 0 verified, 1 not verified."""
     document = parse_import(file, read_input(file))
+    compact = isinstance(document, str) and not is_openbadge2(document)
+    if compact and challenge is None and has_key_binding(document):
+        fail(
+            "this SD-JWT carries a key binding JWT: give --challenge (the nonce you gave "
+            "the holder) and --domain (your audience)",
+            EXIT_USAGE,
+        )
     lists = [load_trust_list(path) for path in trust or ()]
     status, resolver = verifier_inputs(status_dir, did_web_dir, allow_network)
     if request is not None:
@@ -360,23 +372,38 @@ def verify(
                 "or --request REQUEST.json",
                 EXIT_USAGE,
             )
+        jwt_key = {"issuer_key": pinned_jwk(issuer_key)} if compact else {}
         result, document = verify_any(
             document,
-            issuer_keys(issuer_key),
+            [] if compact else issuer_keys(issuer_key),
             challenge=challenge,
             domain=domain,
             trust=lists,
             status=status,
             resolver=resolver,
+            **jwt_key,
         )
+    shown = _readable(document)
     if html is not None:
-        page = report_html(result, document, checked_at=datetime.now(UTC))
+        page = report_html(result, shown, checked_at=datetime.now(UTC))
         safefile.replace(html, page.encode("utf-8"), mode=0o644)
     if json_output:
-        say_json(_public_json(result) | {"claimed": claimed_json(document)})
+        say_json(_public_json(result) | {"claimed": claimed_json(shown)})
     else:
-        say(*render_report(result, document))
+        say(*render_report(result, shown))
     raise typer.Exit(EXIT_OK if result.verified else EXIT_NOT_VERIFIED)
+
+
+def _readable(document: Any) -> Any:
+    """What a report says the document claims: a JWT credential's own claims (in the
+    shape of a credential for an SD-JWT VC); nothing when it cannot be read."""
+    if not isinstance(document, str):
+        return document
+    try:
+        claims = jose_view(document)
+    except SkillsWalletError:
+        return None
+    return as_credential(claims) if compact_format(document) == SD_JWT_VC else claims
 
 
 def _public_json(result: VerificationResult) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from ..did.resolver import DIDResolver
 from ..did.web import WebResolver
 from ..errors import BakedImageError, InvalidDocumentError, InvalidJSONError
 from ..importing import iter_credentials
+from ..jose import JoseError, sniff
 from ..net.fetch import HttpsFetcher
 from ..openbadges2 import (
     IssuerKey,
@@ -217,8 +218,16 @@ _NOT_KEPT = object()
 def parse_import(path: str, data: bytes) -> Any:
     """What one input holds, told from its content: JSON (a credential, a list, a
     presentation, an Open Badges 2.0 assertion), a signed Open Badges 2.0 assertion (a
-    compact JWS, returned as a string), or a PNG or SVG image with a badge baked into it
-    (Open Badges 3.0 or 2.0). Anything else is refused naming the formats read."""
+    compact JWS, returned as a string), a compact JWT (vc+jwt) or SD-JWT VC (a string), or
+    a PNG or SVG image with a badge baked into it (Open Badges 3.0 or 2.0). Anything else
+    is refused naming the formats read."""
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
+    text = head.split(b".", 1)[0]
+    if text[:1] not in (b"{", b"[") and _JWS_START.match(text) and is_openbadge2(_text(data)):
+        return _text(data).strip()
+    compact = _compact(path, data)
+    if compact is not None:
+        return compact
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
     if data.startswith(PNG_SIGNATURE) or head.startswith(b"<"):
         try:
@@ -228,18 +237,18 @@ def parse_import(path: str, data: bytes) -> Any:
         if found is None:
             raise BakedImageError(f"{_name(path)}: the image carries no Open Badges credential")
         return found
-    text = head.split(b".", 1)[0]
-    if text[:1] not in (b"{", b"[") and _JWS_START.match(text) and is_openbadge2(_text(data)):
-        return _text(data).strip()
     try:
         return parse_input(path, data)
     except InvalidJSONError as exc:
+        if head[:1] in (b"{", b"["):
+            raise
         raise InvalidJSONError(f"{exc}; {_FORMATS}") from None
 
 
 _FORMATS = (
     "skillswallet reads JSON (credentials, presentations, Open Badges 2.0 assertions), "
-    "signed Open Badges 2.0 assertions (compact JWS) and PNG or SVG badges"
+    "compact JWTs (vc+jwt), SD-JWT VCs ('~' separated disclosures), signed Open Badges 2.0 "
+    "assertions (compact JWS) and PNG or SVG badges"
 )
 
 
@@ -248,6 +257,26 @@ _JWS_START = re.compile(rb"^[A-Za-z0-9_-]+$")
 
 def _text(data: bytes) -> str:
     return data.decode("utf-8", "replace")
+
+
+def _compact(path: str, data: bytes) -> str | None:
+    try:
+        return sniff(data)
+    except JoseError as exc:
+        raise JoseError(f"{_name(path)}: {exc}") from None
+
+
+def pinned_jwk(paths: list[Path] | None) -> dict[str, Any] | None:
+    """For a JWT or SD-JWT: the issuer's public key (a JWK file) given with
+    ``--issuer-key``, to check it with instead of the key its ``kid`` names."""
+    if not paths:
+        return None
+    if len(paths) > 1:
+        fail("a JWT or SD-JWT is checked with one --issuer-key (a JWK file)", EXIT_USAGE)
+    found = load_input(str(paths[0]), what="JWK")
+    if not isinstance(found, dict):
+        fail(f"{paths[0]}: a JWK is a JSON object", EXIT_USAGE)
+    return found
 
 
 class ImportFiles:
@@ -286,8 +315,9 @@ IssuerKeyOpt = Annotated[
     list[Path] | None,
     typer.Option(
         "--issuer-key",
-        help="A pinned Open Badges 2.0 issuer key: its CryptographicKey JSON (id, owner, "
-        "publicKeyPem) or a PEM public key, to check signed assertions (repeatable).",
+        help="The issuer's public key, pinned: for a signed Open Badges 2.0 assertion its "
+        "CryptographicKey JSON (id, owner, publicKeyPem) or a PEM public key (repeatable); "
+        "for a JWT or SD-JWT a JWK file, used instead of the key its kid names.",
         show_default=False,
     ),
 ]

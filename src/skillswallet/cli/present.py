@@ -12,12 +12,13 @@ import typer
 from .. import jsonio, safefile
 from ..credentials.sd.select import resolve_pointer
 from ..errors import PointerError
+from ..jose import SD_JWT_VC
 from ..present.disclosure import CredentialDisclosure
 from ..present.linkability import LinkabilityWarning
 from ..present.request import SkillRequirement, new_request, parse_request
 from ..skills.evidence import EvidenceLevel
 from ..trust.lists import load_trust_list
-from ..wallet import DisclosureEntry, Presentation, PresentationPlan, Wallet
+from ..wallet import DisclosureEntry, Presentation, PresentationPlan, SdJwtPresented, Wallet
 from .common import (
     EXIT_NOT_VERIFIED,
     EXIT_USAGE,
@@ -56,6 +57,33 @@ ExpiresOpt = Annotated[
 OutOpt = Annotated[
     Path, typer.Option("--out", "-o", help="Where to write the signed presentation (JSON).")
 ]
+
+
+def _write_text(out: Path, text: str) -> None:
+    safefile.replace(out, (text + "\n").encode("ascii"), mode=0o644)
+
+
+def _say_sd_jwt(made: SdJwtPresented, out: Path, json_output: bool) -> None:
+    shown = made.presentation
+    if json_output:
+        say_json(
+            {
+                "presentation": str(out),
+                "format": "dc+sd-jwt",
+                "disclosed": shown.disclosed,
+                "withheld": shown.withheld,
+                "disclosureLog": made.disclosure_id,
+            }
+        )
+        return
+    say(
+        *(f"reveals   {name}" for name in shown.disclosed),
+        *(f"withholds {name}" for name in shown.withheld),
+        f"Wrote the SD-JWT presentation (with key binding) to {out}; "
+        f"logged as {made.disclosure_id[:8]}.",
+        "Every presentation of this SD-JWT carries the same issuer signature: verifiers "
+        "who compare notes can link them.",
+    )
 
 
 def register(app: typer.Typer) -> None:
@@ -111,8 +139,22 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Show credentials from your vault to a verifier: writes a presentation signed by
         your DID for its challenge and domain, expiring in a few minutes, and records it
-        in your disclosure log. Says exactly what is revealed and what is withheld."""
+        in your disclosure log. Says exactly what is revealed and what is withheld.
+        An SD-JWT VC is presented on its own: --disclose names its claims (e.g.
+        given_name, address.street), --challenge is the verifier's nonce and --domain its
+        audience; the file written is the SD-JWT with a key binding JWT."""
         with opened(vault, passphrase_file) as wallet:
+            if len(credential) == 1 and wallet.credential_format(credential[0]) == SD_JWT_VC:
+                sd = wallet.present_sd_jwt(
+                    credential[0],
+                    disclose=disclose or [],
+                    nonce=challenge,
+                    audience=domain,
+                    purpose=purpose,
+                )
+                _write_text(out, sd.presentation.serialization)
+                _say_sd_jwt(sd, out, json_output)
+                return
             made = wallet.present(
                 credential,
                 challenge=challenge,

@@ -311,6 +311,8 @@ def register(app: typer.Typer) -> typer.Typer:
         say(f"valid:    {summary.valid_from or '-'} .. {summary.valid_until or '-'}")
         say(f"skills:   {', '.join(summary.skills) or '-'}")
         say(f"flags:    {', '.join(summary.flags) or 'none'}")
+        if summary.format is not None:  # a JWT credential: what it says is shown below
+            say(f"format:   {summary.format} (kept as it was signed; 'export' writes it)")
         say_json(credential)
         _exit_if_damaged(damaged)
 
