@@ -938,6 +938,11 @@ class Wallet:
             gap=gap,
         )
 
+    def sign_report(self, report: dict[str, Any], did: str) -> dict[str, Any]:
+        """Sign an archivable verification report (:mod:`skillswallet.audit`) as its
+        verifier: ``did`` becomes its issuer."""
+        return self.issue({**report, "issuer": did}, did)
+
     def default_did(self) -> str:
         """The vault's only DID (the holder's), for commands that sign as the holder."""
         dids = self.dids()

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from .. import jsonio, safefile
+from ..audit import archive_verification
 from ..credentials.issue import issue_credential
 from ..credentials.model import is_presentation
 from ..did.key import did_from_public_key
@@ -56,6 +57,7 @@ from .common import (
 )
 from .present import register as register_present_commands
 from .profile import register as register_profile_commands
+from .report import register as register_report_commands
 from .skills import register as register_skills_commands
 from .status import RegistryOpt, open_status_issuer, registry_path
 from .status import register as register_status_commands
@@ -82,6 +84,7 @@ register_trust_commands(app)
 register_skills_commands(app)
 register_profile_commands(app)
 register_present_commands(app)
+register_report_commands(app)
 
 
 class KeyTypeChoice(StrEnum):
@@ -333,6 +336,24 @@ def verify(
             show_default=False,
         ),
     ] = None,
+    report_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--report-out",
+            help="Also write an archivable report: the verdict with the document and every "
+            "input it rested on (contexts, status lists, DID documents, trust lists), to "
+            "re-check later with 'skillswallet report check'.",
+            show_default=False,
+        ),
+    ] = None,
+    as_did: Annotated[
+        str | None,
+        typer.Option(
+            "--as", help="With --report-out: sign the report with this DID of your vault."
+        ),
+    ] = None,
+    vault: VaultOpt = None,
+    passphrase_file: PassFileOpt = None,
 ) -> None:
     """Verify a credential or presentation offline and print a per-check report: JSON
     (Data Integrity), a compact JWT (vc+jwt), an SD-JWT VC (for an SD-JWT with key
@@ -342,6 +363,14 @@ def verify(
     (--status-dir, or --allow-network HOST). Exit code 0 verified, 1 not verified."""
     document = parse_import(file, read_input(file))
     compact = isinstance(document, str) and not is_openbadge2(document)
+    if as_did is not None and report_out is None:
+        fail("--as signs the report of --report-out; give both", EXIT_USAGE)
+    if report_out is not None and (request is not None or issuer_key or is_openbadge2(document)):
+        fail(
+            "--report-out archives the verification of a W3C credential or presentation "
+            "(not with --request, --issuer-key or Open Badges 2.0)",
+            EXIT_USAGE,
+        )
     if compact and challenge is None and has_key_binding(document):
         fail(
             "this SD-JWT carries a key binding JWT: give --challenge (the nonce you gave "
@@ -384,6 +413,20 @@ def verify(
             **jwt_key,
         )
     shown = _readable(document)
+    if report_out is not None:
+        archived = archive_verification(
+            document,
+            now=datetime.now(UTC),
+            challenge=challenge,
+            domain=domain,
+            trust=lists,
+            status=status,
+            resolver=resolver,
+        )
+        if as_did is not None:
+            with opened(vault, passphrase_file) as wallet:
+                archived = wallet.sign_report(archived, as_did)
+        safefile.replace(report_out, (jsonio.dumps(archived) + "\n").encode(), mode=0o644)
     if html is not None:
         page = report_html(result, shown, checked_at=datetime.now(UTC))
         safefile.replace(html, page.encode("utf-8"), mode=0o644)
