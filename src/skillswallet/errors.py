@@ -101,6 +101,14 @@ class ImportWorkerError(SkillsWalletError):
     """A worker process verifying an import died; that batch was not stored."""
 
 
+class BatchInputError(SkillsWalletError):
+    """A batch's input cannot be used: its CSV file or template (not one row's values)."""
+
+
+class BatchWorkerError(SkillsWalletError):
+    """A worker process of a batch died; what was issued before is in the manifest."""
+
+
 class VaultError(SkillsWalletError):
     """Something is wrong with a vault (base of the vault errors)."""
 

@@ -446,6 +446,15 @@ def _make_pool(workers: int | None, context: ImportContext) -> ProcessPoolExecut
     thread wakes on every result and spins until the result thread has read it, a tenth
     of an import's CPU on two cores; and a worker that dies makes it hang, where this
     pool reports it.)"""
+    return fork_pool(workers, _start_worker, (os.getpid(), context))
+
+
+def fork_pool(
+    workers: int | None, initializer: Callable[..., None], initargs: tuple[Any, ...]
+) -> ProcessPoolExecutor | None:
+    """The pool of :func:`_make_pool`, for any work: ``initializer(*initargs)`` runs in
+    each worker (``initargs`` are inherited through fork, never pickled; the initializer
+    should call :func:`worker_started` with this process's id)."""
     count = workers if workers is not None else min(_usable_cpus(), 8)
     # fork is safe and cheap on Linux; elsewhere (macOS, Windows) work in-process.
     if count <= 1 or not sys.platform.startswith("linux"):
@@ -453,8 +462,8 @@ def _make_pool(workers: int | None, context: ImportContext) -> ProcessPoolExecut
     pool = ProcessPoolExecutor(
         count,
         mp_context=multiprocessing.get_context("fork"),
-        initializer=_start_worker,
-        initargs=(os.getpid(), context),  # (inherited through fork, never pickled)
+        initializer=initializer,
+        initargs=initargs,
     )
     # Freeze the parent's objects while the workers fork (the gc module's advice for fork
     # without exec): their collections then skip everything they inherited, instead of
@@ -463,7 +472,7 @@ def _make_pool(workers: int | None, context: ImportContext) -> ProcessPoolExecut
     try:
         pool.submit(int).result()  # the first task starts every worker
     except BaseException:  # interrupted while the workers start: they must not outlive us
-        _kill_pool(pool)
+        kill_pool(pool)
         raise
     finally:
         gc.unfreeze()
@@ -488,6 +497,12 @@ def _start_worker(parent: int, context: ImportContext) -> None:
     otherwise wait for work for ever: they hold their task pipe open themselves.)"""
     global _POOL_CONTEXT
     _POOL_CONTEXT = context
+    worker_started(parent)
+
+
+def worker_started(parent: int) -> None:
+    """A fork worker's set-up (see :func:`_start_worker`): Ctrl-C ignored, SIGTERM
+    quiet, and killed when ``parent`` dies."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # SIGTERM ends a worker quietly (the pool itself stops broken workers with it); the
     # importing process's own SIGTERM handler, inherited through fork, must not run here.
@@ -569,7 +584,7 @@ def run_import(
                 break
             now = clock()
             if pool is None and len(window) >= PARALLEL_MIN:
-                with _deferring_signals():  # no interruption between fork and `pool =`
+                with deferring_signals():  # no interruption between fork and `pool =`
                     pool = _make_pool(workers, context)
             if pool is None:
                 _commit(store, report, [prepare(context, c, now) for c in window], progress)
@@ -583,8 +598,8 @@ def run_import(
             _commit(store, report, _collect(context, *in_flight), progress)
     except KeyboardInterrupt:
         if pool is not None:
-            with _deferring_signals(redeliver=False):  # a second Ctrl-C changes nothing
-                _kill_pool(pool)
+            with deferring_signals(redeliver=False):  # a second Ctrl-C changes nothing
+                kill_pool(pool)
             pool = None
         raise ImportInterrupted(report) from None
     finally:
@@ -593,7 +608,7 @@ def run_import(
     return report
 
 
-def _kill_pool(pool: ProcessPoolExecutor) -> None:
+def kill_pool(pool: ProcessPoolExecutor) -> None:
     """Stop the workers at once (they hold no database connection, only work that is
     thrown away): a graceful shutdown can wait for ever on a pool whose queues an
     interruption left half-used."""
@@ -627,7 +642,7 @@ def _kill_pool(pool: ProcessPoolExecutor) -> None:
 
 
 @contextlib.contextmanager
-def _deferring_signals(*, redeliver: bool = True) -> Iterator[None]:
+def deferring_signals(*, redeliver: bool = True) -> Iterator[None]:
     """Hold SIGINT and SIGTERM until the block is over (main thread only), then deliver
     the first one held (unless ``redeliver`` is false). So a batch's commit and its
     outcomes in the report are one step (the report counts exactly what is stored), and
@@ -655,7 +670,7 @@ def _commit(
     progress: Callable[[int], None] | None,
 ) -> None:
     records = [(outcome, record) for outcome, record in prepared if record is not None]
-    with _deferring_signals():
+    with deferring_signals():
         ids = store.put_sealed(r for _, r in records) if records else []
         for (outcome, _), record_id in zip(records, ids, strict=True):
             if record_id is None:

@@ -27,7 +27,7 @@ from .credentials.issue import issue_credential
 from .credentials.loader import ContextLoader
 from .did.key import did_from_public_key, public_key_from_did, verification_method_id
 from .did.keyfile import read_key_file
-from .did.keys import KeyPair
+from .did.keys import KeyPair, KeySigner
 from .did.multikey import KeyType
 from .did.resolver import DIDResolver
 from .did.url import parse_did_url
@@ -789,6 +789,16 @@ class Wallet:
                 raise RecordNotFoundError(f"no key #{fragment} for {did} in this vault")
         key = self.signer(keys[number - 1])
         return VaultSigner(self, key._record_id, f"{did}#key-{number}", key.key_type)
+
+    def unlocked_signer(self, did_or_method: str) -> KeySigner:
+        """A signer for a vault key (as :meth:`signer`) whose key is decrypted once and
+        kept in memory only, for a batch that signs many credentials, in worker processes
+        too (which inherit it through fork, and never open the vault). It is never
+        written anywhere; drop it when the batch is done."""
+        signer = self.signer(did_or_method)
+        _, body = self._get_kind(signer._record_id, KEY)
+        key_pair = KeyPair.from_secret_multibase(body["secretKeyMultibase"])
+        return key_pair.signer(signer.verification_method)
 
     def _sign_with(self, record_id: str, data: bytes) -> bytes:
         _, body = self._get_kind(record_id, KEY)

@@ -33,6 +33,7 @@ from ..render.report_html import report_html
 from ..result import Status, VerificationResult
 from ..tour import run_tour
 from ..trust.lists import combined, load_trust_list
+from .batch import IssueBatchRouting
 from .common import (
     EXIT_ERROR,
     EXIT_NOT_VERIFIED,
@@ -67,6 +68,7 @@ from .vault import PassFileOpt, VaultOpt, opened
 from .vault import register as register_vault_commands
 
 app = typer.Typer(
+    cls=IssueBatchRouting,  # 'issue batch ...' (many credentials) beside 'issue FILE'
     name="skillswallet",
     help="Issue, hold and verify W3C Verifiable Credentials for skills, diplomas and badges.",
     no_args_is_help=True,
@@ -254,7 +256,7 @@ def issue(
     """Sign a credential with a key file (--key) or a vault key (--as DID). Sets 'issuer'
     to the key's DID when absent and prints the signed credential (or writes it with --out).
     With --suite ecdsa-sd-2023 the result is a base credential for the holder to derive
-    disclosures from."""
+    disclosures from. Many at once, from a CSV file: 'skillswallet issue batch --help'."""
     if (key is None) == (as_did is None):
         fail("give exactly one of --key KEYFILE or --as DID", EXIT_USAGE)
     if mandatory and suite is not SuiteChoice.ecdsa_sd_2023:

@@ -29,6 +29,7 @@ def issue_credential(
     created: datetime | None = None,
     loader: ContextLoader | None = None,
     mandatory_pointers: Sequence[str] | None = None,
+    check_schemas: bool = True,
 ) -> dict[str, Any]:
     """Sign a credential. Sets ``issuer`` to the signer's DID when absent, validates the
     structure (raising :class:`InvalidDocumentError` listing every problem), and adds an
@@ -42,6 +43,8 @@ def issue_credential(
     default ``/issuer``, ``/validFrom``, ``/validUntil``, ``/type`` and
     ``/credentialStatus`` (those present). Pointers that leave one of those selectable
     are accepted with a :class:`SelectableMandatoryWarning`.
+    ``check_schemas=False`` skips the ``credentialSchema`` check, for a caller that has
+    just made it (a batch validates every row before it signs any).
     """
     if not isinstance(credential, dict):
         raise InvalidDocumentError("a credential must be a JSON object")
@@ -64,7 +67,7 @@ def issue_credential(
             f"{signer_did!r}"
         )
     registry = default_registry()
-    for entry in as_list(doc.get("credentialSchema")):
+    for entry in as_list(doc.get("credentialSchema") if check_schemas else None):
         schema_id = entry.get("id") if isinstance(entry, dict) else None
         if isinstance(schema_id, str) and schema_id in registry:
             errors = registry.errors(schema_id, doc)

@@ -68,16 +68,7 @@ class StatusIssuer:
             info = known.get(url)
             if info is None:
                 raise StatusRegistryError(f"no status list {url} in the registry")
-            index = self.registry.allocate(url, credential_id)
-            entries.append(
-                {
-                    "id": f"{url}#{index}",
-                    "type": ENTRY_TYPE,
-                    "statusPurpose": info.purpose,
-                    "statusListIndex": str(index),
-                    "statusListCredential": url,
-                }
-            )
+            entries.append(status_entry(info, self.registry.allocate(url, credential_id)))
         doc["credentialStatus"] = entries[0] if len(entries) == 1 else entries
         return doc
 
@@ -165,6 +156,17 @@ class StatusIssuer:
             safefile.replace(path, (jsonio.dumps(document) + "\n").encode("utf-8"), mode=0o644)
             written.append(path)
         return written
+
+
+def status_entry(info: StatusListInfo, index: int) -> dict[str, Any]:
+    """The ``BitstringStatusListEntry`` of index ``index`` of list ``info``."""
+    return {
+        "id": f"{info.url}#{index}",
+        "type": ENTRY_TYPE,
+        "statusPurpose": info.purpose,
+        "statusListIndex": str(index),
+        "statusListCredential": info.url,
+    }
 
 
 def list_file_name(url: str) -> str:

@@ -170,26 +170,29 @@ class SqliteStatusRegistry:
                 raise StatusRegistryError(
                     f"the status list {url} is full ({length:,} entries); create another"
                 )
-            for _ in range(64):
-                index = secrets.randbelow(length)
-                inserted = conn.execute(
-                    "INSERT OR IGNORE INTO entries (list, idx, credential) VALUES (?, ?, ?)",
-                    (list_key, index, credential_id),
-                )
-                if inserted.rowcount == 1:
-                    return index
-            # A nearly full list: choose among the free indices themselves.
-            taken = {
-                row[0]
-                for row in conn.execute("SELECT idx FROM entries WHERE list = ?", (list_key,))
-            }
-            free = [i for i in range(length) if i not in taken]
-            index = free[secrets.randbelow(len(free))]
-            conn.execute(
-                "INSERT INTO entries (list, idx, credential) VALUES (?, ?, ?)",
-                (list_key, index, credential_id),
-            )
-            return index
+            return _insert_random(conn, list_key, length, credential_id)
+
+    def allocate_many(self, url: str, credential_ids: list[str]) -> list[int]:
+        """:meth:`allocate` for many credentials in one transaction (one disk sync, where
+        a batch of 100,000 would otherwise wait for 100,000): an index each, in order."""
+        with self._write() as conn:
+            list_key, _, length = self._list(conn, url)
+            used = conn.execute(
+                "SELECT COUNT(*) FROM entries WHERE list = ?", (list_key,)
+            ).fetchone()[0]
+            out = []
+            for credential_id in credential_ids:
+                found = _entry(conn, list_key, credential_id)
+                if found is not None:
+                    out.append(int(found[0]))
+                    continue
+                if used >= length:
+                    raise StatusRegistryError(
+                        f"the status list {url} is full ({length:,} entries); create another"
+                    )
+                out.append(_insert_random(conn, list_key, length, credential_id))
+                used += 1
+            return out
 
     def allocations(self, credential_id: str) -> list[Allocation]:
         rows = self._conn.execute(
@@ -224,6 +227,27 @@ class SqliteStatusRegistry:
                 "SELECT idx, value FROM entries WHERE list = ? AND value != 0", (list_key,)
             )
         }
+
+
+def _insert_random(conn: sqlite3.Connection, list_key: int, length: int, credential_id: str) -> int:
+    """Give ``credential_id`` a random unused index of the list (not full)."""
+    for _ in range(64):
+        index = secrets.randbelow(length)
+        inserted = conn.execute(
+            "INSERT OR IGNORE INTO entries (list, idx, credential) VALUES (?, ?, ?)",
+            (list_key, index, credential_id),
+        )
+        if inserted.rowcount == 1:
+            return index
+    # A nearly full list: choose among the free indices themselves.
+    taken = {row[0] for row in conn.execute("SELECT idx FROM entries WHERE list = ?", (list_key,))}
+    free = [i for i in range(length) if i not in taken]
+    index = free[secrets.randbelow(len(free))]
+    conn.execute(
+        "INSERT INTO entries (list, idx, credential) VALUES (?, ?, ?)",
+        (list_key, index, credential_id),
+    )
+    return index
 
 
 def _entry(conn: sqlite3.Connection, list_key: int, credential_id: str) -> tuple[int, int] | None:
