@@ -27,6 +27,8 @@ class CheckId(StrEnum):
     DISCLOSURES = "disclosures"
     ISSUER_BINDING = "issuer_binding"
     HOLDER_BINDING = "holder_binding"
+    #: The presented credentials are about the presentation's signer (when asked for).
+    SUBJECT_BINDING = "subject_binding"
     CHALLENGE = "challenge"
     DOMAIN = "domain"
     VALIDITY_PERIOD = "validity_period"

@@ -73,6 +73,8 @@ class VerifyOptions:
     accept_base_proofs: bool = False
     #: Trusted-issuer lists: with any, each credential gets a TRUST check.
     trust: tuple[TrustList, ...] = ()
+    #: Require every credential of a presentation to be about its signer.
+    subject_binding: bool = False
     #: A pinned issuer key (public JWK) for JWT credentials, instead of their kid.
     issuer_key: dict[str, Any] | None = None
 
@@ -116,6 +118,7 @@ def verify(
     trust: TrustList | Sequence[TrustList] | None = None,
     status: StatusSource | None = None,
     issuer_key: dict[str, Any] | None = None,
+    subject_binding: bool = False,
 ) -> VerificationResult:
     """Verify a credential or a presentation (and every credential inside it).
 
@@ -140,6 +143,10 @@ def verify(
     unknown to the lists or known but not for this claim, inconclusive when every list
     has expired (:mod:`skillswallet.trust.assess`).
 
+    A presentation without ``holder`` (optional in VC DM 2.0) is bound to whoever signed
+    its proof: holder binding is skipped and names the signer. ``subject_binding`` adds
+    a check that every credential presented is about that signer.
+
     A string is a compact JWT credential (:mod:`skillswallet.jose`): VC-JOSE-COSE
     (``vc+jwt``) or an SD-JWT VC (``dc+sd-jwt``); the structure check names the format.
     Its issuer key is its ``kid`` DID URL, or ``issuer_key`` (a public JWK) when given.
@@ -160,6 +167,7 @@ def verify(
         schemas=schemas or default_registry(),
         accept_base_proofs=accept_base_proofs,
         trust=(trust,) if isinstance(trust, TrustList) else tuple(trust or ()),
+        subject_binding=subject_binding,
         status=status,
         issuer_key=issuer_key,
     )
@@ -741,12 +749,14 @@ def _verify_presentation(document: dict[str, Any], target: str, opts: VerifyOpti
         checks.append(_match_all(proofs, "domain", opts.domain, target))
         holder = holder_id(document)
         if holder is None:
+            # VC DM 2.0 makes holder optional: the proof still binds it to its signer.
             checks.append(
                 Check(
                     CheckId.HOLDER_BINDING,
                     target,
-                    Status.FAILED,
-                    "the presentation names no holder",
+                    Status.SKIPPED,
+                    f"no holder named; signed by {', '.join(controllers)}",
+                    {"signers": controllers},
                 )
             )
         elif holder in controllers:
@@ -774,10 +784,47 @@ def _verify_presentation(document: dict[str, Any], target: str, opts: VerifyOpti
                 CheckId.HOLDER_BINDING,
             )
         )
+    if opts.subject_binding:
+        checks.append(_check_subject_binding(document, target, controllers, proof_check))
     inner = replace(opts, accept_base_proofs=False)  # a verifier's view, always
     for index, vc in enumerate(as_list(document.get("verifiableCredential"))):
         checks.extend(_guarded(_verify_credential, vc, f"credential[{index}]", inner))
     return checks
+
+
+def _check_subject_binding(
+    document: dict[str, Any], target: str, signers: list[str], proof: Check
+) -> Check:
+    """Every credential presented is about whoever signed the presentation (its subject
+    ids include the signer): a verifier's policy when credentials must be the presenter's
+    own, asked for with ``verify(..., subject_binding=True)``."""
+    if proof.status is not Status.PASSED:
+        return Check(
+            CheckId.SUBJECT_BINDING, target, Status.SKIPPED, "the presentation proof did not verify"
+        )
+    strangers = []
+    for index, vc in enumerate(as_list(document.get("verifiableCredential"))):
+        subjects = [
+            s.get("id")
+            for s in (as_list(vc.get("credentialSubject")) if isinstance(vc, dict) else [])
+            if isinstance(s, dict)
+        ]
+        if not set(signers).intersection(s for s in subjects if isinstance(s, str)):
+            strangers.append(f"credential[{index}]")
+    if strangers:
+        return Check(
+            CheckId.SUBJECT_BINDING,
+            target,
+            Status.FAILED,
+            f"{', '.join(strangers)} not about the signer {', '.join(signers)}",
+            {"notAboutTheSigner": strangers},
+        )
+    return Check(
+        CheckId.SUBJECT_BINDING,
+        target,
+        Status.PASSED,
+        f"every credential is about the signer {', '.join(signers)}",
+    )
 
 
 def _match_all(
