@@ -38,8 +38,9 @@ def _as_owner(command: list[str]) -> list[str]:
 
 
 @contextmanager
-def throwaway_postgres() -> Iterator[str]:
-    """Start a PostgreSQL cluster; yields a connection string; removes it after."""
+def throwaway_postgres(*, durable: bool = False) -> Iterator[str]:
+    """Start a PostgreSQL cluster; yields a connection string; removes it after. Tests
+    run it without fsync; ``durable`` (benchmarks) keeps PostgreSQL's defaults."""
     bindir = pg_bin()
     if bindir is None:
         raise FileNotFoundError("no PostgreSQL binaries (initdb, pg_ctl)")
@@ -70,10 +71,9 @@ def throwaway_postgres() -> Iterator[str]:
             ),
             **run,  # type: ignore[call-overload]
         )
-        options = (
-            f"-k {sockets} -p {port} -c listen_addresses='' -c fsync=off "
-            "-c max_connections=60 -c shared_buffers=32MB"
-        )
+        options = f"-k {sockets} -p {port} -c listen_addresses='' -c max_connections=60"
+        if not durable:
+            options += " -c fsync=off -c shared_buffers=32MB"
         subprocess.run(
             _as_owner(
                 [
