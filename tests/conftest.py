@@ -4,6 +4,7 @@ shared/conformance, provenance in tests/conformance/SOURCES.md)."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -95,3 +96,30 @@ def school_id(wallet: Wallet, me: str) -> str:
     assert outcome.status == "stored", outcome.reasons
     assert outcome.record_id is not None
     return outcome.record_id
+
+
+# --- a throw-away PostgreSQL (tests of the shared status registry) ---------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL started for this test session (skipped without the binaries, unless
+    $SKILLSWALLET_REQUIRE_POSTGRES is set, as CI does)."""
+    pytest.importorskip("psycopg")
+    from .pgkit import pg_bin, throwaway_postgres
+
+    if pg_bin() is None:
+        if os.environ.get("SKILLSWALLET_REQUIRE_POSTGRES"):
+            pytest.fail("PostgreSQL binaries not found ($SKILLSWALLET_REQUIRE_POSTGRES is set)")
+        pytest.skip("PostgreSQL binaries not found (apt-get install postgresql)")
+    with throwaway_postgres() as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_postgres(postgres_url: str) -> str:
+    """The session's PostgreSQL with the registry's tables dropped."""
+    from .pgkit import reset
+
+    reset(postgres_url)
+    return postgres_url

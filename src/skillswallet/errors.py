@@ -193,6 +193,15 @@ class StatusRegistryError(SkillsWalletError):
     credential, a full list, a damaged registry file)."""
 
 
+class StatusListFullError(StatusRegistryError):
+    """Every index of the status list is given out: create another list."""
+
+
+class RegistryUnavailableError(StatusRegistryError):
+    """The registry's database cannot be reached now (gone away, busy): try again later;
+    nothing was changed."""
+
+
 class FetchError(SkillsWalletError):
     """An opt-in HTTPS fetch was refused (host not allowed, a private address, a redirect
     to another host, too large, too slow) or failed."""

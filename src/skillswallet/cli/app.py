@@ -59,6 +59,7 @@ from .common import (
 from .present import register as register_present_commands
 from .profile import register as register_profile_commands
 from .report import register as register_report_commands
+from .serve import register as register_serve_command
 from .skills import register as register_skills_commands
 from .status import RegistryOpt, open_status_issuer, registry_path
 from .status import register as register_status_commands
@@ -87,6 +88,7 @@ register_skills_commands(app)
 register_profile_commands(app)
 register_present_commands(app)
 register_report_commands(app)
+register_serve_command(app)
 
 
 class KeyTypeChoice(StrEnum):

@@ -91,6 +91,29 @@ def _check_typed_objects(value: Any, name: str, problems: list[str], *, need_id:
             problems.append(f"each {name} needs a type")
         if need_id and not is_url(item.get("id")):
             problems.append(f"each {name} needs an id URL")
+        elif "id" in item and not is_url(item["id"]):
+            problems.append(f"{name}.id must be a URL")
+
+
+def _check_related_resources(value: Any, problems: list[str]) -> None:
+    """VC 2.0 §5.3: each related resource is an object with an id URL (one per resource)
+    and a digest of what it holds (``digestSRI`` or ``digestMultibase``)."""
+    if value is None:
+        return
+    seen: set[str] = set()
+    for item in as_list(value):
+        if not isinstance(item, dict):
+            problems.append("each relatedResource must be an object")
+            continue
+        resource = item.get("id")
+        if not isinstance(resource, str) or not is_url(resource):
+            problems.append("each relatedResource needs an id URL")
+        elif resource in seen:
+            problems.append(f"relatedResource lists {str(resource)[:80]!r} twice")
+        else:
+            seen.add(resource)
+        if not any(isinstance(item.get(d), str) for d in ("digestSRI", "digestMultibase")):
+            problems.append("each relatedResource needs a digestSRI or digestMultibase")
 
 
 def _check_proofs(document: dict[str, Any], problems: list[str]) -> None:
@@ -170,6 +193,7 @@ def validate_credential(document: Any) -> list[str]:
     _check_typed_objects(document.get("evidence"), "evidence", problems, need_id=False)
     _check_typed_objects(document.get("termsOfUse"), "termsOfUse", problems, need_id=False)
     _check_typed_objects(document.get("refreshService"), "refreshService", problems, need_id=False)
+    _check_related_resources(document.get("relatedResource"), problems)
     _check_proofs(document, problems)
     problems.extend(plain_form_problems(document))
     return problems

@@ -33,6 +33,8 @@ class StatusIssuer:
 
     def __init__(self, registry: StatusRegistry) -> None:
         self.registry = registry
+        #: Each list's purpose (it never changes): no registry-wide read per credential.
+        self._purposes: dict[str, str] = {}
 
     def create_list(
         self, url: str, purpose: str, issuer: str, length: int = MIN_ENTRIES
@@ -62,13 +64,15 @@ class StatusIssuer:
         credential_id = doc.get("id")
         if not isinstance(credential_id, str):
             credential_id = doc["id"] = f"urn:uuid:{uuid.uuid4()}"
-        known = {info.url: info for info in self.registry.lists()}
+        if any(url not in self._purposes for url in lists):
+            self._purposes = {info.url: info.purpose for info in self.registry.lists()}
         entries = as_list(doc.get("credentialStatus"))
         for url in lists:
-            info = known.get(url)
-            if info is None:
+            purpose = self._purposes.get(url)
+            if purpose is None:
                 raise StatusRegistryError(f"no status list {url} in the registry")
-            entries.append(status_entry(info, self.registry.allocate(url, credential_id)))
+            index = self.registry.allocate(url, credential_id)
+            entries.append(status_entry_for(url, purpose, index))
         doc["credentialStatus"] = entries[0] if len(entries) == 1 else entries
         return doc
 
@@ -160,12 +164,17 @@ class StatusIssuer:
 
 def status_entry(info: StatusListInfo, index: int) -> dict[str, Any]:
     """The ``BitstringStatusListEntry`` of index ``index`` of list ``info``."""
+    return status_entry_for(info.url, info.purpose, index)
+
+
+def status_entry_for(url: str, purpose: str, index: int) -> dict[str, Any]:
+    """The ``BitstringStatusListEntry`` of index ``index`` of the list at ``url``."""
     return {
-        "id": f"{info.url}#{index}",
+        "id": f"{url}#{index}",
         "type": ENTRY_TYPE,
-        "statusPurpose": info.purpose,
+        "statusPurpose": purpose,
         "statusListIndex": str(index),
-        "statusListCredential": info.url,
+        "statusListCredential": url,
     }
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from ..errors import StatusRegistryError
+from ..errors import StatusListFullError, StatusRegistryError
 from .bitstring import MIN_ENTRIES
 
 #: Status purposes an issuer's list may have (``message`` and ``refresh`` lists are read
@@ -77,6 +77,19 @@ class StatusRegistry(Protocol):
         ...
 
 
+def check_new_list(purpose: str, length: int) -> None:
+    """Refuse a list this issuer cannot keep (every registry checks before creating)."""
+    if purpose not in ISSUER_PURPOSES:
+        raise StatusRegistryError(
+            f"status purpose {purpose!r}: expected one of {', '.join(ISSUER_PURPOSES)}"
+        )
+    if length < MIN_ENTRIES or length % 8:
+        raise StatusRegistryError(
+            f"a status list needs at least {MIN_ENTRIES:,} entries (a multiple of 8) "
+            "for herd privacy"
+        )
+
+
 class SqliteStatusRegistry:
     """The default :class:`StatusRegistry`: one SQLite file (WAL; created 0600)."""
 
@@ -125,15 +138,7 @@ class SqliteStatusRegistry:
         conn.execute("COMMIT")
 
     def create_list(self, url: str, purpose: str, issuer: str, length: int = MIN_ENTRIES) -> None:
-        if purpose not in ISSUER_PURPOSES:
-            raise StatusRegistryError(
-                f"status purpose {purpose!r}: expected one of {', '.join(ISSUER_PURPOSES)}"
-            )
-        if length < MIN_ENTRIES or length % 8:
-            raise StatusRegistryError(
-                f"a status list needs at least {MIN_ENTRIES:,} entries (a multiple of 8) "
-                "for herd privacy"
-            )
+        check_new_list(purpose, length)
         with self._write() as conn:
             if conn.execute("SELECT 1 FROM lists WHERE url = ?", (url,)).fetchone():
                 raise StatusRegistryError(f"the registry already has a status list {url}")
@@ -167,7 +172,7 @@ class SqliteStatusRegistry:
                 "SELECT COUNT(*) FROM entries WHERE list = ?", (list_key,)
             ).fetchone()[0]
             if used >= length:
-                raise StatusRegistryError(
+                raise StatusListFullError(
                     f"the status list {url} is full ({length:,} entries); create another"
                 )
             return _insert_random(conn, list_key, length, credential_id)

@@ -1,0 +1,331 @@
+"""The HTTP layer: Starlette routes over :class:`~.service.Service`. It checks the
+token, reads a bounded body, hands the work to the service's own thread, and answers
+JSON, or an RFC 9457 problem for anything that goes wrong (never a stack trace)."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from .. import jsonio
+from ..errors import (
+    InvalidJSONError,
+    RegistryUnavailableError,
+    StatusRegistryError,
+    VaultBusyError,
+)
+from .config import ServerConfig
+from .openapi import openapi_document
+from .problems import PROBLEM_JSON, Problem, invalid
+from .reports import credential_report, presentation_report
+from .service import Service
+
+log = logging.getLogger("skillswallet.server")
+T = TypeVar("T")
+
+_JSON_TYPES = ("application/json", "application/ld+json")
+
+
+def _json(value: Any, status: int = 200, media_type: str = "application/json") -> Response:
+    return Response(
+        jsonio.dumps(value, indent=None).encode("utf-8"),
+        status_code=status,
+        media_type=media_type,
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def _problem(problem: Problem) -> Response:
+    response = _json(problem.body(), problem.status, PROBLEM_JSON)
+    response.headers.update(problem.headers)
+    return response
+
+
+class _Engine:
+    """One thread per process for the library's work: the vault's and the registry's
+    SQLite connections are only ever used from it, and the event loop stays free."""
+
+    def __init__(self, timeout: float) -> None:
+        self.executor = ThreadPoolExecutor(1, thread_name_prefix="skillswallet-engine")
+        self.timeout = timeout
+
+    async def run(self, work: Callable[[], T]) -> T:
+        loop = asyncio.get_running_loop()
+        try:
+            return await asyncio.wait_for(loop.run_in_executor(self.executor, work), self.timeout)
+        except TimeoutError:
+            raise Problem(
+                503,
+                "Timed out",
+                f"the request took longer than {self.timeout:g} s; try again later",
+                kind="timeout",
+                headers={"Retry-After": "5"},
+            ) from None
+
+
+def create_app(config: ServerConfig | None = None) -> Starlette:
+    """The ASGI application for ``config`` (default: from the environment, as uvicorn's
+    worker processes get it). Issuing and status changes are enabled when a token is
+    configured."""
+    config = config or ServerConfig.from_env()
+    token = config.token()
+    engine = _Engine(config.request_timeout)
+    state: dict[str, Service] = {}
+
+    def service() -> Service:
+        return state["service"]
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        state["service"] = await engine.run(lambda: Service(config, issuing=token is not None))
+        try:
+            yield
+        finally:
+            await asyncio.get_running_loop().run_in_executor(
+                engine.executor, state["service"].close
+            )
+            engine.executor.shutdown(wait=False)
+
+    def authorize(request: Request) -> None:
+        if token is None:
+            raise Problem(
+                403,
+                "Issuing disabled",
+                "this service was started without an API token: it verifies only",
+                kind="forbidden",
+            )
+        header = request.headers.get("authorization", "")
+        scheme, _, given = header.partition(" ")
+        if scheme.lower() != "bearer" or not given:
+            raise Problem(
+                401,
+                "Unauthorized",
+                "send the API token as 'Authorization: Bearer TOKEN'",
+                kind="unauthorized",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        if not hmac.compare_digest(given.strip().encode("utf-8", "replace"), token):
+            raise Problem(
+                401,
+                "Unauthorized",
+                "the API token is not the one configured",
+                kind="unauthorized",
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
+
+    async def read_body(request: Request) -> bytes:
+        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media not in _JSON_TYPES and not media.endswith("+json"):
+            raise Problem(
+                415,
+                "Unsupported media type",
+                "send the body as JSON (Content-Type: application/json)",
+                kind="unsupported-media-type",
+            )
+        declared = request.headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > config.max_body):
+            raise _too_large(config.max_body)
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > config.max_body:
+                raise _too_large(config.max_body)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def parse(raw: bytes) -> dict[str, Any]:
+        try:
+            value = jsonio.loads(raw, max_bytes=config.max_body, max_depth=config.max_depth)
+        except InvalidJSONError as exc:
+            raise Problem(400, "Malformed JSON", str(exc), kind="malformed-json") from None
+        if not isinstance(value, dict):
+            raise invalid("", "the body must be a JSON object")
+        return value
+
+    def need_issuer() -> Any:
+        issuer = service().issuer
+        if issuer is None:
+            raise Problem(403, "Issuing disabled", "no issuer is configured", kind="forbidden")
+        return issuer
+
+    async def issue(request: Request) -> Response:
+        authorize(request)
+        raw = await read_body(request)
+
+        def work() -> dict[str, Any]:
+            body = parse(raw)
+            signed = need_issuer().issue(body.get("credential"), body.get("options"))
+            return {"verifiableCredential": signed}
+
+        return _json(await engine.run(work), 201)
+
+    async def verify_credential(request: Request) -> Response:
+        raw = await read_body(request)
+
+        def work() -> dict[str, Any]:
+            document, options = _document_and_options(parse(raw), "verifiableCredential")
+            report = credential_report(service().verify(document), document)
+            if options.get("returnCredential"):
+                report["credential"] = document
+            return report
+
+        return _verdict(await engine.run(work))
+
+    async def verify_presentation(request: Request) -> Response:
+        raw = await read_body(request)
+
+        def work() -> dict[str, Any]:
+            body = parse(raw)
+            if "verifiablePresentation" not in body and "presentation" in body:
+                body["verifiablePresentation"] = body.pop("presentation")
+            document, options = _document_and_options(body, "verifiablePresentation")
+            challenge, domain = options.get("challenge"), options.get("domain")
+            for name, value in (("challenge", challenge), ("domain", domain)):
+                if value is not None and not isinstance(value, str):
+                    raise invalid(f"/options/{name}", "must be a string")
+            result = service().verify(document, challenge=challenge, domain=domain)
+            report = presentation_report(result, document)
+            if options.get("returnPresentation"):
+                report["verifiablePresentation"] = document
+            return report
+
+        return _verdict(await engine.run(work))
+
+    async def derive(request: Request) -> Response:
+        raw = await read_body(request)
+
+        def work() -> dict[str, Any]:
+            body = parse(raw)
+            derived = service().derive(body.get("verifiableCredential"), body.get("options"))
+            return {"verifiableCredential": derived}
+
+        return _json(await engine.run(work), 201)
+
+    async def update_status(request: Request) -> Response:
+        authorize(request)
+        raw = await read_body(request)
+
+        def work() -> dict[str, Any]:
+            body = parse(raw)
+            issuer = need_issuer()
+            if issuer.status is None or issuer.base is None:
+                raise Problem(
+                    404,
+                    "No status lists",
+                    "this service was started without --status-base-url",
+                    kind="not-found",
+                )
+            return {"updated": issuer.update_status(body)}
+
+        return _json(await engine.run(work), 200)
+
+    async def health(request: Request) -> Response:
+        return _json({"status": "ok", "issuing": token is not None})
+
+    async def openapi(request: Request) -> Response:
+        return _json(openapi_document())
+
+    async def status_list(request: Request) -> Response:
+        path = request.url.path
+
+        def work() -> dict[str, Any] | None:
+            issuer = service().issuer
+            return issuer.list_at_path(path) if issuer is not None else None
+
+        document = await engine.run(work)
+        if document is None:
+            raise Problem(404, "Not found", f"nothing is served at {path[:200]}", kind="not-found")
+        return _json(document)
+
+    async def on_problem(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, Problem)
+        return _problem(exc)
+
+    async def on_http(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        titles = {404: "Not found", 405: "Method not allowed"}
+        return _problem(
+            Problem(
+                exc.status_code,
+                titles.get(exc.status_code, "HTTP error"),
+                f"{request.method} {request.url.path[:200]}: {titles.get(exc.status_code, '')}",
+                kind="not-found" if exc.status_code == 404 else "http",
+                headers=dict(exc.headers or {}),
+            )
+        )
+
+    async def on_unavailable(request: Request, exc: Exception) -> Response:
+        log.warning("registry unavailable: %s", exc)
+        return _problem(
+            Problem(
+                503,
+                "Service unavailable",
+                "the issuer's registry cannot be reached now; nothing was changed. Try again.",
+                kind="unavailable",
+                headers={"Retry-After": "2"},
+            )
+        )
+
+    async def on_error(request: Request, exc: Exception) -> Response:
+        log.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
+        return _problem(
+            Problem(500, "Internal error", "the request failed; it is logged", kind="internal")
+        )
+
+    routes = [
+        Route("/credentials/issue", issue, methods=["POST"]),
+        Route("/credentials/verify", verify_credential, methods=["POST"]),
+        Route("/presentations/verify", verify_presentation, methods=["POST"]),
+        Route("/credentials/derive", derive, methods=["POST"]),
+        Route("/credentials/status", update_status, methods=["POST"]),
+        Route("/health", health, methods=["GET"]),
+        Route("/openapi.json", openapi, methods=["GET"]),
+        Route("/{path:path}", status_list, methods=["GET"]),
+    ]
+    return Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={
+            Problem: on_problem,
+            HTTPException: on_http,
+            RegistryUnavailableError: on_unavailable,
+            VaultBusyError: on_unavailable,
+            StatusRegistryError: on_unavailable,
+            Exception: on_error,
+        },
+    )
+
+
+def _document_and_options(body: dict[str, Any], member: str) -> tuple[Any, dict[str, Any]]:
+    document, options = body.get(member), body.get("options")
+    if not isinstance(document, dict):
+        raise invalid(f"/{member}", "missing, or not a JSON object")
+    if options is not None and not isinstance(options, dict):
+        raise invalid("/options", "must be a JSON object")
+    return document, options or {}
+
+
+def _verdict(report: dict[str, Any]) -> Response:
+    """200 with the report when verified, 400 with the same report when not."""
+    return _json(report, 200 if report["verified"] else 400)
+
+
+def _too_large(limit: int) -> Problem:
+    return Problem(
+        413,
+        "Request too large",
+        f"the body is larger than {limit:,} bytes, the most this service reads",
+        kind="too-large",
+    )
