@@ -322,3 +322,35 @@ def test_config_travels_through_the_environment(tmp_path: Path) -> None:
     config = ServerConfig(vault=tmp_path / "v.sqlite", status_base_url=BASE, registry="x.sqlite")
     assert ServerConfig.from_env(config.to_env()) == config
     assert TOKEN not in config.to_env() and json.loads(config.to_env())["vault"]
+
+
+def test_the_employer_page_checks_what_is_pasted_and_keeps_nothing(client: TestClient) -> None:
+    from html.parser import HTMLParser
+
+    class Tags(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tags: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.tags.append(tag)
+
+    home = client.get("/")
+    assert home.status_code == 200 and "<form method=post action=/check>" in home.text
+    assert "default-src 'none'" in home.headers["content-security-policy"]
+    parser = Tags()
+    parser.feed(home.text)
+    assert "script" not in parser.tags and "link" not in parser.tags
+
+    vc = issue(client, unsigned()).json()["verifiableCredential"]
+    good = client.post("/check", data={"document": json.dumps(vc)})  # no token needed
+    assert good.status_code == 200 and "<p class='verdict ok'>Verified</p>" in good.text
+    forged = dict(vc, validFrom="2020-01-01T00:00:00Z")
+    bad = client.post("/check", data={"document": json.dumps(forged)})
+    assert bad.status_code == 422 and "<p class='verdict bad'>Not verified: " in bad.text
+    hostile = "<script>alert(1)</script>"
+    garbage = client.post("/check", data={"document": hostile})
+    assert garbage.status_code == 400 and "paste JSON, a compact JWT or an SD-JWT" in garbage.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in garbage.text and hostile not in garbage.text
+    wrong_type = client.post("/check", json={"document": "x"})
+    problem(wrong_type, 415)

@@ -10,6 +10,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from starlette.applications import Starlette
@@ -19,14 +20,17 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .. import jsonio
+from ..credentials.model import is_presentation
 from ..errors import (
     InvalidJSONError,
     RegistryUnavailableError,
     StatusRegistryError,
     VaultBusyError,
 )
+from ..render.report_html import report_html
 from .config import ServerConfig
 from .openapi import openapi_document
+from .page import PAGE_POLICY, form_page, read_document, read_form
 from .problems import PROBLEM_JSON, Problem, invalid
 from .reports import credential_report, presentation_report
 from .service import Service
@@ -35,6 +39,7 @@ log = logging.getLogger("skillswallet.server")
 T = TypeVar("T")
 
 _JSON_TYPES = ("application/json", "application/ld+json")
+_FORM_TYPE = "application/x-www-form-urlencoded"
 
 
 def _json(value: Any, status: int = 200, media_type: str = "application/json") -> Response:
@@ -124,9 +129,16 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
                 headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
             )
 
-    async def read_body(request: Request) -> bytes:
+    async def read_body(request: Request, *, form: bool = False) -> bytes:
         media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if media not in _JSON_TYPES and not media.endswith("+json"):
+        if form and media != _FORM_TYPE:
+            raise Problem(
+                415,
+                "Unsupported media type",
+                f"send the form as {_FORM_TYPE}",
+                kind="unsupported-media-type",
+            )
+        if not form and media not in _JSON_TYPES and not media.endswith("+json"):
             raise Problem(
                 415,
                 "Unsupported media type",
@@ -284,7 +296,48 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
             Problem(500, "Internal error", "the request failed; it is logged", kind="internal")
         )
 
+    def _page(text: str, status: int = 200) -> Response:
+        return Response(
+            text.encode("utf-8"),
+            status_code=status,
+            media_type="text/html; charset=utf-8",
+            headers={"Cache-Control": "no-store", "Content-Security-Policy": PAGE_POLICY},
+        )
+
+    async def home(request: Request) -> Response:
+        return _page(form_page())
+
+    async def check_page(request: Request) -> Response:
+        raw = await read_body(request, form=True)
+
+        def work() -> tuple[str, int]:
+            fields: dict[str, str] = {}
+            try:
+                fields = read_form(raw)
+                document = read_document(fields.get("document", ""))
+            except InvalidJSONError as exc:
+                return form_page(str(exc), fields), 400
+            if (
+                isinstance(document, dict)
+                and is_presentation(document)
+                and not fields.get("challenge")
+            ):
+                message = "a presentation is checked with the challenge you gave the candidate"
+                return form_page(message, fields), 400
+            result = service().verify(
+                document,
+                challenge=fields.get("challenge") or None,
+                domain=fields.get("domain") or None,
+            )
+            page = report_html(result, document, checked_at=datetime.now(UTC))
+            return page, 200 if result.verified else 422
+
+        text, status = await engine.run(work)
+        return _page(text, status)
+
     routes = [
+        Route("/", home, methods=["GET"]),
+        Route("/check", check_page, methods=["POST"]),
         Route("/credentials/issue", issue, methods=["POST"]),
         Route("/credentials/verify", verify_credential, methods=["POST"]),
         Route("/presentations/verify", verify_presentation, methods=["POST"]),

@@ -1,0 +1,87 @@
+"""The employer's page at ``/``: paste a credential or presentation (JSON, or a compact
+JWT / SD-JWT), and read the same report page as ``verify --html``. Plain HTML forms, no
+script; nothing is kept (the document lives for the one request). Pure functions: the
+routes in :mod:`.app` call them."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+from urllib.parse import parse_qs
+
+from .. import jsonio
+from ..errors import InvalidJSONError, SkillsWalletError
+from ..jose import JoseError, sniff
+
+#: The one header every page sends: nothing may be fetched, nothing run, nothing framed.
+PAGE_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"
+)
+
+_FORM = """<!DOCTYPE html>
+<html lang=en><head><meta charset=utf-8>
+<meta name=viewport content="width=device-width, initial-scale=1">
+<title>Check a credential</title>
+<style>
+body{{font:15px/1.45 system-ui,sans-serif;max-width:50rem;margin:1.5rem auto;padding:0 1rem}}
+textarea{{width:100%;min-height:16rem;font:13px monospace}}
+label{{display:block;margin:.6rem 0 .2rem}}
+input[type=text]{{width:100%}} button{{margin-top:.8rem;font-size:1rem;padding:.4rem 1rem}}
+.error{{color:#a31515;font-weight:600}}
+</style></head><body>
+<h1>Check a credential or presentation</h1>
+<p>Paste what the candidate sent you. It is checked here and then forgotten: this service
+keeps nothing.</p>
+{error}
+<form method=post action=/check>
+<label for=document>Credential or presentation (JSON, a JWT or an SD-JWT)</label>
+<textarea id=document name=document required>{document}</textarea>
+<label for=challenge>The challenge (nonce) you gave the candidate, for a presentation</label>
+<input type=text id=challenge name=challenge value="{challenge}">
+<label for=domain>Your domain, if you asked for one</label>
+<input type=text id=domain name=domain value="{domain}">
+<button type=submit>Check</button>
+</form></body></html>
+"""
+
+
+def form_page(error: str | None = None, fields: dict[str, str] | None = None) -> str:
+    """The form, with an error above it and the fields as they were sent."""
+    values = fields or {}
+    return _FORM.format(
+        error=f"<p class=error>{escape(error)}</p>" if error else "",
+        document=escape(values.get("document", "")),
+        challenge=escape(values.get("challenge", ""), quote=True),
+        domain=escape(values.get("domain", ""), quote=True),
+    )
+
+
+def read_form(body: bytes) -> dict[str, str]:
+    """The form's fields (``application/x-www-form-urlencoded``, one value each)."""
+    try:
+        text = body.decode("utf-8")
+        parsed = parse_qs(text, keep_blank_values=True, strict_parsing=bool(text), max_num_fields=8)
+    except (UnicodeDecodeError, ValueError):
+        raise InvalidJSONError("the form could not be read") from None
+    return {key: values[0] for key, values in parsed.items() if values}
+
+
+def read_document(text: str) -> Any:
+    """What was pasted: a compact JWT or SD-JWT (a string), else JSON; a typed error
+    saying what is accepted otherwise."""
+    data = text.strip().encode("utf-8")
+    if not data:
+        raise InvalidJSONError("paste a credential or presentation first")
+    try:
+        compact = sniff(data)
+    except JoseError as exc:
+        raise InvalidJSONError(str(exc)) from None
+    if compact is not None:
+        return compact
+    try:
+        return jsonio.loads(data)
+    except SkillsWalletError as exc:
+        raise InvalidJSONError(
+            f"{exc} (paste JSON, a compact JWT or an SD-JWT; baked badge images are read by "
+            "'skillswallet verify FILE')"
+        ) from None
