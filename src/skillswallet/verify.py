@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from .credentials.contextpolicy import MAX_CONTEXTS as MAX_CONTEXT_ENTRIES
+from .credentials.contextpolicy import context_problem
 from .credentials.dates import parse_datetime
 from .credentials.jsonld import canonicalize_expanded, expand, expanded_to_strict_quads
 from .credentials.loader import ContextLoader, default_loader
@@ -85,7 +87,7 @@ class VerifyOptions:
 #: thousands; the bound keeps any input decided in a few seconds.
 MAX_WORK = 300_000
 #: More context entries than any real credential uses (VC, Open Badges, a few extensions).
-MAX_CONTEXTS = 16
+MAX_CONTEXTS = MAX_CONTEXT_ENTRIES
 
 
 class WorkBudget:
@@ -338,22 +340,7 @@ def _check_contexts(document: dict[str, Any], target: str, opts: VerifyOptions) 
 def _context_problem(
     entries: list[Any], loader: ContextLoader
 ) -> tuple[str, dict[str, Any]] | None:
-    if len(entries) > MAX_CONTEXTS:
-        return f"{len(entries)} @context entries; at most {MAX_CONTEXTS} are accepted", {}
-    urls = [ctx for ctx in entries if isinstance(ctx, str)]
-    repeated = sorted({u for u in urls if urls.count(u) > 1})
-    if repeated:
-        return "a context is listed more than once: " + ", ".join(repeated), {"repeated": repeated}
-    unknown = [ctx for ctx in urls if ctx not in loader]
-    if unknown:
-        return (
-            "unknown JSON-LD context(s), not bundled or allow-listed: " + ", ".join(unknown),
-            {"unknown": unknown},
-        )
-    if len(urls) != len(entries):
-        # An inline context can redefine terms (e.g. @vocab) and change what was signed.
-        return "inline (embedded) @context objects are not accepted; use pinned context URLs", {}
-    return None
+    return context_problem(entries, loader)
 
 
 #: A proof set larger than this is refused before any proof is checked: each proof costs

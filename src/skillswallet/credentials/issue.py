@@ -10,9 +10,10 @@ from typing import Any
 from ..did.keys import Signer
 from ..did.url import parse_did_url
 from ..errors import InvalidDocumentError, SelectableMandatoryWarning
+from .contextpolicy import context_problem
 from .jsoncopy import json_copy
 from .jsonld import canonicalize_expanded, expand
-from .loader import ContextLoader
+from .loader import ContextLoader, default_loader
 from .model import as_list, issuer_id, validate_credential
 from .plainform import signed_data_disagreements
 from .proofs import add_proof, unsecured_copy
@@ -61,6 +62,10 @@ def issue_credential(
     problems = validate_credential(doc)
     if problems:
         raise InvalidDocumentError("the credential is not valid: " + "; ".join(problems))
+    # The verifier's context policy, so that we never issue what we would refuse.
+    refused = context_problem(as_list(doc.get("@context")), loader or default_loader())
+    if refused is not None:
+        raise InvalidDocumentError(f"the credential's contexts: {refused[0]}")
     if issuer_id(doc) != signer_did:
         raise InvalidDocumentError(
             f"the credential's issuer {issuer_id(doc)!r} is not the signing key's DID "

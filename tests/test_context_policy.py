@@ -1,0 +1,89 @@
+"""Inline contexts (VC Data Model 2.0 allows objects after the first @context entry): one
+policy at issue and at verify. Adding terms is accepted (as every valid example of the W3C
+suite does); anything that could change what other terms mean is refused by name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from skillswallet import KeyPair, issue_credential, verification_method_id, verify
+from skillswallet.credentials.contextpolicy import context_problem
+from skillswallet.credentials.loader import default_loader
+from skillswallet.did.key import did_from_public_key
+from skillswallet.errors import InvalidDocumentError
+from skillswallet.result import Status
+
+from .vaultkit import NOW
+
+KEY = KeyPair.from_secret(KeyPair.generate("ed25519").type, bytes(range(7, 39)))
+DID = did_from_public_key(KEY.public)
+V2 = "https://www.w3.org/ns/credentials/v2"
+ADDS = {"ExampleDegreeCredential": "https://example.org/#ExampleDegreeCredential"}
+
+
+def _credential(*extra: Any, types: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {
+        "@context": [V2, *extra],
+        "type": ["VerifiableCredential", *types],
+        "issuer": DID,
+        "validFrom": "2025-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:ebfeb1f712ebc6f1c276e12ec21"},
+    }
+
+
+def _sign(doc: dict[str, Any]) -> dict[str, Any]:
+    return issue_credential(doc, KEY.signer(verification_method_id(KEY.public)), created=NOW)
+
+
+def test_an_inline_context_that_adds_a_type_is_issued_and_verified() -> None:
+    signed = _sign(_credential(ADDS, types=("ExampleDegreeCredential",)))
+    result = verify(signed, now=NOW)
+    assert result.verified, [c for c in result.checks if c.status is not Status.PASSED]
+    extended = {"degreeName": {"@id": "https://example.org/#degreeName", "@type": "@id"}}
+    doc = _credential(extended)
+    doc["credentialSubject"]["degreeName"] = "https://example.org/degrees/bsc"
+    assert verify(_sign(doc), now=NOW).verified
+
+
+@pytest.mark.parametrize(
+    ("inline", "words"),
+    [
+        ({"@vocab": "https://attacker.example/#"}, "@vocab is not allowed"),
+        ({"@base": "https://attacker.example/"}, "@base is not allowed"),
+        ({"@language": "en"}, "@language is not allowed"),
+        ({"@import": "https://attacker.example/ctx"}, "@import is not allowed"),
+        ({"@propagate": False}, "@propagate is not allowed"),
+        ({"name": "https://attacker.example/#name"}, "'name' is defined by an earlier context"),
+        (  # a term the v2 context defines only inside a type-scoped context
+            {"credentialSubject": "https://attacker.example/#subject"},
+            "'credentialSubject' is defined by an earlier context",
+        ),
+        ({"ex:Thing": "https://example.org/#Thing"}, "is an IRI or compact IRI"),
+        ({"Thing": "not an iri"}, "must map to an absolute IRI"),
+        ({"Thing": "_:b0"}, "must map to an absolute IRI"),
+        ({"Thing": {"@id": "https://e.org/#T", "@context": {}}}, "must be an absolute IRI or"),
+        ({"Thing": {"@id": "https://e.org/#T", "@type": "@vocab"}}, "has @type '@vocab'"),
+        ({"@vocab": None}, "@vocab is not allowed"),  # (pyld raised a KeyError here)
+    ],
+    ids=lambda v: str(v)[:30],
+)
+def test_inline_contexts_that_change_meaning_are_refused_at_issue_and_verify(
+    inline: dict[str, Any], words: str
+) -> None:
+    problem = context_problem([V2, inline], default_loader())
+    assert problem is not None and words in problem[0]
+    with pytest.raises(InvalidDocumentError, match="contexts: inline @context"):
+        _sign(_credential(inline))
+    forged = _sign(_credential())
+    forged["@context"] = [V2, inline]
+    result = verify(forged, now=NOW)
+    [contexts] = [c for c in result.checks if c.id.value == "contexts"]
+    assert contexts.status is Status.FAILED and words in contexts.reason
+
+
+def test_the_first_context_is_never_an_object_and_terms_are_added_once() -> None:
+    assert "VC context first" in context_problem([ADDS, V2], default_loader())[0]  # type: ignore[index]
+    again = context_problem([V2, ADDS, ADDS], default_loader())
+    assert again is not None and "'ExampleDegreeCredential' is defined by an earlier" in again[0]
