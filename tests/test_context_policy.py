@@ -87,3 +87,68 @@ def test_the_first_context_is_never_an_object_and_terms_are_added_once() -> None
     assert "VC context first" in context_problem([ADDS, V2], default_loader())[0]  # type: ignore[index]
     again = context_problem([V2, ADDS, ADDS], default_loader())
     assert again is not None and "'ExampleDegreeCredential' is defined by an earlier" in again[0]
+
+
+def _sri(url: str) -> str:
+    import base64
+    import hashlib
+
+    from skillswallet.credentials.loader import bundled_context_bytes
+
+    raw = bundled_context_bytes(url)
+    assert raw is not None
+    return "sha384-" + base64.b64encode(hashlib.sha384(raw).digest()).decode()
+
+
+def _multibase(url: str) -> str:
+    import base64
+    import hashlib
+
+    from skillswallet.credentials.loader import bundled_context_bytes
+
+    raw = bundled_context_bytes(url)
+    assert raw is not None
+    digest = b"\x12\x20" + hashlib.sha256(raw).digest()
+    return "u" + base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def test_related_resources_we_hold_must_have_the_digest_they_state() -> None:
+    doc = _credential()
+    doc["relatedResource"] = [
+        {"id": V2, "digestSRI": _sri(V2)},
+        {"id": "https://example.org/not-held.json", "digestSRI": "sha384-AAAA"},
+    ]
+    assert verify(_sign(doc), now=NOW).verified  # the one held matches; the other is not fetched
+    doc["relatedResource"] = [{"id": V2, "digestMultibase": _multibase(V2)}]
+    assert verify(_sign(doc), now=NOW).verified
+    wrong = _credential()
+    wrong["relatedResource"] = [{"id": V2, "digestSRI": _sri(V2)[:-6] + "AAAAA="}]
+    result = verify(_sign(wrong), now=NOW)
+    [contexts] = [c for c in result.checks if c.id.value == "contexts"]
+    assert not result.verified and contexts.status is Status.FAILED
+    assert contexts.reason == (
+        f"relatedResource {V2}: its digestSRI does not match the pinned context's content"
+    )
+
+
+@pytest.mark.parametrize(
+    ("related", "words"),
+    [
+        ({"id": V2}, "needs a digestSRI or digestMultibase"),
+        ({"digestSRI": "sha384-x"}, "needs an id URL"),
+        ([{"id": V2, "digestSRI": "a"}, {"id": V2, "digestSRI": "b"}], "twice"),
+    ],
+)
+def test_malformed_related_resources_are_refused_at_issue(related: Any, words: str) -> None:
+    doc = _credential()
+    doc["relatedResource"] = related
+    with pytest.raises(InvalidDocumentError, match=words):
+        _sign(doc)
+
+
+@pytest.mark.parametrize("name", ["renderMethod", "confidenceMethod", "evidence", "termsOfUse"])
+def test_typed_members_without_type_are_refused(name: str) -> None:
+    doc = _credential()
+    doc[name] = {"id": "https://example.org/thing"}
+    with pytest.raises(InvalidDocumentError, match=name):
+        _sign(doc)

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .credentials.contextpolicy import MAX_CONTEXTS as MAX_CONTEXT_ENTRIES
-from .credentials.contextpolicy import context_problem
+from .credentials.contextpolicy import context_problem, related_resource_problems
 from .credentials.dates import parse_datetime
 from .credentials.jsonld import canonicalize_expanded, expand, expanded_to_strict_quads
 from .credentials.loader import ContextLoader, default_loader
@@ -332,6 +332,15 @@ def _skipped(target: str, reason: str, *ids: CheckId) -> list[Check]:
 def _check_contexts(document: dict[str, Any], target: str, opts: VerifyOptions) -> Check:
     problem = _context_problem(as_list(document.get("@context")), opts.loader)
     if problem is None:
+        mismatched = related_resource_problems(document, opts.loader)
+        if mismatched:
+            return Check(
+                CheckId.CONTEXTS,
+                target,
+                Status.FAILED,
+                "; ".join(mismatched),
+                {"related": mismatched},
+            )
         return Check(CheckId.CONTEXTS, target, Status.PASSED, "all contexts are pinned and known")
     reason, detail = problem
     return Check(CheckId.CONTEXTS, target, Status.FAILED, reason, detail)

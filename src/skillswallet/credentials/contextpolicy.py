@@ -16,6 +16,8 @@ or nest a context. Anything else is refused with a message naming the term and t
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -107,3 +109,47 @@ def _terms(context: Any) -> Iterator[str]:
                 yield key
             if isinstance(value, dict) and "@context" in value:
                 yield from _terms(value["@context"])
+
+
+_SRI = {"sha256": hashlib.sha256, "sha384": hashlib.sha384, "sha512": hashlib.sha512}
+#: Multihash codes (varint) of the digests a digestMultibase may use.
+_MULTIHASH = {b"\x12\x20": hashlib.sha256, b"\x20\x30": hashlib.sha384, b"\x13\x40": hashlib.sha512}
+
+
+def related_resource_problems(document: dict[str, Any], loader: ContextLoader) -> list[str]:
+    """VC DM 2.0 §5.3: each ``relatedResource`` we hold (every pinned context) must have
+    the digest it states; one message per resource that does not. Resources we do not
+    hold are not fetched (offline), so not checked."""
+    problems = []
+    related = document.get("relatedResource")
+    for item in related if isinstance(related, list) else [related]:
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            continue
+        raw = loader.raw(item["id"]) if item["id"] in loader else None
+        if raw is None:
+            continue
+        stated = [(k, item[k]) for k in ("digestSRI", "digestMultibase") if k in item]
+        for kind, value in stated:
+            if not _digest_matches(kind, value, raw):
+                problems.append(
+                    f"relatedResource {item['id']}: its {kind} does not match the pinned "
+                    "context's content"
+                )
+    return problems
+
+
+def _digest_matches(kind: str, value: Any, raw: bytes) -> bool:
+    if not isinstance(value, str):
+        return False
+    if kind == "digestSRI":
+        algorithm, _, encoded = value.partition("-")
+        hasher = _SRI.get(algorithm)
+        return hasher is not None and base64.b64encode(hasher(raw).digest()).decode() == encoded
+    if not value.startswith("u"):  # multibase base64url, as the spec's examples use
+        return False
+    try:
+        data = base64.urlsafe_b64decode(value[1:] + "=" * (-len(value[1:]) % 4))
+    except ValueError:
+        return False
+    hasher = _MULTIHASH.get(data[:2])
+    return hasher is not None and hasher(raw).digest() == data[2:]

@@ -25,6 +25,14 @@ class DocumentLoader(Protocol):
     def load(self, url: str) -> dict[str, Any]: ...
 
 
+def bundled_context_bytes(url: str) -> bytes | None:
+    """The exact bytes of a bundled context (for digests of it), or None."""
+    root = resources.files("skillswallet.credentials") / "contexts"
+    manifest = json.loads((root / "manifest.json").read_text("utf-8"))
+    entry = manifest.get(url)
+    return None if entry is None else (root / entry["file"]).read_bytes()
+
+
 def _read_bundled() -> dict[str, dict[str, Any]]:
     root = resources.files("skillswallet.credentials") / "contexts"
     manifest = json.loads((root / "manifest.json").read_text("utf-8"))
@@ -62,6 +70,7 @@ class ContextLoader:
 
     def __init__(self, extra: Mapping[str, tuple[bytes, str]] | None = None) -> None:
         self._docs: dict[str, dict[str, Any]] = dict(bundled_contexts())
+        self._raw: dict[str, bytes] = {}
         for url, (raw, sha256) in (extra or {}).items():
             if hashlib.sha256(raw).hexdigest() != sha256.lower():
                 raise ContextError(f"context {url!r} does not match its pinned digest", url)
@@ -72,6 +81,7 @@ class ContextLoader:
             if not isinstance(doc, dict) or "@context" not in doc:
                 raise ContextError(f"context {url!r} has no top-level @context", url)
             self._docs[url] = doc
+            self._raw[url] = raw
         # pyld's resolved-context cache, private to this loader so that no other loader in
         # the process can ever supply a different document for one of our URLs.
         self.resolved_cache: Any = None
@@ -92,6 +102,10 @@ class ContextLoader:
         if doc is None:
             raise UnknownContextError(url)
         return doc
+
+    def raw(self, url: str) -> bytes | None:
+        """The exact bytes of a pinned context (a caller's or a bundled one), or None."""
+        return self._raw.get(url) or (bundled_context_bytes(url) if url in self._docs else None)
 
     def __contains__(self, url: object) -> bool:
         return url in self._docs

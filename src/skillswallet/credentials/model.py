@@ -193,6 +193,10 @@ def validate_credential(document: Any) -> list[str]:
     _check_typed_objects(document.get("evidence"), "evidence", problems, need_id=False)
     _check_typed_objects(document.get("termsOfUse"), "termsOfUse", problems, need_id=False)
     _check_typed_objects(document.get("refreshService"), "refreshService", problems, need_id=False)
+    _check_typed_objects(document.get("renderMethod"), "renderMethod", problems, need_id=False)
+    _check_typed_objects(
+        document.get("confidenceMethod"), "confidenceMethod", problems, need_id=False
+    )
     _check_related_resources(document.get("relatedResource"), problems)
     _check_proofs(document, problems)
     problems.extend(plain_form_problems(document))
