@@ -191,3 +191,46 @@ def test_cli_import_refuses_what_it_cannot_read_with_a_clear_error(
     huge.write_text("eyJ" + "A" * (1024 * 1024 + 100))
     code, _, err = invoke_main(monkeypatch, capsys, "import", str(huge))
     assert code == 3 and "larger than 1024 KiB" in err
+
+
+def test_cli_issues_an_sd_jwt_vc_that_its_holder_imports_and_presents(
+    cli_vault: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def run(*args: str) -> tuple[int, str, str]:
+        return invoke_main(monkeypatch, capsys, *args)
+
+    assert run("init")[0] == 0
+    issuer = json.loads(run("did", "create", "--type", "p256", "--json")[1])["did"]
+    holder = json.loads(run("did", "create", "--json")[1])["did"]
+    claims = tmp_path / "claims.json"
+    claims.write_text(
+        json.dumps(
+            {
+                "skills": [{"id": "http://data.europa.eu/esco/skill/x", "name": "welding"}],
+                "grade": "A",
+            }
+        )
+    )
+    out = tmp_path / "skill.sd-jwt"
+    issue = ("jwt", "issue", str(claims), "--as", issuer, "--out", str(out))
+    code, _, err = run(*issue)
+    assert code == 2 and "needs --vct" in err
+    code, said, err = run(
+        *issue, "--vct", "https://school.example/skill", "--disclosable", "grade",
+        "--disclosable", "skills", "--holder", holder,
+    )  # fmt: skip
+    assert code == 0 and "Wrote the sd-jwt credential" in said, err
+    assert out.read_text().count("~") >= 3  # the issuer JWT and two disclosures
+    code, said, _ = run("import", "--json", str(out))
+    record = json.loads(said)[0]["id"]
+    presented = tmp_path / "vp.sd-jwt"
+    code, said, err = run(
+        "present", "--credential", record[:8], "--disclose", "skills", "--challenge", "n-1",
+        "--domain", "jobs.example", "--out", str(presented),
+    )  # fmt: skip
+    assert code == 0 and "withholds grade" in said, err
+    code, said, _ = run("verify", str(presented), "--challenge", "n-1", "--domain", "jobs.example")
+    assert code == 0 and said.startswith("VERIFIED")

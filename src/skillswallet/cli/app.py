@@ -56,6 +56,7 @@ from .common import (
     verify_any,
     warnings_shown,
 )
+from .jwt import register as register_jwt_commands
 from .present import register as register_present_commands
 from .profile import register as register_profile_commands
 from .report import register as register_report_commands
@@ -87,6 +88,7 @@ register_trust_commands(app)
 register_skills_commands(app)
 register_profile_commands(app)
 register_present_commands(app)
+register_jwt_commands(app)
 register_report_commands(app)
 register_serve_command(app)
 
