@@ -274,7 +274,9 @@ def test_starter_set_searches_esco_hidden_labels() -> None:
     assert "oncologist" in esco.get(SPECIALISED_DOCTOR).hidden_labels["en"]  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize("query", ["ine", "ma", "teams work", "g.p.", "ict", "Zespół", "x"])
+@pytest.mark.parametrize(
+    "query", ["ine", "ma", "teams work", "g.p.", "ict", "Zespół", "x", "teamwork", "workteams"]
+)
 def test_starter_set_ranking_is_the_documented_one(query: str) -> None:
     # the index's search gives what ranking every concept by concept_match_key gives
     esco = starter_taxonomy()
@@ -333,3 +335,19 @@ def test_combined_upper_layer_wins_and_results_merge_by_rank() -> None:
     assert found[1] is override  # "teamwork": the upper layer's label ranks it
     assert combined.occupation_skills("urn:x:team-leader")[0] == ("urn:x:team", Relation.ESSENTIAL)
     assert [c.uri for c in combined.occupations()] == ["urn:x:team-leader", "urn:x:zespol"]
+
+
+def test_words_written_together_are_found_last() -> None:
+    assert label_match_key("work in teams", "teamwork", LABEL_PREFERRED) == (
+        4,
+        LABEL_PREFERRED,
+        13,
+        "work in teams",
+    )
+    assert label_match_key("work in teams", "teamwk", LABEL_PREFERRED) is None
+    assert label_match_key("teamwork tools", "teamwork", LABEL_PREFERRED)[0] == 1  # type: ignore[index]
+    found = starter_taxonomy().search("teamwork", kind="skill", limit=3)
+    assert found[0].label() == "work in teams"
+    assert [c.label() for c in starter_taxonomy().search("workteams", kind="skill", limit=1)] == [
+        "work in teams"
+    ]

@@ -40,6 +40,7 @@ from .taxonomy import (
     ReuseLevel,
     SourceInfo,
     TaxonomyBase,
+    joined_word_splits,
     kinds_filter,
     label_words,
     normalize,
@@ -441,7 +442,7 @@ class TaxonomyIndex(TaxonomyBase):
         parts = list(dict.fromkeys(query.split()))
         selected = [words for name, words in labels.kinds.items() if kinds is None or name in kinds]
         found: dict[int, tuple[int, int]] = {}  # concept -> (tier, number of its best label)
-        for tier in range(4):
+        for tier in range(5):
             wanted = limit - len(found)
             for words in selected:
                 self._take(labels, self._tier(words, tier, query, parts), tier, lang, found, wanted)
@@ -457,6 +458,12 @@ class TaxonomyIndex(TaxonomyBase):
             return words.exact(query)
         if tier == 1:
             return words.prefixed(query)
+        if tier == 4:
+            found = [
+                _all_of([words.starting(first), words.starting(second)])
+                for first, second in joined_word_splits(parts)
+            ]
+            return sorted(set().union(*found))
         matching = words.starting if tier == 2 else words.containing
         groups = [matching(part) for part in parts]
         return _ascending(groups[0]) if len(groups) == 1 else _all_of(groups)

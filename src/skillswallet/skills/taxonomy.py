@@ -371,9 +371,30 @@ def label_match_key(label: str, query: str, label_type: int) -> MatchKey | None:
             tier = 2
         elif all(any(part in word for word in words) for part in parts):
             tier = 3
+        elif any(
+            any(word.startswith(first) for word in words)
+            and any(word.startswith(second) for word in words)
+            for first, second in joined_word_splits(parts)
+        ):
+            tier = 4  # "teamwork" finds "work in teams"
         else:
             return None
     return (tier, label_type, len(label), label)
+
+
+#: The shortest half of a one-word query read as two words written together (shorter
+#: halves start too many words: "plummer" would find "plum..." "mer...").
+JOINED_PART = 4
+
+
+def joined_word_splits(parts: Sequence[str]) -> list[tuple[str, str]]:
+    """The ways a one-word query splits into two words of :data:`JOINED_PART` letters or
+    more (``teamwork``: ``team``+``work``; ``workteams``: ``work``+``teams``,
+    ``workt``+``eams``): the last tier of search, for words written together."""
+    if len(parts) != 1 or len(parts[0]) < 2 * JOINED_PART:
+        return []
+    word = parts[0]
+    return [(word[:i], word[i:]) for i in range(JOINED_PART, len(word) - JOINED_PART + 1)]
 
 
 def concept_match_key(concept: Concept, query: str, lang: str | None = None) -> MatchKey | None:
