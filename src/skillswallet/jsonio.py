@@ -12,6 +12,7 @@ so JSON printed on a terminal cannot move the cursor, recolour or reorder text.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -166,10 +167,17 @@ def _unsafe_ranges() -> str:
     return "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges) + astral
 
 
-#: One character that output always escapes (see :func:`_unsafe_ranges`).
-UNSAFE_CHARACTER = re.compile(f"[{_unsafe_ranges()}]")
-#: The same in json.dumps output, where a raw newline can only be indentation.
-_UNSAFE_IN_JSON = re.compile(f"(?!\n){UNSAFE_CHARACTER.pattern}")
+@functools.cache
+def unsafe_character() -> re.Pattern[str]:
+    """One character that output always escapes (see :func:`_unsafe_ranges`); made on
+    first use (6 ms), not when the command line starts."""
+    return re.compile(f"[{_unsafe_ranges()}]")
+
+
+@functools.cache
+def _unsafe_in_json() -> re.Pattern[str]:
+    """The same in json.dumps output, where a raw newline can only be indentation."""
+    return re.compile(f"(?!\n){unsafe_character().pattern}")
 
 
 def _json_escape(match: re.Match[str]) -> str:
@@ -187,7 +195,7 @@ def dumps(value: Any, *, indent: int | None = 2) -> str:
     text = json.dumps(value, indent=indent, ensure_ascii=False)
     if text.isascii() and "\x7f" not in text:  # (JSON escapes the C0 controls itself)
         return text
-    return _UNSAFE_IN_JSON.sub(_json_escape, text)
+    return _unsafe_in_json().sub(_json_escape, text)
 
 
 def read_file(path: Path, *, what: str, error: type[SkillsWalletError]) -> Any:

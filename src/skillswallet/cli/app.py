@@ -10,29 +10,13 @@ import sys
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from .. import jsonio, safefile
-from ..audit import archive_verification
-from ..credentials.issue import issue_credential
-from ..credentials.model import is_presentation
-from ..did.key import did_from_public_key
-from ..did.keyfile import read_key_file, write_key_file
-from ..did.keys import KeyPair
-from ..did.multikey import KeyType
 from ..errors import SelectableMandatoryWarning, SkillsWalletError
-from ..jose import SD_JWT_VC, as_credential, compact_format, has_key_binding
-from ..jose import view as jose_view
-from ..openbadges2 import is_openbadge2
-from ..present.request import parse_request
-from ..present.response import check_response
-from ..render.report import claimed_json, claimed_lines
-from ..render.report_html import report_html
-from ..result import Status, VerificationResult
-from ..tour import run_tour
-from ..trust.lists import combined, load_trust_list
+from ..result import Status
 from .batch import IssueBatchRouting
 from .common import (
     EXIT_ERROR,
@@ -66,6 +50,10 @@ from .taxonomy import register as register_taxonomy_commands
 from .trust import register as register_trust_commands
 from .vault import PassFileOpt, VaultOpt, opened
 from .vault import register as register_vault_commands
+
+if TYPE_CHECKING:
+    from ..did.multikey import KeyType
+    from ..result import VerificationResult
 
 app = typer.Typer(
     cls=IssueBatchRouting,  # 'issue batch ...' (many credentials) beside 'issue FILE'
@@ -123,6 +111,8 @@ _SYMBOLS = {
 def render_report(result: VerificationResult, document: Any = None) -> list[str]:
     """The report's lines: the verdict alone on the first, then what the document claims
     (when given), then one line a check."""
+    from ..render.report import claimed_lines
+
     lines = ["VERIFIED" if result.verified else "NOT VERIFIED"]
     claimed = claimed_lines(document)
     if claimed:
@@ -143,6 +133,8 @@ def tour(
 ) -> None:
     """Take a short tour: make a key, issue an Open Badges 3.0 skill credential, verify it,
     and see a tampered copy fail. Nothing is written to disk."""
+    from ..tour import run_tour
+
     report = run_tour()
     if json_output:
         say_json(
@@ -196,6 +188,10 @@ def key_generate(
 ) -> None:
     """Generate a signing key and its did:key DID, saved in a key file. Prints the DID.
     The file holds the private key: keep it safe."""
+    from ..did.key import did_from_public_key
+    from ..did.keyfile import write_key_file
+    from ..did.keys import KeyPair
+
     key_pair = KeyPair.generate(key_type.value)
     write_key_file(out, key_pair, overwrite=force)
     did = did_from_public_key(key_pair.public)
@@ -257,6 +253,9 @@ def issue(
     to the key's DID when absent and prints the signed credential (or writes it with --out).
     With --suite ecdsa-sd-2023 the result is a base credential for the holder to derive
     disclosures from. Many at once, from a CSV file: 'skillswallet issue batch --help'."""
+    from ..credentials.issue import issue_credential
+    from ..did.keyfile import read_key_file
+
     if (key is None) == (as_did is None):
         fail("give exactly one of --key KEYFILE or --as DID", EXIT_USAGE)
     if mandatory and suite is not SuiteChoice.ecdsa_sd_2023:
@@ -287,6 +286,8 @@ def issue(
 
 
 def _suite_for(suite: SuiteChoice | None, key_type: KeyType) -> str:
+    from ..did.multikey import KeyType
+
     if suite is not None:
         return suite.value
     return "eddsa-rdfc-2022" if key_type is KeyType.ED25519 else "ecdsa-rdfc-2019"
@@ -363,6 +364,16 @@ def verify(
     Open Badges 2.0 assertion (JSON, JWS, or a baked PNG/SVG like a baked 3.0 badge).
     A credential with a status entry is verified only if its status list can be checked
     (--status-dir, or --allow-network HOST). Exit code 0 verified, 1 not verified."""
+    from ..audit import archive_verification
+    from ..credentials.model import is_presentation
+    from ..jose import has_key_binding
+    from ..openbadges2 import is_openbadge2
+    from ..present.request import parse_request
+    from ..present.response import check_response
+    from ..render.report import claimed_json
+    from ..render.report_html import report_html
+    from ..trust.lists import combined, load_trust_list
+
     document = parse_import(file, read_input(file))
     compact = isinstance(document, str) and not is_openbadge2(document)
     if as_did is not None and report_out is None:
@@ -442,6 +453,9 @@ def verify(
 def _readable(document: Any) -> Any:
     """What a report says the document claims: a JWT credential's own claims (in the
     shape of a credential for an SD-JWT VC); nothing when it cannot be read."""
+    from ..jose import SD_JWT_VC, as_credential, compact_format
+    from ..jose import view as jose_view
+
     if not isinstance(document, str):
         return document
     try:

@@ -14,31 +14,21 @@ import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from .. import jsonio
-from ..did.resolver import DIDResolver
-from ..did.web import WebResolver
 from ..errors import BakedImageError, InvalidDocumentError, InvalidJSONError
-from ..importing import iter_credentials
-from ..jose import JoseError, sniff
-from ..net.fetch import HttpsFetcher
-from ..openbadges2 import (
-    IssuerKey,
-    assertion_of,
-    credential_view,
-    is_openbadge2,
-    load_issuer_key,
-    recipient_text,
-    verify_openbadge2,
-)
 from ..render.text import visible
-from ..result import VerificationResult
-from ..skills.baking import PNG_SIGNATURE, extract_badge
-from ..status.sources import DirectorySource, FirstOf, HttpsSource, StatusSource
-from ..verify import verify as verify_document
+
+if TYPE_CHECKING:
+    from ..did.resolver import DIDResolver
+    from ..openbadges2 import (
+        IssuerKey,
+    )
+    from ..result import VerificationResult
+    from ..status.sources import StatusSource
 
 EXIT_OK, EXIT_NOT_VERIFIED, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 
@@ -77,6 +67,10 @@ def verifier_inputs(
 ) -> tuple[StatusSource | None, DIDResolver | None]:
     """The status source and DID resolver the verifier options ask for (None: the
     defaults, offline: a status entry inconclusive, did:key only)."""
+    from ..did.web import WebResolver
+    from ..net.fetch import HttpsFetcher
+    from ..status.sources import DirectorySource, FirstOf, HttpsSource
+
     fetcher = HttpsFetcher(hosts) if hosts else None
     sources: list[StatusSource] = []
     if status_dir is not None:
@@ -221,6 +215,9 @@ def parse_import(path: str, data: bytes) -> Any:
     compact JWS, returned as a string), a compact JWT (vc+jwt) or SD-JWT VC (a string), or
     a PNG or SVG image with a badge baked into it (Open Badges 3.0 or 2.0). Anything else
     is refused naming the formats read."""
+    from ..openbadges2 import is_openbadge2
+    from ..skills.baking import PNG_SIGNATURE, extract_badge
+
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
     text = head.split(b".", 1)[0]
     if text[:1] not in (b"{", b"[") and _JWS_START.match(text) and is_openbadge2(_text(data)):
@@ -260,6 +257,8 @@ def _text(data: bytes) -> str:
 
 
 def _compact(path: str, data: bytes) -> str | None:
+    from ..jose import JoseError, sniff
+
     try:
         return sniff(data)
     except JoseError as exc:
@@ -287,6 +286,8 @@ class ImportFiles:
     parsed documents are dropped, and read again one at a time while importing."""
 
     def __init__(self, paths: list[str]) -> None:
+        from ..importing import iter_credentials
+
         self._paths = paths
         self._kept: dict[int, Any] = {}
         self.total = 0
@@ -325,6 +326,8 @@ IssuerKeyOpt = Annotated[
 
 def issuer_keys(paths: list[Path] | None) -> list[IssuerKey]:
     """The pinned issuer keys of ``--issuer-key`` (a bad file stops the command)."""
+    from ..openbadges2 import load_issuer_key
+
     keys = []
     for path in paths or ():
         try:
@@ -339,6 +342,15 @@ def verify_any(
 ) -> tuple[VerificationResult, Any]:
     """Verify what :func:`parse_import` read, whatever its format: (the result, the
     document the report describes: an Open Badges 2.0 assertion's VC-shaped view)."""
+    from ..openbadges2 import (
+        assertion_of,
+        credential_view,
+        is_openbadge2,
+        recipient_text,
+        verify_openbadge2,
+    )
+    from ..verify import verify as verify_document
+
     if is_openbadge2(document):
         assertion = assertion_of(document)
         view = credential_view(assertion, recipient_text(assertion))

@@ -10,16 +10,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from platformdirs import user_data_dir
 
 from .. import safefile
 from ..errors import InsecureFileWarning, VaultExistsError
-from ..skills.store import full_esco
-from ..storage.crypto import KdfParams
-from ..wallet import ImportInterrupted, ImportReport, Wallet
 from .common import (
     EXIT_ERROR,
     EXIT_NOT_VERIFIED,
@@ -41,6 +38,9 @@ from .common import (
     verifier_inputs,
     warnings_shown,
 )
+
+if TYPE_CHECKING:
+    from ..wallet import ImportReport, Wallet
 
 VaultOpt = Annotated[
     Path | None,
@@ -117,6 +117,8 @@ def read_passphrase(
 
 @contextmanager
 def opened(vault: Path | None, passphrase_file: Path | None) -> Iterator[Wallet]:
+    from ..wallet import Wallet
+
     path = vault_path(vault)
     if not path.exists():  # before asking for a passphrase
         fail(f"there is no vault at {path}; create one with 'skillswallet init'")
@@ -171,6 +173,9 @@ def register(app: typer.Typer) -> typer.Typer:
         json_output: JsonOpt = False,
     ) -> None:
         """Create a new encrypted vault (one file, readable by you only)."""
+        from ..storage.crypto import KdfParams
+        from ..wallet import Wallet
+
         path = vault_path(vault)
         passphrase = read_passphrase(passphrase_file, confirm=True, what="New vault passphrase")
         params = (
@@ -217,6 +222,9 @@ def register(app: typer.Typer) -> typer.Typer:
         valid status then counts as evidence of its skills). Open Badges 2.0 assertions are
         read too (JSON, JWS, baked PNG/SVG): signed ones are checked with --issuer-key;
         hosted ones are stored marked hosted-unverified."""
+        from ..skills.store import full_esco
+        from ..wallet import ImportInterrupted
+
         status, resolver = verifier_inputs(status_dir, did_web_dir, allow_network)
         keys = issuer_keys(issuer_key)
         options: dict[str, Any] = {"issuer_keys": keys, "recipients": recipient or []}
@@ -356,6 +364,8 @@ def register(app: typer.Typer) -> typer.Typer:
         json_output: JsonOpt = False,
     ) -> None:
         """Restore a backup as your vault (it is checked with the passphrase first)."""
+        from ..wallet import Wallet
+
         path = vault_path(vault)
         try:
             report = Wallet.restore(
