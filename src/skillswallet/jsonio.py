@@ -160,11 +160,22 @@ def _unsafe_ranges() -> str:
                 ranges[-1][1] = code
             else:
                 ranges.append([code, code])
-    # Hangul fillers are letters that render as nothing: a run of them can fake a layout.
-    invisible_letters = "\u115f\u1160\u3164\uffa0"
-    astral = invisible_letters + "\U000110bd\U000110cd\U00013430-\U0001345f\U0001bca0-\U0001bca3"
-    astral += "\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
-    return "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges) + astral
+    return "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges) + _LISTED
+
+
+# Hangul fillers are letters that render as nothing: a run of them can fake a layout.
+_INVISIBLE_LETTERS = "\u115f\u1160\u3164\uffa0"
+#: What :func:`_unsafe_ranges` lists besides the categories it reads: the only unsafe
+#: characters ``str.isprintable`` can accept (it refuses every Cc, Cf, Zl, Zp and Cs).
+_LISTED = _INVISIBLE_LETTERS + "\U000110bd\U000110cd\U00013430-\U0001345f\U0001bca0-\U0001bca3"
+_LISTED += "\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
+_PRINTABLE_BUT_UNSAFE = re.compile(f"[{_LISTED}]")
+
+
+def surely_safe(text: str) -> bool:
+    """Whether ``text`` certainly holds no character that output escapes, told without
+    building :func:`unsafe_character` (printable text, none of the listed characters)."""
+    return text.isprintable() and _PRINTABLE_BUT_UNSAFE.search(text) is None
 
 
 @functools.cache
@@ -194,6 +205,8 @@ def dumps(value: Any, *, indent: int | None = 2) -> str:
     JSON readers decode to the same value."""
     text = json.dumps(value, indent=indent, ensure_ascii=False)
     if text.isascii() and "\x7f" not in text:  # (JSON escapes the C0 controls itself)
+        return text
+    if surely_safe(text.replace("\n", "")):  # (a raw newline can only be indentation)
         return text
     return _unsafe_in_json().sub(_json_escape, text)
 

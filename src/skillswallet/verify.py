@@ -41,7 +41,6 @@ from .errors import (
     UnsupportedDIDMethodError,
     WorkLimitError,
 )
-from .jose.checks import check_compact, has_key_binding
 from .result import Check, CheckId, Status, VerificationResult
 from .skills.claimed import what_is_claimed
 from .status.check import check_status
@@ -164,6 +163,8 @@ def verify(
         issuer_key=issuer_key,
     )
     if isinstance(document, str):
+        from .jose.checks import check_compact, has_key_binding  # (JWTs only: 30 ms to load)
+
         if challenge is None and has_key_binding(document):
             raise PresentationChallengeMissing(
                 "verifying an SD-JWT with key binding needs the nonce you gave the holder"

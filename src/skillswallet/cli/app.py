@@ -17,12 +17,12 @@ import typer
 from .. import jsonio, safefile
 from ..errors import SelectableMandatoryWarning, SkillsWalletError
 from ..result import Status
-from .batch import IssueBatchRouting
 from .common import (
     EXIT_ERROR,
     EXIT_NOT_VERIFIED,
     EXIT_OK,
     EXIT_USAGE,
+    RUN,
     AllowNetworkOpt,
     DidWebDirOpt,
     IssuerKeyOpt,
@@ -36,6 +36,7 @@ from .common import (
     say,
     say_either,
     say_json,
+    say_traceback,
     verifier_inputs,
     verify_any,
     warnings_shown,
@@ -43,6 +44,7 @@ from .common import (
 from .present import register as register_present_commands
 from .profile import register as register_profile_commands
 from .report import register as register_report_commands
+from .root import RootGroup, build_root
 from .skills import register as register_skills_commands
 from .status import RegistryOpt, open_status_issuer, registry_path
 from .status import register as register_status_commands
@@ -54,13 +56,15 @@ from .vault import register as register_vault_commands
 if TYPE_CHECKING:
     from ..did.multikey import KeyType
     from ..result import VerificationResult
+    from ..trust.lists import TrustList
 
 app = typer.Typer(
-    cls=IssueBatchRouting,  # 'issue batch ...' (many credentials) beside 'issue FILE'
+    cls=RootGroup,  # sections in --help; 'issue batch ...' (many credentials) beside 'issue FILE'
     name="skillswallet",
-    help="Issue, hold and verify W3C Verifiable Credentials for skills, diplomas and badges.",
+    help="Issue, hold and verify W3C Verifiable Credentials for skills, diplomas and badges. "
+    "Start with 'skillswallet tour'; every command has --help with an example.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -68,6 +72,40 @@ key_app = typer.Typer(
     help="Make and manage signing keys (did:key).", no_args_is_help=True, rich_markup_mode=None
 )
 app.add_typer(key_app, name="key")
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        say(f"skillswallet {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print the version and exit.",
+            callback=_show_version,
+            is_eager=True,
+        ),
+    ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug",
+            help="On an unexpected error, show the traceback (for a bug report) as well as "
+            "the one-sentence message.",
+        ),
+    ] = False,
+) -> None:
+    """The options before the command (the app's help is the Typer's)."""
+    RUN.debug = debug
+
+
 register_status_commands(app, register_vault_commands(app))
 register_taxonomy_commands(app)
 register_trust_commands(app)
@@ -364,16 +402,11 @@ def verify(
     Open Badges 2.0 assertion (JSON, JWS, or a baked PNG/SVG like a baked 3.0 badge).
     A credential with a status entry is verified only if its status list can be checked
     (--status-dir, or --allow-network HOST). Exit code 0 verified, 1 not verified."""
-    from ..audit import archive_verification
     from ..credentials.model import is_presentation
-    from ..jose import has_key_binding
     from ..openbadges2 import is_openbadge2
-    from ..present.request import parse_request
-    from ..present.response import check_response
     from ..render.report import claimed_json
-    from ..render.report_html import report_html
-    from ..trust.lists import combined, load_trust_list
 
+    # (what only some verifications need is imported where it is needed)
     document = parse_import(file, read_input(file))
     compact = isinstance(document, str) and not is_openbadge2(document)
     if as_did is not None and report_out is None:
@@ -384,15 +417,19 @@ def verify(
             "(not with --request, --issuer-key or Open Badges 2.0)",
             EXIT_USAGE,
         )
-    if compact and challenge is None and has_key_binding(document):
+    if compact and challenge is None and _has_key_binding(document):
         fail(
             "this SD-JWT carries a key binding JWT: give --challenge (the nonce you gave "
             "the holder) and --domain (your audience)",
             EXIT_USAGE,
         )
-    lists = [load_trust_list(path) for path in trust or ()]
+    lists = _trust_lists(trust)
     status, resolver = verifier_inputs(status_dir, did_web_dir, allow_network)
     if request is not None:
+        from ..present.request import parse_request
+        from ..present.response import check_response
+        from ..trust.lists import combined
+
         asked = parse_request(load_input(request, what="presentation request"))
         for name, given, expected in (
             ("--challenge", challenge, asked.challenge),
@@ -427,6 +464,8 @@ def verify(
         )
     shown = _readable(document)
     if report_out is not None:
+        from ..audit import archive_verification
+
         archived = archive_verification(
             document,
             now=datetime.now(UTC),
@@ -441,6 +480,8 @@ def verify(
                 archived = wallet.sign_report(archived, as_did)
         safefile.replace(report_out, (jsonio.dumps(archived) + "\n").encode(), mode=0o644)
     if html is not None:
+        from ..render.report_html import report_html
+
         page = report_html(result, shown, checked_at=datetime.now(UTC))
         safefile.replace(html, page.encode("utf-8"), mode=0o644)
     if json_output:
@@ -448,6 +489,20 @@ def verify(
     else:
         say(*render_report(result, shown))
     raise typer.Exit(EXIT_OK if result.verified else EXIT_NOT_VERIFIED)
+
+
+def _has_key_binding(document: str) -> bool:
+    from ..jose import has_key_binding
+
+    return has_key_binding(document)
+
+
+def _trust_lists(paths: list[Path] | None) -> list[TrustList]:
+    if not paths:
+        return []
+    from ..trust.lists import load_trust_list
+
+    return [load_trust_list(path) for path in paths]
 
 
 def _readable(document: Any) -> Any:
@@ -470,15 +525,17 @@ def _public_json(result: VerificationResult) -> dict[str, Any]:
 
 
 def main() -> None:
-    """Console entry point: typed errors become a message and exit code 3, never a traceback."""
+    """Console entry point: typed errors become a message and exit code 3, never a
+    traceback (unless --debug). The root group builds only the command that runs."""
     try:
         # Without standalone mode click returns the exit code of typer.Exit instead of exiting.
-        code = app(standalone_mode=False)
+        code = build_root(app)(standalone_mode=False)
         sys.exit(code if isinstance(code, int) else EXIT_OK)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except SkillsWalletError as exc:
         say(f"error: {exc}", err=True)
+        say_traceback()
         sys.exit(EXIT_ERROR)
     except KeyboardInterrupt:
         sys.exit(130)
@@ -494,5 +551,10 @@ def main() -> None:
             sys.exit(EXIT_USAGE if exit_code == EXIT_USAGE else EXIT_ERROR)
         if type(exc).__name__ == "Abort":
             sys.exit(EXIT_ERROR)
-        say(f"error: unexpected {type(exc).__name__}; please report this", err=True)
+        say(
+            f"error: unexpected {type(exc).__name__}; please report this "
+            "(run it again with --debug before the command to see where it happened)",
+            err=True,
+        )
+        say_traceback()
         sys.exit(EXIT_ERROR)

@@ -32,6 +32,15 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_NOT_VERIFIED, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 
+
+class RunOptions:
+    """The options given before the command (``skillswallet --debug verify ...``)."""
+
+    debug: bool = False
+
+
+RUN = RunOptions()
+
 StatusDirOpt = Annotated[
     Path | None,
     typer.Option(
@@ -67,6 +76,8 @@ def verifier_inputs(
 ) -> tuple[StatusSource | None, DIDResolver | None]:
     """The status source and DID resolver the verifier options ask for (None: the
     defaults, offline: a status entry inconclusive, did:key only)."""
+    if status_dir is None and did_web_dir is None and not hosts:
+        return None, None
     from ..did.web import WebResolver
     from ..net.fetch import HttpsFetcher
     from ..status.sources import DirectorySource, FirstOf, HttpsSource
@@ -87,6 +98,15 @@ def say(*lines: str, err: bool = False) -> None:
     newline, escape sequence or bidi control inside it is shown as an escape, so text
     from a document can neither forge a line nor change how the others look."""
     typer.echo("\n".join(visible(line) for line in lines), err=err)
+
+
+def say_traceback() -> None:
+    """With ``--debug``: the traceback of the exception being handled, on stderr (its
+    lines shown like any other text)."""
+    if RUN.debug:
+        import traceback
+
+        say(*traceback.format_exc().rstrip("\n").splitlines(), err=True)
 
 
 def say_json(value: Any) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ..jsonio import unsafe_character
+from ..jsonio import surely_safe, unsafe_character
 
 __all__ = ["visible"]
 
@@ -38,5 +38,7 @@ def visible(text: str) -> str:
     is left as it is. (A backslash is left as it is too: escapes stay readable, at the
     price that a literal ``\\x1b`` in the text looks the same as an escaped ESC.)"""
     if text.isascii() and text.isprintable():  # the common case, without the regex
+        return text
+    if surely_safe(text):  # (non-Latin scripts, emoji, the report's symbols)
         return text
     return unsafe_character().sub(_escape, text)
