@@ -85,3 +85,55 @@ def test_the_console_script_prints_help() -> None:
         pytest.skip("the console script is not installed next to this Python")
     result = subprocess.run([str(script), "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "Checking:" in result.stdout
+
+
+def _run_main_raw(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, str]:
+    from skillswallet.cli import main
+
+    monkeypatch.setattr("sys.argv", ["skillswallet", *args])
+    with pytest.raises(SystemExit) as info:
+        main()
+    return int(info.value.code or 0), capsys.readouterr().err
+
+
+def test_an_unexpected_error_is_one_sentence_and_exit_3_and_debug_shows_the_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import skillswallet.tour
+    from skillswallet.cli.common import RUN
+
+    def broken() -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(skillswallet.tour, "run_tour", broken)
+    monkeypatch.setattr(RUN, "debug", False)
+    code, err = _run_main_raw(monkeypatch, capsys, "tour")
+    assert code == 3
+    assert err.count("\n") == 1 and err.startswith("error: unexpected RuntimeError")
+    assert "--debug" in err and "Traceback" not in err
+
+    code, err = _run_main_raw(monkeypatch, capsys, "--debug", "tour")
+    assert code == 3
+    assert err.startswith("error: unexpected RuntimeError")
+    assert "Traceback (most recent call last)" in err and "RuntimeError: boom" in err
+    monkeypatch.setattr(RUN, "debug", False)
+
+
+def test_shell_completion_reaches_commands_the_root_builds_lazily(tmp_path: Path) -> None:
+    script = Path(sys.executable).parent / "skillswallet"
+    if not script.exists():
+        pytest.skip("the console script is not installed next to this Python")
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "COMP_WORDS": "skillswallet did cr",
+        "COMP_CWORD": "2",
+        "_SKILLSWALLET_COMPLETE": "complete_bash",
+    }
+    result = subprocess.run([str(script)], capture_output=True, text=True, env=env)
+    assert result.stdout.split() == ["create"]
+    shown = subprocess.run(
+        [str(script), "--show-completion", "bash"], capture_output=True, text=True
+    )
+    assert shown.returncode == 0 and "_skillswallet_completion" in shown.stdout

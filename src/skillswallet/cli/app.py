@@ -63,6 +63,7 @@ app = typer.Typer(
     name="skillswallet",
     help="Issue, hold and verify W3C Verifiable Credentials for skills, diplomas and badges. "
     "Start with 'skillswallet tour'; every command has --help with an example.",
+    epilog="Example: skillswallet verify diploma.json (and 'skillswallet COMMAND --help').",
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
@@ -527,6 +528,7 @@ def _public_json(result: VerificationResult) -> dict[str, Any]:
 def main() -> None:
     """Console entry point: typed errors become a message and exit code 3, never a
     traceback (unless --debug). The root group builds only the command that runs."""
+    RUN.debug = False  # (set by the root's --debug once the command line is parsed)
     try:
         # Without standalone mode click returns the exit code of typer.Exit instead of exiting.
         code = build_root(app)(standalone_mode=False)

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import copy
 import inspect
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, get_args, get_origin
 
 import typer
 import typer.main
@@ -20,6 +23,7 @@ from typer.core import TyperCommand
 from typer.models import CommandInfo, TyperInfo
 
 from .batch import IssueBatchRouting
+from .examples import example_for
 
 if TYPE_CHECKING:  # (typer vendors click in new releases, imports it in old ones)
     from typer._click import Command, Context, HelpFormatter
@@ -94,6 +98,65 @@ class Registered:
         )
 
 
+#: Argument metavars by parameter name (others: the name in capitals).
+ARGUMENT_METAVARS = {
+    "unsigned": "FILE",
+    "file": "FILE",
+    "files": "FILE",
+    "backup_file": "FILE",
+    "key_file": "FILE",
+    "request_file": "FILE",
+    "source": "PATH",
+}
+_TYPE_METAVARS: dict[Any, str] = {
+    str: "TEXT",
+    Path: "PATH",
+    int: "INTEGER",
+    float: "NUMBER",
+    datetime: "DATE",
+}
+
+
+def _metavar(param: Any) -> str | None:
+    """A plain metavar (``FILE``, ``TEXT``, ``[a|b]``) for a parameter typer would show
+    as ``<list[str]>`` or ``{file}`` (typer 0.29 and later describe the Python type)."""
+    if type(param).__name__ == "TyperArgument":
+        return ARGUMENT_METAVARS.get(param.name, str(param.name).upper())
+    if getattr(param, "is_flag", False) or getattr(param, "count", False):
+        return None
+    descriptor = getattr(param, "type_descriptor", None)
+    if descriptor is None:  # an older typer: click's TEXT, PATH... already
+        return None
+    annotation = descriptor.annotation
+    if get_origin(annotation) is list:
+        annotation = get_args(annotation)[0]
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return "[" + "|".join(str(member.value) for member in annotation) + "]"
+    return _TYPE_METAVARS.get(annotation)
+
+
+def _no_type(ctx: Any = None) -> None:
+    return None
+
+
+def tidy(command: Command, path: str) -> None:
+    """Plain metavars for ``command`` (and its subcommands), and an example at the end
+    of its help when its docstring shows none (:mod:`.examples`). Once a command."""
+    if getattr(command, "_skillswallet_tidy", False):
+        return
+    command._skillswallet_tidy = True  # type: ignore[attr-defined]
+    for param in command.params:
+        if param.metavar is None:
+            param.metavar = _metavar(param)
+        if type(param).__name__ == "TyperArgument" and hasattr(param, "display_type_rich"):
+            # typer 0.29 adds the Python type after an argument's name ("FILE <list[str]>")
+            param.display_type_rich = _no_type
+    if command.epilog is None:
+        command.epilog = example_for(path, command.help or "")
+    for name, sub in (getattr(command, "commands", None) or {}).items():
+        tidy(sub, f"{path} {name}")
+
+
 class RootGroup(IssueBatchRouting):
     """The root group. Built by typer (tests, ``typer.main.get_command(app)``) it holds
     every command; built by :func:`build_root` it holds none and builds each on first
@@ -113,6 +176,14 @@ class RootGroup(IssueBatchRouting):
                 return None
             self.add_command(registered.build(), cmd_name)
         return super().get_command(ctx, cmd_name)
+
+    def resolve_command(
+        self, ctx: Context, args: list[str]
+    ) -> tuple[str | None, Command | None, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None and name is not None:
+            tidy(command, name)
+        return name, command, rest
 
     def _listed(self, ctx: Context) -> list[tuple[str, Command]]:
         if self.lazy is not None:
