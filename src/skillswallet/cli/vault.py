@@ -27,7 +27,9 @@ from .common import (
     ImportFiles,
     IssuerKeyOpt,
     StatusDirOpt,
+    confirm,
     fail,
+    is_interactive,
     issuer_keys,
     not_utf8,
     say,
@@ -112,7 +114,31 @@ def read_passphrase(
         fail("the passphrase is empty", EXIT_USAGE)
     if not_utf8(value):  # bytes the shell or terminal passed that are not UTF-8
         fail("the passphrase is not valid UTF-8 text", EXIT_USAGE)
+    if confirm:  # a new passphrase
+        _check_new_passphrase(value)
     return value
+
+
+#: A new passphrase shorter than this is refused; one shorter than
+#: :data:`GOOD_PASSPHRASE` is accepted with a warning. Anyone with a copy of the vault
+#: file can try passphrases offline, as fast as Argon2id lets them.
+MIN_PASSPHRASE = 8
+GOOD_PASSPHRASE = 12
+
+
+def _check_new_passphrase(value: str) -> None:
+    if len(value) < MIN_PASSPHRASE:
+        fail(
+            f"the passphrase is too short ({len(value)} characters): use at least "
+            f"{MIN_PASSPHRASE}, better a few words ('correct horse battery staple')",
+            EXIT_USAGE,
+        )
+    if len(value) < GOOD_PASSPHRASE or len(set(value)) < 4:
+        say(
+            f"warning: a short or repetitive passphrase ({len(value)} characters) can be "
+            "guessed from a copy of the vault file; a few words are safer",
+            err=True,
+        )
 
 
 @contextmanager
@@ -327,13 +353,21 @@ def register(app: typer.Typer) -> typer.Typer:
     @app.command()
     def delete(
         record_id: RecordIdArg,
+        yes: Annotated[
+            bool, typer.Option("--yes", "-y", help="Delete without asking.")
+        ] = False,
         vault: VaultOpt = None,
         passphrase_file: PassFileOpt = None,
         json_output: JsonOpt = False,
     ) -> None:
-        """Delete a credential from the vault for good."""
+        """Delete a credential from the vault for good. In a terminal it asks first
+        (--yes does not); without a terminal, --yes is needed."""
+        if not yes and not is_interactive():
+            fail("deleting needs --yes when no one can be asked (no terminal)", EXIT_USAGE)
         with opened(vault, passphrase_file) as wallet:
             full = wallet.resolve_id(record_id)
+            if not yes and not confirm(f"Delete {full} ({_name_of(wallet, full)}) for good?"):
+                fail("nothing deleted", EXIT_USAGE)
             wallet.delete(full)
         say_either(json_output, {"deleted": full}, f"Deleted {full}")
 
@@ -480,6 +514,11 @@ def register(app: typer.Typer) -> typer.Typer:
 
 _LIST_EVERY_OUTCOME_UP_TO = 50
 _LIST_AT_MOST = 200
+
+
+def _name_of(wallet: Wallet, record_id: str) -> str:
+    summary, _ = wallet.get(record_id)
+    return summary.name or "no name"
 
 
 def _exit_if_damaged(damaged: list[str], remark: str = "") -> None:
