@@ -81,3 +81,108 @@ def test_a_short_passphrase_is_refused_and_a_weak_one_warned_about(
     monkeypatch.setenv("SKILLSWALLET_NEW_PASSPHRASE", PASSPHRASE)
     code, _, err = invoke_main(monkeypatch, capsys, "passphrase", "change")
     assert code == 0 and "warning" not in err
+
+
+# --- verify several files and arrays ---------------------------------------------------------
+
+
+def test_verify_takes_several_files_and_arrays_with_a_report_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(credential("Welding")))
+    single = invoke_main(monkeypatch, capsys, "verify", str(good))
+    forged = credential("Cooking")
+    forged["name"] = "Forged"
+    both = tmp_path / "both.json"
+    both.write_text(json.dumps([credential("Baking"), forged]))
+
+    code, out, _ = invoke_main(monkeypatch, capsys, "verify", str(good), str(both))
+    assert code == 1  # one is not verified
+    assert out.startswith(f"{good}:\n  VERIFIED\n")
+    assert f"{both}[0]:\n  VERIFIED\n" in out and f"{both}[1]:\n  NOT VERIFIED\n" in out
+    assert out.endswith("2 of 3 verified.\n")
+    # one file, one document: the report as it always was
+    assert single[0] == 0 and single[1].startswith("VERIFIED\n")
+
+    code, out, _ = invoke_main(monkeypatch, capsys, "verify", "--json", str(both))
+    reports = json.loads(out)
+    assert code == 1
+    assert [(r["file"], r["verified"]) for r in reports] == [
+        (f"{both}[0]", True),
+        (f"{both}[1]", False),
+    ]
+    assert {"checks", "claimed"} <= set(reports[0])
+
+    code, out, _ = invoke_main(monkeypatch, capsys, "verify", str(good), str(good))
+    assert code == 0 and out.endswith("2 of 2 verified.\n")
+    code, _, err = invoke_main(monkeypatch, capsys, "verify", str(both), "--html", "r.html")
+    assert code == 2 and "one document" in err
+
+
+# --- --context URL=FILE ------------------------------------------------------------------------
+
+EXTRA_URL = "https://credentials.example/context/v1"
+EXTRA_CONTEXT = {
+    "@context": {"@protected": True, "mentor": "https://credentials.example/vocab#mentor"}
+}
+
+
+def _with_extra_context(tmp_path: Path) -> tuple[Path, Path, str]:
+    """A credential signed under a context no one bundles, and that context's file."""
+    import hashlib
+
+    from skillswallet import ContextLoader, issue_credential
+    from skillswallet.did.key import did_from_public_key, verification_method_id
+    from skillswallet.tour import skill_badge
+
+    from .vaultkit import HOLDER_DID, ISSUER
+
+    raw = json.dumps(EXTRA_CONTEXT).encode()
+    digest = hashlib.sha256(raw).hexdigest()
+    context_file = tmp_path / "context.jsonld"
+    context_file.write_bytes(raw)
+    doc = skill_badge(
+        did_from_public_key(ISSUER.public), HOLDER_DID, valid_from="2025-01-01T00:00:00Z"
+    )
+    doc["@context"] = [*doc["@context"], EXTRA_URL]
+    doc["credentialSubject"]["mentor"] = "A. Teacher"
+    signer = ISSUER.signer(verification_method_id(ISSUER.public))
+    signed = issue_credential(doc, signer, loader=ContextLoader({EXTRA_URL: (raw, digest)}))
+    path = tmp_path / "europass-like.json"
+    path.write_text(json.dumps(signed))
+    return path, context_file, digest
+
+
+def test_verify_with_a_context_of_your_own_records_its_digest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, context_file, digest = _with_extra_context(tmp_path)
+    code, out, _ = invoke_main(monkeypatch, capsys, "verify", str(path))
+    assert code == 1 and "unknown JSON-LD context" in out
+
+    given = f"{EXTRA_URL}={context_file}"
+    code, out, _ = invoke_main(
+        monkeypatch, capsys, "verify", "--json", "--context", given, str(path)
+    )
+    assert code == 0
+    contexts = next(c for c in json.loads(out)["checks"] if c["id"] == "contexts")
+    assert contexts["detail"] == {"added": [{"url": EXTRA_URL, "sha256": digest}]}
+    code, out, _ = invoke_main(monkeypatch, capsys, "verify", "--context", given, str(path))
+    assert code == 0 and "1 added by you, pinned by SHA-256" in out
+
+    code, _, err = invoke_main(monkeypatch, capsys, "verify", "--context", "nonsense", str(path))
+    assert code == 2 and "URL=FILE" in err
+
+
+def test_import_with_a_context_of_your_own(
+    vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, context_file, _ = _with_extra_context(tmp_path)
+    assert invoke_main(monkeypatch, capsys, "init")[0] == 0
+    assert invoke_main(monkeypatch, capsys, "import", str(path))[0] == 1  # refused
+    code, _, err = invoke_main(
+        monkeypatch, capsys, "import", "--context", f"{EXTRA_URL}={context_file}", str(path)
+    )
+    assert code == 0, err
+    assert len(json.loads(invoke_main(monkeypatch, capsys, "list", "--json")[1])) == 1

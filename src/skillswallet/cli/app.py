@@ -24,9 +24,11 @@ from .common import (
     EXIT_USAGE,
     RUN,
     AllowNetworkOpt,
+    ContextOpt,
     DidWebDirOpt,
     IssuerKeyOpt,
     StatusDirOpt,
+    context_loader,
     fail,
     issuer_keys,
     load_input,
@@ -334,8 +336,13 @@ def _suite_for(suite: SuiteChoice | None, key_type: KeyType) -> str:
 
 @app.command()
 def verify(
-    file: Annotated[
-        str, typer.Argument(help="Credential or presentation (JSON file, or - for stdin).")
+    files: Annotated[
+        list[str],
+        typer.Argument(
+            help="Credentials or presentations: files (- for stdin), each one document or "
+            "a JSON array of them.",
+            show_default=False,
+        ),
     ],
     json_output: Annotated[
         bool, typer.Option("--json", help="Print {verified, checks} as JSON.")
@@ -394,6 +401,7 @@ def verify(
             "--as", help="With --report-out: sign the report with this DID of your vault."
         ),
     ] = None,
+    context: ContextOpt = None,
     vault: VaultOpt = None,
     passphrase_file: PassFileOpt = None,
 ) -> None:
@@ -402,13 +410,78 @@ def verify(
     binding, --challenge is the nonce you gave the holder, --domain your audience), or an
     Open Badges 2.0 assertion (JSON, JWS, or a baked PNG/SVG like a baked 3.0 badge).
     A credential with a status entry is verified only if its status list can be checked
-    (--status-dir, or --allow-network HOST). Exit code 0 verified, 1 not verified."""
+    (--status-dir, or --allow-network HOST). Several files, or a JSON array, get a report
+    each (--json: an array of them). Exit code 0 all verified, 1 any not verified."""
+    documents = _documents(files)
+    several = len(documents) != 1 or documents[0][0] is not None
+    if several and (html is not None or report_out is not None):
+        fail("--html and --report-out take one document; verify the others apart", EXIT_USAGE)
+    if context and (report_out is not None or request is not None):
+        fail("--context is not taken with --report-out or --request yet", EXIT_USAGE)
+    for _, document in documents:
+        _check_verify_usage(document, challenge, request, issuer_key, as_did, report_out)
+    lists = _trust_lists(trust)
+    status, resolver = verifier_inputs(status_dir, did_web_dir, allow_network)
+    asked = None
+    if request is not None:
+        from ..present.request import parse_request
+
+        asked = parse_request(load_input(request, what="presentation request"))
+        for name, given, expected in (
+            ("--challenge", challenge, asked.challenge),
+            ("--domain", domain, asked.domain),
+        ):
+            if given is not None and given != expected:
+                fail(f"{name} differs from the request's; leave it out", EXIT_USAGE)
+    options: dict[str, Any] = {"challenge": challenge, "domain": domain, "trust": lists}
+    options |= {"status": status, "resolver": resolver}
+    loader = context_loader(context)
+    if loader is not None:
+        options["loader"] = loader
+    reports: list[tuple[str | None, VerificationResult, Any]] = []
+    for label, document in documents:
+        result, shown = _verify_one(document, asked, issuer_key, options)
+        reports.append((label, result, shown))
+    if report_out is not None:
+        _archive(documents[0][1], report_out, as_did, vault, passphrase_file, options)
+    if html is not None:
+        from ..render.report_html import report_html
+
+        page = report_html(reports[0][1], reports[0][2], checked_at=datetime.now(UTC))
+        safefile.replace(html, page.encode("utf-8"), mode=0o644)
+    _say_reports(reports, json_output, several)
+    verified = all(result.verified for _, result, _ in reports)
+    raise typer.Exit(EXIT_OK if verified else EXIT_NOT_VERIFIED)
+
+
+def _documents(files: list[str]) -> list[tuple[str | None, Any]]:
+    """Every document the files hold, each with its label in a report: None for a file
+    that is one document, else ``FILE`` or ``FILE[i]`` (an item of a JSON array)."""
+    found: list[tuple[str | None, Any]] = []
+    for file in files:
+        document = parse_import(file, read_input(file))
+        name = "standard input" if file == "-" else file
+        if isinstance(document, list):
+            found += [(f"{name}[{i}]", item) for i, item in enumerate(document)]
+        else:
+            found.append((None if len(files) == 1 else name, document))
+    if not found:
+        fail("there is nothing to verify: the JSON array is empty", EXIT_USAGE)
+    return found
+
+
+def _check_verify_usage(
+    document: Any,
+    challenge: str | None,
+    request: str | None,
+    issuer_key: list[Path] | None,
+    as_did: str | None,
+    report_out: Path | None,
+) -> None:
+    """What the options given cannot do with ``document`` (exit 2 before any check)."""
     from ..credentials.model import is_presentation
     from ..openbadges2 import is_openbadge2
-    from ..render.report import claimed_json
 
-    # (what only some verifications need is imported where it is needed)
-    document = parse_import(file, read_input(file))
     compact = isinstance(document, str) and not is_openbadge2(document)
     if as_did is not None and report_out is None:
         fail("--as signs the report of --report-out; give both", EXIT_USAGE)
@@ -424,72 +497,90 @@ def verify(
             "the holder) and --domain (your audience)",
             EXIT_USAGE,
         )
-    lists = _trust_lists(trust)
-    status, resolver = verifier_inputs(status_dir, did_web_dir, allow_network)
-    if request is not None:
-        from ..present.request import parse_request
+    if (
+        request is None
+        and isinstance(document, dict)
+        and is_presentation(document)
+        and challenge is None
+    ):
+        fail(
+            "verifying a presentation needs --challenge (the one you gave the holder), "
+            "or --request REQUEST.json",
+            EXIT_USAGE,
+        )
+
+
+def _verify_one(
+    document: Any, asked: Any, issuer_key: list[Path] | None, options: dict[str, Any]
+) -> tuple[VerificationResult, Any]:
+    """(the result, what the report shows as claimed) for one document."""
+    from ..openbadges2 import is_openbadge2
+
+    if asked is not None:
         from ..present.response import check_response
         from ..trust.lists import combined
 
-        asked = parse_request(load_input(request, what="presentation request"))
-        for name, given, expected in (
-            ("--challenge", challenge, asked.challenge),
-            ("--domain", domain, asked.domain),
-        ):
-            if given is not None and given != expected:
-                fail(f"{name} differs from the request's; leave it out", EXIT_USAGE)
+        lists = options["trust"]
         result = check_response(
             document,
             asked,
             trust=combined(lists) if lists else None,
-            status=status,
-            resolver=resolver,
+            status=options["status"],
+            resolver=options["resolver"],
         )
-    else:
-        if isinstance(document, dict) and is_presentation(document) and challenge is None:
-            fail(
-                "verifying a presentation needs --challenge (the one you gave the holder), "
-                "or --request REQUEST.json",
-                EXIT_USAGE,
-            )
-        jwt_key = {"issuer_key": pinned_jwk(issuer_key)} if compact else {}
-        result, document = verify_any(
-            document,
-            [] if compact else issuer_keys(issuer_key),
-            challenge=challenge,
-            domain=domain,
-            trust=lists,
-            status=status,
-            resolver=resolver,
-            **jwt_key,
-        )
-    shown = _readable(document)
-    if report_out is not None:
-        from ..audit import archive_verification
+        return result, _readable(document)
+    compact = isinstance(document, str) and not is_openbadge2(document)
+    jwt_key = {"issuer_key": pinned_jwk(issuer_key)} if compact else {}
+    result, document = verify_any(
+        document, [] if compact else issuer_keys(issuer_key), **options, **jwt_key
+    )
+    return result, _readable(document)
 
-        archived = archive_verification(
-            document,
-            now=datetime.now(UTC),
-            challenge=challenge,
-            domain=domain,
-            trust=lists,
-            status=status,
-            resolver=resolver,
-        )
-        if as_did is not None:
-            with opened(vault, passphrase_file) as wallet:
-                archived = wallet.sign_report(archived, as_did)
-        safefile.replace(report_out, (jsonio.dumps(archived) + "\n").encode(), mode=0o644)
-    if html is not None:
-        from ..render.report_html import report_html
 
-        page = report_html(result, shown, checked_at=datetime.now(UTC))
-        safefile.replace(html, page.encode("utf-8"), mode=0o644)
+def _archive(
+    document: Any,
+    report_out: Path,
+    as_did: str | None,
+    vault: Path | None,
+    passphrase_file: Path | None,
+    options: dict[str, Any],
+) -> None:
+    """--report-out: the archivable report (signed with --as)."""
+    from ..audit import archive_verification
+
+    archived = archive_verification(document, now=datetime.now(UTC), **options)
+    if as_did is not None:
+        with opened(vault, passphrase_file) as wallet:
+            archived = wallet.sign_report(archived, as_did)
+    safefile.replace(report_out, (jsonio.dumps(archived) + "\n").encode(), mode=0o644)
+
+
+def _say_reports(
+    reports: list[tuple[str | None, VerificationResult, Any]], json_output: bool, several: bool
+) -> None:
+    """One document: its report, as before. Several: each under its label (--json: an
+    array of {file, verified, checks, claimed}), then how many were verified."""
+    from ..render.report import claimed_json
+
+    if not several:
+        _, result, shown = reports[0]
+        if json_output:
+            say_json(_public_json(result) | {"claimed": claimed_json(shown)})
+        else:
+            say(*render_report(result, shown))
+        return
     if json_output:
-        say_json(_public_json(result) | {"claimed": claimed_json(shown)})
-    else:
-        say(*render_report(result, shown))
-    raise typer.Exit(EXIT_OK if result.verified else EXIT_NOT_VERIFIED)
+        say_json(
+            [
+                {"file": label} | _public_json(result) | {"claimed": claimed_json(shown)}
+                for label, result, shown in reports
+            ]
+        )
+        return
+    for label, result, shown in reports:
+        say(f"{label}:", *("  " + line for line in render_report(result, shown)), "")
+    verified = sum(1 for _, result, _ in reports if result.verified)
+    say(f"{verified} of {len(reports)} verified.")
 
 
 def _has_key_binding(document: str) -> bool:

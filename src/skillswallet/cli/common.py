@@ -23,6 +23,7 @@ from ..errors import BakedImageError, InvalidDocumentError, InvalidJSONError
 from ..render.text import visible
 
 if TYPE_CHECKING:
+    from ..credentials.loader import ContextLoader
     from ..did.resolver import DIDResolver
     from ..openbadges2 import (
         IssuerKey,
@@ -69,6 +70,45 @@ AllowNetworkOpt = Annotated[
         show_default=False,
     ),
 ]
+
+
+ContextOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--context",
+        metavar="URL=FILE",
+        help="Accept the JSON-LD context URL, read from FILE (e.g. a Europass context you "
+        "downloaded and checked): pinned by the file's SHA-256, which the report's contexts "
+        "check records. Repeat it for several. Nothing is fetched.",
+        show_default=False,
+    ),
+]
+
+
+def context_loader(values: list[str] | None) -> ContextLoader | None:
+    """The loader of the bundled contexts plus those of ``--context URL=FILE`` (None
+    without any: the default loader)."""
+    if not values:
+        return None
+    import hashlib
+
+    from ..credentials.loader import ContextLoader
+    from ..errors import ContextError
+
+    extra: dict[str, tuple[bytes, str]] = {}
+    for value in values:
+        url, sep, path = value.partition("=")
+        if not sep or "://" not in url or not path:
+            fail(
+                f"--context takes URL=FILE (the context's URL, then its file), not {value!r}",
+                EXIT_USAGE,
+            )
+        raw = read_input(path)
+        extra[url] = (raw, hashlib.sha256(raw).hexdigest())
+    try:
+        return ContextLoader(extra)
+    except ContextError as exc:
+        fail(f"--context: {exc}", EXIT_USAGE)
 
 
 def verifier_inputs(

@@ -23,11 +23,13 @@ from .common import (
     EXIT_OK,
     EXIT_USAGE,
     AllowNetworkOpt,
+    ContextOpt,
     DidWebDirOpt,
     ImportFiles,
     IssuerKeyOpt,
     StatusDirOpt,
     confirm,
+    context_loader,
     fail,
     is_interactive,
     issuer_keys,
@@ -42,6 +44,7 @@ from .common import (
 )
 
 if TYPE_CHECKING:
+    from ..credentials.loader import ContextLoader
     from ..wallet import ImportReport, Wallet
 
 VaultOpt = Annotated[
@@ -142,7 +145,9 @@ def _check_new_passphrase(value: str) -> None:
 
 
 @contextmanager
-def opened(vault: Path | None, passphrase_file: Path | None) -> Iterator[Wallet]:
+def opened(
+    vault: Path | None, passphrase_file: Path | None, loader: ContextLoader | None = None
+) -> Iterator[Wallet]:
     from ..wallet import Wallet
 
     path = vault_path(vault)
@@ -150,7 +155,10 @@ def opened(vault: Path | None, passphrase_file: Path | None) -> Iterator[Wallet]
         fail(f"there is no vault at {path}; create one with 'skillswallet init'")
     passphrase = read_passphrase(passphrase_file)
     with warnings_shown(InsecureFileWarning):
-        wallet = Wallet.open(path, passphrase)
+        if loader is None:
+            wallet = Wallet.open(path, passphrase)
+        else:  # (--context: the caller's contexts besides the bundled ones)
+            wallet = Wallet.open(path, passphrase, loader=loader)
     with wallet:
         yield wallet
 
@@ -238,6 +246,7 @@ def register(app: typer.Typer) -> typer.Typer:
                 show_default=False,
             ),
         ] = None,
+        context: ContextOpt = None,
         vault: VaultOpt = None,
         passphrase_file: PassFileOpt = None,
         json_output: JsonOpt = False,
@@ -258,8 +267,9 @@ def register(app: typer.Typer) -> typer.Typer:
         try:
             with _interruptible(signals):
                 inputs = ImportFiles(files)  # a bad file is named before any passphrase
+                loader = context_loader(context)
                 esco = full_esco()  # (only a full ESCO can tell an unknown skill)
-                with opened(vault, passphrase_file) as wallet:
+                with opened(vault, passphrase_file, loader) as wallet:
                     bar = _progress(inputs.total, "Verifying and storing")
                     if bar is None:
                         report = wallet.import_credentials(
@@ -353,9 +363,7 @@ def register(app: typer.Typer) -> typer.Typer:
     @app.command()
     def delete(
         record_id: RecordIdArg,
-        yes: Annotated[
-            bool, typer.Option("--yes", "-y", help="Delete without asking.")
-        ] = False,
+        yes: Annotated[bool, typer.Option("--yes", "-y", help="Delete without asking.")] = False,
         vault: VaultOpt = None,
         passphrase_file: PassFileOpt = None,
         json_output: JsonOpt = False,

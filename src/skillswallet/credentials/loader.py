@@ -62,6 +62,8 @@ class ContextLoader:
 
     def __init__(self, extra: Mapping[str, tuple[bytes, str]] | None = None) -> None:
         self._docs: dict[str, dict[str, Any]] = dict(bundled_contexts())
+        #: The caller's contexts: URL -> the SHA-256 (hex) they are pinned by.
+        self.added: dict[str, str] = {}
         for url, (raw, sha256) in (extra or {}).items():
             if hashlib.sha256(raw).hexdigest() != sha256.lower():
                 raise ContextError(f"context {url!r} does not match its pinned digest", url)
@@ -72,6 +74,7 @@ class ContextLoader:
             if not isinstance(doc, dict) or "@context" not in doc:
                 raise ContextError(f"context {url!r} has no top-level @context", url)
             self._docs[url] = doc
+            self.added[url] = sha256.lower()
         # pyld's resolved-context cache, private to this loader so that no other loader in
         # the process can ever supply a different document for one of our URLs.
         self.resolved_cache: Any = None
