@@ -186,3 +186,40 @@ def test_import_with_a_context_of_your_own(
     )
     assert code == 0, err
     assert len(json.loads(invoke_main(monkeypatch, capsys, "list", "--json")[1])) == 1
+
+
+# --- issue several files and arrays ------------------------------------------------------------
+
+
+def test_issue_takes_several_files_and_arrays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from skillswallet.tour import skill_badge
+
+    key = tmp_path / "k.json"
+    assert invoke_main(monkeypatch, capsys, "key", "generate", "-o", str(key))[0] == 0
+    unsigned = skill_badge(
+        "did:example:unused", "did:example:holder", valid_from="2025-01-01T00:00:00Z"
+    )
+    del unsigned["issuer"]
+    one, many = tmp_path / "one.json", tmp_path / "many.json"
+    one.write_text(json.dumps(unsigned))
+    many.write_text(json.dumps([unsigned, unsigned]))
+
+    code, out, err = invoke_main(monkeypatch, capsys, "issue", "--key", str(key), str(one))
+    assert code == 0, err
+    assert isinstance(json.loads(out), dict)  # one file, one credential: as before
+
+    signed = tmp_path / "signed.json"
+    code, _, err = invoke_main(
+        monkeypatch, capsys, "issue", "--key", str(key), str(one), str(many), "-o", str(signed)
+    )
+    assert code == 0, err
+    credentials = json.loads(signed.read_text())
+    assert len(credentials) == 3 and all("proof" in c for c in credentials)
+    code, out, _ = invoke_main(monkeypatch, capsys, "verify", str(signed))
+    assert code == 0 and out.endswith("3 of 3 verified.\n")
+
+    many.write_text(json.dumps([unsigned, "not a credential"]))
+    code, _, err = invoke_main(monkeypatch, capsys, "issue", "--key", str(key), str(many))
+    assert code == 3 and f"item 1 of {many}" in err

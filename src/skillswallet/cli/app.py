@@ -242,7 +242,12 @@ def key_generate(
 @app.command()
 def issue(
     unsigned: Annotated[
-        str, typer.Argument(help="The unsigned credential (JSON file, or - for stdin).")
+        list[str],
+        typer.Argument(
+            help="Unsigned credentials: JSON files (- for stdin), each one credential or a "
+            "JSON array of them.",
+            show_default=False,
+        ),
     ],
     key: Annotated[
         Path | None,
@@ -293,7 +298,9 @@ def issue(
     """Sign a credential with a key file (--key) or a vault key (--as DID). Sets 'issuer'
     to the key's DID when absent and prints the signed credential (or writes it with --out).
     With --suite ecdsa-sd-2023 the result is a base credential for the holder to derive
-    disclosures from. Many at once, from a CSV file: 'skillswallet issue batch --help'."""
+    disclosures from. Several files, or a JSON array, are signed in one go (the vault
+    unlocked once) and printed (or written with --out) as one JSON array. Many at once,
+    from a CSV file: 'skillswallet issue batch --help'."""
     from ..credentials.issue import issue_credential
     from ..did.keyfile import read_key_file
 
@@ -301,29 +308,52 @@ def issue(
         fail("give exactly one of --key KEYFILE or --as DID", EXIT_USAGE)
     if mandatory and suite is not SuiteChoice.ecdsa_sd_2023:
         fail("--mandatory is for --suite ecdsa-sd-2023", EXIT_USAGE)
-    document = load_input(unsigned, what="credential")
+    documents, one = _unsigned(unsigned)
     if status_list:
         with open_status_issuer(registry_path(registry, vault, key)) as status_issuer:
-            document = status_issuer.add_status(document, status_list)
+            documents = [status_issuer.add_status(d, status_list) for d in documents]
     with warnings_shown(SelectableMandatoryWarning):
         if key is not None:
             signer = read_key_file(key)
-            signed = issue_credential(
-                document,
-                signer,
-                cryptosuite=_suite_for(suite, signer.key_type),
-                mandatory_pointers=mandatory or None,
-            )
+            signed = [
+                issue_credential(
+                    document,
+                    signer,
+                    cryptosuite=_suite_for(suite, signer.key_type),
+                    mandatory_pointers=mandatory or None,
+                )
+                for document in documents
+            ]
         else:
             assert as_did is not None
             with opened(vault, passphrase_file) as wallet:
-                signed = wallet.issue(
-                    document,
-                    as_did,
-                    cryptosuite=suite.value if suite else None,
-                    mandatory_pointers=mandatory or None,
-                )
-    _write_output(signed, out)
+                signed = [
+                    wallet.issue(
+                        document,
+                        as_did,
+                        cryptosuite=suite.value if suite else None,
+                        mandatory_pointers=mandatory or None,
+                    )
+                    for document in documents
+                ]
+    _write_output(signed[0] if one else signed, out)
+
+
+def _unsigned(files: list[str]) -> tuple[list[dict[str, Any]], bool]:
+    """The credentials to sign, and whether it is one (one file holding one object: the
+    output is then that credential, not an array)."""
+    documents: list[dict[str, Any]] = []
+    for file in files:
+        found = load_input(file)
+        items = found if isinstance(found, list) else [found]
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                where = f"item {index} of {file}" if isinstance(found, list) else file
+                fail(f"{where}: a credential must be a JSON object, not {type(item).__name__}")
+            documents.append(item)
+    if not documents:
+        fail("there is nothing to sign: the JSON array is empty", EXIT_USAGE)
+    return documents, len(files) == 1 and not isinstance(found, list)
 
 
 def _suite_for(suite: SuiteChoice | None, key_type: KeyType) -> str:
