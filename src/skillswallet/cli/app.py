@@ -630,11 +630,11 @@ def _trust_lists(paths: list[Path] | None) -> list[TrustList]:
 def _readable(document: Any) -> Any:
     """What a report says the document claims: a JWT credential's own claims (in the
     shape of a credential for an SD-JWT VC); nothing when it cannot be read."""
+    if not isinstance(document, str):
+        return document
     from ..jose import SD_JWT_VC, as_credential, compact_format
     from ..jose import view as jose_view
 
-    if not isinstance(document, str):
-        return document
     try:
         claims = jose_view(document)
     except SkillsWalletError:

@@ -91,6 +91,8 @@ EXAMPLES: dict[str, str] = {
     ),
     "trust remove": "skillswallet trust remove schools.json --issuer did:web:school.example",
     "trust show": "skillswallet trust show schools.json",
+    # serving
+    "serve": "skillswallet serve",
 }
 
 
