@@ -1,7 +1,8 @@
 """The ``skillswallet`` console script.
 
 It lives outside the ``skillswallet`` package so that it runs before that package's
-imports (about a quarter of a second): Ctrl-C during start-up ends the command quietly
+imports (about 50 ms for the command line; a command loads what it needs when it runs,
+see ``skillswallet.cli.root``): Ctrl-C during start-up ends the command quietly
 with exit code 130, never with a ``KeyboardInterrupt`` traceback. Once the command line
 is loaded, Ctrl-C is a ``KeyboardInterrupt`` again, which the commands clean up after
 (and :func:`skillswallet.cli.main` turns into exit code 130).

@@ -78,7 +78,7 @@ def test_person_journey(
     code, out, _ = cli(monkeypatch, capsys, "show", rid[:10], "--json")
     assert json.loads(out)["credential"]["name"] == "Welding"
 
-    code, out, _ = cli(monkeypatch, capsys, "delete", rid[:10])
+    code, out, _ = cli(monkeypatch, capsys, "delete", rid[:10], "--yes")  # (no terminal)
     assert code == 0
     code, out, _ = cli(monkeypatch, capsys, "show", rid)
     assert code == 3

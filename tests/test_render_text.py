@@ -41,3 +41,13 @@ def test_the_cli_prints_only_through_its_rendering_helpers() -> None:
         printing = re.findall(r"\b(?:typer\.echo|click\.echo|typer\.secho|print)\(", source)
         expected = 2 if module.name == "common.py" else 0
         assert len(printing) == expected, module.name
+
+
+def test_the_fast_path_never_passes_a_character_the_full_check_escapes() -> None:
+    from skillswallet.jsonio import surely_safe, unsafe_character
+
+    unsafe = unsafe_character()
+    for code in [*range(0x20000), *range(0xE0000, 0xE1000)]:
+        char = chr(code)
+        if surely_safe(char):
+            assert unsafe.match(char) is None, hex(code)

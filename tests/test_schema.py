@@ -81,3 +81,9 @@ def test_invalid_caller_schema_is_refused() -> None:
 
     with pytest.raises(SkillsWalletError):
         SchemaRegistry({"urn:x": {"type": 5}})
+
+
+def test_every_bundled_schema_is_a_valid_json_schema() -> None:
+    registry = SchemaRegistry()  # bundled schemas are checked when first used
+    for schema_id in registry._bundled:
+        assert isinstance(registry.errors(schema_id, {}), list)

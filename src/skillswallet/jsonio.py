@@ -12,6 +12,7 @@ so JSON printed on a terminal cannot move the cursor, recolour or reorder text.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -159,17 +160,35 @@ def _unsafe_ranges() -> str:
                 ranges[-1][1] = code
             else:
                 ranges.append([code, code])
-    # Hangul fillers are letters that render as nothing: a run of them can fake a layout.
-    invisible_letters = "\u115f\u1160\u3164\uffa0"
-    astral = invisible_letters + "\U000110bd\U000110cd\U00013430-\U0001345f\U0001bca0-\U0001bca3"
-    astral += "\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
-    return "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges) + astral
+    return "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges) + _LISTED
 
 
-#: One character that output always escapes (see :func:`_unsafe_ranges`).
-UNSAFE_CHARACTER = re.compile(f"[{_unsafe_ranges()}]")
-#: The same in json.dumps output, where a raw newline can only be indentation.
-_UNSAFE_IN_JSON = re.compile(f"(?!\n){UNSAFE_CHARACTER.pattern}")
+# Hangul fillers are letters that render as nothing: a run of them can fake a layout.
+_INVISIBLE_LETTERS = "\u115f\u1160\u3164\uffa0"
+#: What :func:`_unsafe_ranges` lists besides the categories it reads: the only unsafe
+#: characters ``str.isprintable`` can accept (it refuses every Cc, Cf, Zl, Zp and Cs).
+_LISTED = _INVISIBLE_LETTERS + "\U000110bd\U000110cd\U00013430-\U0001345f\U0001bca0-\U0001bca3"
+_LISTED += "\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
+_PRINTABLE_BUT_UNSAFE = re.compile(f"[{_LISTED}]")
+
+
+def surely_safe(text: str) -> bool:
+    """Whether ``text`` certainly holds no character that output escapes, told without
+    building :func:`unsafe_character` (printable text, none of the listed characters)."""
+    return text.isprintable() and _PRINTABLE_BUT_UNSAFE.search(text) is None
+
+
+@functools.cache
+def unsafe_character() -> re.Pattern[str]:
+    """One character that output always escapes (see :func:`_unsafe_ranges`); made on
+    first use (6 ms), not when the command line starts."""
+    return re.compile(f"[{_unsafe_ranges()}]")
+
+
+@functools.cache
+def _unsafe_in_json() -> re.Pattern[str]:
+    """The same in json.dumps output, where a raw newline can only be indentation."""
+    return re.compile(f"(?!\n){unsafe_character().pattern}")
 
 
 def _json_escape(match: re.Match[str]) -> str:
@@ -187,7 +206,9 @@ def dumps(value: Any, *, indent: int | None = 2) -> str:
     text = json.dumps(value, indent=indent, ensure_ascii=False)
     if text.isascii() and "\x7f" not in text:  # (JSON escapes the C0 controls itself)
         return text
-    return _UNSAFE_IN_JSON.sub(_json_escape, text)
+    if surely_safe(text.replace("\n", "")):  # (a raw newline can only be indentation)
+        return text
+    return _unsafe_in_json().sub(_json_escape, text)
 
 
 def read_file(path: Path, *, what: str, error: type[SkillsWalletError]) -> Any:

@@ -10,39 +10,25 @@ import sys
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from .. import jsonio, safefile
-from ..audit import archive_verification
-from ..credentials.issue import issue_credential
-from ..credentials.model import is_presentation
-from ..did.key import did_from_public_key
-from ..did.keyfile import read_key_file, write_key_file
-from ..did.keys import KeyPair
-from ..did.multikey import KeyType
 from ..errors import SelectableMandatoryWarning, SkillsWalletError
-from ..jose import SD_JWT_VC, as_credential, compact_format, has_key_binding
-from ..jose import view as jose_view
-from ..openbadges2 import is_openbadge2
-from ..present.request import parse_request
-from ..present.response import check_response
-from ..render.report import claimed_json, claimed_lines
-from ..render.report_html import report_html
-from ..result import Status, VerificationResult
-from ..tour import run_tour
-from ..trust.lists import combined, load_trust_list
-from .batch import IssueBatchRouting
+from ..result import Status
 from .common import (
     EXIT_ERROR,
     EXIT_NOT_VERIFIED,
     EXIT_OK,
     EXIT_USAGE,
+    RUN,
     AllowNetworkOpt,
+    ContextOpt,
     DidWebDirOpt,
     IssuerKeyOpt,
     StatusDirOpt,
+    context_loader,
     fail,
     issuer_keys,
     load_input,
@@ -52,6 +38,7 @@ from .common import (
     say,
     say_either,
     say_json,
+    say_traceback,
     verifier_inputs,
     verify_any,
     warnings_shown,
@@ -60,6 +47,7 @@ from .jwt import register as register_jwt_commands
 from .present import register as register_present_commands
 from .profile import register as register_profile_commands
 from .report import register as register_report_commands
+from .root import RootGroup, build_root
 from .serve import register as register_serve_command
 from .skills import register as register_skills_commands
 from .status import RegistryOpt, open_status_issuer, registry_path
@@ -69,12 +57,19 @@ from .trust import register as register_trust_commands
 from .vault import PassFileOpt, VaultOpt, opened
 from .vault import register as register_vault_commands
 
+if TYPE_CHECKING:
+    from ..did.multikey import KeyType
+    from ..result import VerificationResult
+    from ..trust.lists import TrustList
+
 app = typer.Typer(
-    cls=IssueBatchRouting,  # 'issue batch ...' (many credentials) beside 'issue FILE'
+    cls=RootGroup,  # sections in --help; 'issue batch ...' (many credentials) beside 'issue FILE'
     name="skillswallet",
-    help="Issue, hold and verify W3C Verifiable Credentials for skills, diplomas and badges.",
+    help="Issue, hold and verify W3C Verifiable Credentials for skills, diplomas and badges. "
+    "Start with 'skillswallet tour'; every command has --help with an example.",
+    epilog="Example: skillswallet verify diploma.json (and 'skillswallet COMMAND --help').",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -82,6 +77,40 @@ key_app = typer.Typer(
     help="Make and manage signing keys (did:key).", no_args_is_help=True, rich_markup_mode=None
 )
 app.add_typer(key_app, name="key")
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        say(f"skillswallet {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print the version and exit.",
+            callback=_show_version,
+            is_eager=True,
+        ),
+    ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug",
+            help="On an unexpected error, show the traceback (for a bug report) as well as "
+            "the one-sentence message.",
+        ),
+    ] = False,
+) -> None:
+    """The options before the command (the app's help is the Typer's)."""
+    RUN.debug = debug
+
+
 register_status_commands(app, register_vault_commands(app))
 register_taxonomy_commands(app)
 register_trust_commands(app)
@@ -127,6 +156,8 @@ _SYMBOLS = {
 def render_report(result: VerificationResult, document: Any = None) -> list[str]:
     """The report's lines: the verdict alone on the first, then what the document claims
     (when given), then one line a check."""
+    from ..render.report import claimed_lines
+
     lines = ["VERIFIED" if result.verified else "NOT VERIFIED"]
     claimed = claimed_lines(document)
     if claimed:
@@ -147,6 +178,8 @@ def tour(
 ) -> None:
     """Take a short tour: make a key, issue an Open Badges 3.0 skill credential, verify it,
     and see a tampered copy fail. Nothing is written to disk."""
+    from ..tour import run_tour
+
     report = run_tour()
     if json_output:
         say_json(
@@ -200,6 +233,10 @@ def key_generate(
 ) -> None:
     """Generate a signing key and its did:key DID, saved in a key file. Prints the DID.
     The file holds the private key: keep it safe."""
+    from ..did.key import did_from_public_key
+    from ..did.keyfile import write_key_file
+    from ..did.keys import KeyPair
+
     key_pair = KeyPair.generate(key_type.value)
     write_key_file(out, key_pair, overwrite=force)
     did = did_from_public_key(key_pair.public)
@@ -209,7 +246,12 @@ def key_generate(
 @app.command()
 def issue(
     unsigned: Annotated[
-        str, typer.Argument(help="The unsigned credential (JSON file, or - for stdin).")
+        list[str],
+        typer.Argument(
+            help="Unsigned credentials: JSON files (- for stdin), each one credential or a "
+            "JSON array of them.",
+            show_default=False,
+        ),
     ],
     key: Annotated[
         Path | None,
@@ -260,37 +302,67 @@ def issue(
     """Sign a credential with a key file (--key) or a vault key (--as DID). Sets 'issuer'
     to the key's DID when absent and prints the signed credential (or writes it with --out).
     With --suite ecdsa-sd-2023 the result is a base credential for the holder to derive
-    disclosures from. Many at once, from a CSV file: 'skillswallet issue batch --help'."""
+    disclosures from. Several files, or a JSON array, are signed in one go (the vault
+    unlocked once) and printed (or written with --out) as one JSON array. Many at once,
+    from a CSV file: 'skillswallet issue batch --help'."""
+    from ..credentials.issue import issue_credential
+    from ..did.keyfile import read_key_file
+
     if (key is None) == (as_did is None):
         fail("give exactly one of --key KEYFILE or --as DID", EXIT_USAGE)
     if mandatory and suite is not SuiteChoice.ecdsa_sd_2023:
         fail("--mandatory is for --suite ecdsa-sd-2023", EXIT_USAGE)
-    document = load_input(unsigned, what="credential")
+    documents, one = _unsigned(unsigned)
     if status_list:
         with open_status_issuer(registry_path(registry, vault, key)) as status_issuer:
-            document = status_issuer.add_status(document, status_list)
+            documents = [status_issuer.add_status(d, status_list) for d in documents]
     with warnings_shown(SelectableMandatoryWarning):
         if key is not None:
             signer = read_key_file(key)
-            signed = issue_credential(
-                document,
-                signer,
-                cryptosuite=_suite_for(suite, signer.key_type),
-                mandatory_pointers=mandatory or None,
-            )
+            signed = [
+                issue_credential(
+                    document,
+                    signer,
+                    cryptosuite=_suite_for(suite, signer.key_type),
+                    mandatory_pointers=mandatory or None,
+                )
+                for document in documents
+            ]
         else:
             assert as_did is not None
             with opened(vault, passphrase_file) as wallet:
-                signed = wallet.issue(
-                    document,
-                    as_did,
-                    cryptosuite=suite.value if suite else None,
-                    mandatory_pointers=mandatory or None,
-                )
-    _write_output(signed, out)
+                signed = [
+                    wallet.issue(
+                        document,
+                        as_did,
+                        cryptosuite=suite.value if suite else None,
+                        mandatory_pointers=mandatory or None,
+                    )
+                    for document in documents
+                ]
+    _write_output(signed[0] if one else signed, out)
+
+
+def _unsigned(files: list[str]) -> tuple[list[dict[str, Any]], bool]:
+    """The credentials to sign, and whether it is one (one file holding one object: the
+    output is then that credential, not an array)."""
+    documents: list[dict[str, Any]] = []
+    for file in files:
+        found = load_input(file)
+        items = found if isinstance(found, list) else [found]
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                where = f"item {index} of {file}" if isinstance(found, list) else file
+                fail(f"{where}: a credential must be a JSON object, not {type(item).__name__}")
+            documents.append(item)
+    if not documents:
+        fail("there is nothing to sign: the JSON array is empty", EXIT_USAGE)
+    return documents, len(files) == 1 and not isinstance(found, list)
 
 
 def _suite_for(suite: SuiteChoice | None, key_type: KeyType) -> str:
+    from ..did.multikey import KeyType
+
     if suite is not None:
         return suite.value
     return "eddsa-rdfc-2022" if key_type is KeyType.ED25519 else "ecdsa-rdfc-2019"
@@ -298,8 +370,13 @@ def _suite_for(suite: SuiteChoice | None, key_type: KeyType) -> str:
 
 @app.command()
 def verify(
-    file: Annotated[
-        str, typer.Argument(help="Credential or presentation (JSON file, or - for stdin).")
+    files: Annotated[
+        list[str],
+        typer.Argument(
+            help="Credentials or presentations: files (- for stdin), each one document or "
+            "a JSON array of them.",
+            show_default=False,
+        ),
     ],
     json_output: Annotated[
         bool, typer.Option("--json", help="Print {verified, checks} as JSON.")
@@ -358,6 +435,7 @@ def verify(
             "--as", help="With --report-out: sign the report with this DID of your vault."
         ),
     ] = None,
+    context: ContextOpt = None,
     vault: VaultOpt = None,
     passphrase_file: PassFileOpt = None,
 ) -> None:
@@ -366,8 +444,78 @@ def verify(
     binding, --challenge is the nonce you gave the holder, --domain your audience), or an
     Open Badges 2.0 assertion (JSON, JWS, or a baked PNG/SVG like a baked 3.0 badge).
     A credential with a status entry is verified only if its status list can be checked
-    (--status-dir, or --allow-network HOST). Exit code 0 verified, 1 not verified."""
-    document = parse_import(file, read_input(file))
+    (--status-dir, or --allow-network HOST). Several files, or a JSON array, get a report
+    each (--json: an array of them). Exit code 0 all verified, 1 any not verified."""
+    documents = _documents(files)
+    several = len(documents) != 1 or documents[0][0] is not None
+    if several and (html is not None or report_out is not None):
+        fail("--html and --report-out take one document; verify the others apart", EXIT_USAGE)
+    if context and (report_out is not None or request is not None):
+        fail("--context is not taken with --report-out or --request yet", EXIT_USAGE)
+    for _, document in documents:
+        _check_verify_usage(document, challenge, request, issuer_key, as_did, report_out)
+    lists = _trust_lists(trust)
+    status, resolver = verifier_inputs(status_dir, did_web_dir, allow_network)
+    asked = None
+    if request is not None:
+        from ..present.request import parse_request
+
+        asked = parse_request(load_input(request, what="presentation request"))
+        for name, given, expected in (
+            ("--challenge", challenge, asked.challenge),
+            ("--domain", domain, asked.domain),
+        ):
+            if given is not None and given != expected:
+                fail(f"{name} differs from the request's; leave it out", EXIT_USAGE)
+    options: dict[str, Any] = {"challenge": challenge, "domain": domain, "trust": lists}
+    options |= {"status": status, "resolver": resolver}
+    loader = context_loader(context)
+    if loader is not None:
+        options["loader"] = loader
+    reports: list[tuple[str | None, VerificationResult, Any]] = []
+    for label, document in documents:
+        result, shown = _verify_one(document, asked, issuer_key, options)
+        reports.append((label, result, shown))
+    if report_out is not None:
+        _archive(documents[0][1], report_out, as_did, vault, passphrase_file, options)
+    if html is not None:
+        from ..render.report_html import report_html
+
+        page = report_html(reports[0][1], reports[0][2], checked_at=datetime.now(UTC))
+        safefile.replace(html, page.encode("utf-8"), mode=0o644)
+    _say_reports(reports, json_output, several)
+    verified = all(result.verified for _, result, _ in reports)
+    raise typer.Exit(EXIT_OK if verified else EXIT_NOT_VERIFIED)
+
+
+def _documents(files: list[str]) -> list[tuple[str | None, Any]]:
+    """Every document the files hold, each with its label in a report: None for a file
+    that is one document, else ``FILE`` or ``FILE[i]`` (an item of a JSON array)."""
+    found: list[tuple[str | None, Any]] = []
+    for file in files:
+        document = parse_import(file, read_input(file))
+        name = "standard input" if file == "-" else file
+        if isinstance(document, list):
+            found += [(f"{name}[{i}]", item) for i, item in enumerate(document)]
+        else:
+            found.append((None if len(files) == 1 else name, document))
+    if not found:
+        fail("there is nothing to verify: the JSON array is empty", EXIT_USAGE)
+    return found
+
+
+def _check_verify_usage(
+    document: Any,
+    challenge: str | None,
+    request: str | None,
+    issuer_key: list[Path] | None,
+    as_did: str | None,
+    report_out: Path | None,
+) -> None:
+    """What the options given cannot do with ``document`` (exit 2 before any check)."""
+    from ..credentials.model import is_presentation
+    from ..openbadges2 import is_openbadge2
+
     compact = isinstance(document, str) and not is_openbadge2(document)
     if as_did is not None and report_out is None:
         fail("--as signs the report of --report-out; give both", EXIT_USAGE)
@@ -377,70 +525,110 @@ def verify(
             "(not with --request, --issuer-key or Open Badges 2.0)",
             EXIT_USAGE,
         )
-    if compact and challenge is None and has_key_binding(document):
+    if compact and challenge is None and _has_key_binding(document):
         fail(
             "this SD-JWT carries a key binding JWT: give --challenge (the nonce you gave "
             "the holder) and --domain (your audience)",
             EXIT_USAGE,
         )
-    lists = [load_trust_list(path) for path in trust or ()]
-    status, resolver = verifier_inputs(status_dir, did_web_dir, allow_network)
-    if request is not None:
-        asked = parse_request(load_input(request, what="presentation request"))
-        for name, given, expected in (
-            ("--challenge", challenge, asked.challenge),
-            ("--domain", domain, asked.domain),
-        ):
-            if given is not None and given != expected:
-                fail(f"{name} differs from the request's; leave it out", EXIT_USAGE)
+    if (
+        request is None
+        and isinstance(document, dict)
+        and is_presentation(document)
+        and challenge is None
+    ):
+        fail(
+            "verifying a presentation needs --challenge (the one you gave the holder), "
+            "or --request REQUEST.json",
+            EXIT_USAGE,
+        )
+
+
+def _verify_one(
+    document: Any, asked: Any, issuer_key: list[Path] | None, options: dict[str, Any]
+) -> tuple[VerificationResult, Any]:
+    """(the result, what the report shows as claimed) for one document."""
+    from ..openbadges2 import is_openbadge2
+
+    if asked is not None:
+        from ..present.response import check_response
+        from ..trust.lists import combined
+
+        lists = options["trust"]
         result = check_response(
             document,
             asked,
             trust=combined(lists) if lists else None,
-            status=status,
-            resolver=resolver,
+            status=options["status"],
+            resolver=options["resolver"],
         )
-    else:
-        if isinstance(document, dict) and is_presentation(document) and challenge is None:
-            fail(
-                "verifying a presentation needs --challenge (the one you gave the holder), "
-                "or --request REQUEST.json",
-                EXIT_USAGE,
-            )
-        jwt_key = {"issuer_key": pinned_jwk(issuer_key)} if compact else {}
-        result, document = verify_any(
-            document,
-            [] if compact else issuer_keys(issuer_key),
-            challenge=challenge,
-            domain=domain,
-            trust=lists,
-            status=status,
-            resolver=resolver,
-            **jwt_key,
-        )
-    shown = _readable(document)
-    if report_out is not None:
-        archived = archive_verification(
-            document,
-            now=datetime.now(UTC),
-            challenge=challenge,
-            domain=domain,
-            trust=lists,
-            status=status,
-            resolver=resolver,
-        )
-        if as_did is not None:
-            with opened(vault, passphrase_file) as wallet:
-                archived = wallet.sign_report(archived, as_did)
-        safefile.replace(report_out, (jsonio.dumps(archived) + "\n").encode(), mode=0o644)
-    if html is not None:
-        page = report_html(result, shown, checked_at=datetime.now(UTC))
-        safefile.replace(html, page.encode("utf-8"), mode=0o644)
+        return result, _readable(document)
+    compact = isinstance(document, str) and not is_openbadge2(document)
+    jwt_key = {"issuer_key": pinned_jwk(issuer_key)} if compact else {}
+    result, document = verify_any(
+        document, [] if compact else issuer_keys(issuer_key), **options, **jwt_key
+    )
+    return result, _readable(document)
+
+
+def _archive(
+    document: Any,
+    report_out: Path,
+    as_did: str | None,
+    vault: Path | None,
+    passphrase_file: Path | None,
+    options: dict[str, Any],
+) -> None:
+    """--report-out: the archivable report (signed with --as)."""
+    from ..audit import archive_verification
+
+    archived = archive_verification(document, now=datetime.now(UTC), **options)
+    if as_did is not None:
+        with opened(vault, passphrase_file) as wallet:
+            archived = wallet.sign_report(archived, as_did)
+    safefile.replace(report_out, (jsonio.dumps(archived) + "\n").encode(), mode=0o644)
+
+
+def _say_reports(
+    reports: list[tuple[str | None, VerificationResult, Any]], json_output: bool, several: bool
+) -> None:
+    """One document: its report, as before. Several: each under its label (--json: an
+    array of {file, verified, checks, claimed}), then how many were verified."""
+    from ..render.report import claimed_json
+
+    if not several:
+        _, result, shown = reports[0]
+        if json_output:
+            say_json(_public_json(result) | {"claimed": claimed_json(shown)})
+        else:
+            say(*render_report(result, shown))
+        return
     if json_output:
-        say_json(_public_json(result) | {"claimed": claimed_json(shown)})
-    else:
-        say(*render_report(result, shown))
-    raise typer.Exit(EXIT_OK if result.verified else EXIT_NOT_VERIFIED)
+        say_json(
+            [
+                {"file": label} | _public_json(result) | {"claimed": claimed_json(shown)}
+                for label, result, shown in reports
+            ]
+        )
+        return
+    for label, result, shown in reports:
+        say(f"{label}:", *("  " + line for line in render_report(result, shown)), "")
+    verified = sum(1 for _, result, _ in reports if result.verified)
+    say(f"{verified} of {len(reports)} verified.")
+
+
+def _has_key_binding(document: str) -> bool:
+    from ..jose import has_key_binding
+
+    return has_key_binding(document)
+
+
+def _trust_lists(paths: list[Path] | None) -> list[TrustList]:
+    if not paths:
+        return []
+    from ..trust.lists import load_trust_list
+
+    return [load_trust_list(path) for path in paths]
 
 
 def _readable(document: Any) -> Any:
@@ -448,6 +636,9 @@ def _readable(document: Any) -> Any:
     shape of a credential for an SD-JWT VC); nothing when it cannot be read."""
     if not isinstance(document, str):
         return document
+    from ..jose import SD_JWT_VC, as_credential, compact_format
+    from ..jose import view as jose_view
+
     try:
         claims = jose_view(document)
     except SkillsWalletError:
@@ -460,15 +651,18 @@ def _public_json(result: VerificationResult) -> dict[str, Any]:
 
 
 def main() -> None:
-    """Console entry point: typed errors become a message and exit code 3, never a traceback."""
+    """Console entry point: typed errors become a message and exit code 3, never a
+    traceback (unless --debug). The root group builds only the command that runs."""
+    RUN.debug = False  # (set by the root's --debug once the command line is parsed)
     try:
         # Without standalone mode click returns the exit code of typer.Exit instead of exiting.
-        code = app(standalone_mode=False)
+        code = build_root(app)(standalone_mode=False)
         sys.exit(code if isinstance(code, int) else EXIT_OK)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except SkillsWalletError as exc:
         say(f"error: {exc}", err=True)
+        say_traceback()
         sys.exit(EXIT_ERROR)
     except KeyboardInterrupt:
         sys.exit(130)
@@ -484,5 +678,10 @@ def main() -> None:
             sys.exit(EXIT_USAGE if exit_code == EXIT_USAGE else EXIT_ERROR)
         if type(exc).__name__ == "Abort":
             sys.exit(EXIT_ERROR)
-        say(f"error: unexpected {type(exc).__name__}; please report this", err=True)
+        say(
+            f"error: unexpected {type(exc).__name__}; please report this "
+            "(run it again with --debug before the command to see where it happened)",
+            err=True,
+        )
+        say_traceback()
         sys.exit(EXIT_ERROR)

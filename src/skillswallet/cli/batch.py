@@ -8,18 +8,19 @@ import signal
 import sys
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
-from ..did.keyfile import read_key_file
-from ..did.keys import Signer
-from ..issuer import Batch, BatchInterrupted, BatchReport, CsvRows
-from ..status.issuer import StatusIssuer
 from .common import EXIT_NOT_VERIFIED, EXIT_OK, EXIT_USAGE, fail, load_input, say, say_json
 from .status import RegistryOpt, open_status_issuer, registry_path
 from .vault import JsonOpt, PassFileOpt, VaultOpt, _interruptible, _progress, opened
+
+if TYPE_CHECKING:
+    from ..did.keys import Signer
+    from ..issuer import BatchReport, CsvRows
+    from ..status.issuer import StatusIssuer
 
 #: Bad rows listed in the text summary (all of them are in --json).
 SHOWN_ERRORS = 50
@@ -106,6 +107,8 @@ def batch(
     passphrase_file: PassFileOpt = None,
     json_output: JsonOpt = False,
 ) -> None:
+    from ..issuer import Batch, BatchInterrupted, CsvRows
+
     if (key is None) == (as_did is None):
         fail("give exactly one of --key KEYFILE or --as DID", EXIT_USAGE)
     if suite is not None and suite not in SUITES:
@@ -155,6 +158,8 @@ SUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022", "ecdsa-rdfc-2019", "ecdsa-jcs-201
 def _signer(
     key: Path | None, as_did: str | None, vault: Path | None, passphrase_file: Path | None
 ) -> Signer:
+    from ..did.keyfile import read_key_file
+
     if key is not None:
         return read_key_file(key)
     assert as_did is not None

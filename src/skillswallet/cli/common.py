@@ -14,33 +14,33 @@ import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from .. import jsonio
-from ..did.resolver import DIDResolver
-from ..did.web import WebResolver
 from ..errors import BakedImageError, InvalidDocumentError, InvalidJSONError
-from ..importing import iter_credentials
-from ..jose import JoseError, sniff
-from ..net.fetch import HttpsFetcher
-from ..openbadges2 import (
-    IssuerKey,
-    assertion_of,
-    credential_view,
-    is_openbadge2,
-    load_issuer_key,
-    recipient_text,
-    verify_openbadge2,
-)
 from ..render.text import visible
-from ..result import VerificationResult
-from ..skills.baking import PNG_SIGNATURE, extract_badge
-from ..status.sources import DirectorySource, FirstOf, HttpsSource, StatusSource
-from ..verify import verify as verify_document
+
+if TYPE_CHECKING:
+    from ..credentials.loader import ContextLoader
+    from ..did.resolver import DIDResolver
+    from ..openbadges2 import (
+        IssuerKey,
+    )
+    from ..result import VerificationResult
+    from ..status.sources import StatusSource
 
 EXIT_OK, EXIT_NOT_VERIFIED, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
+
+
+class RunOptions:
+    """The options given before the command (``skillswallet --debug verify ...``)."""
+
+    debug: bool = False
+
+
+RUN = RunOptions()
 
 StatusDirOpt = Annotated[
     Path | None,
@@ -72,11 +72,56 @@ AllowNetworkOpt = Annotated[
 ]
 
 
+ContextOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--context",
+        metavar="URL=FILE",
+        help="Accept the JSON-LD context URL, read from FILE (e.g. a Europass context you "
+        "downloaded and checked): pinned by the file's SHA-256, which the report's contexts "
+        "check records. Repeat it for several. Nothing is fetched.",
+        show_default=False,
+    ),
+]
+
+
+def context_loader(values: list[str] | None) -> ContextLoader | None:
+    """The loader of the bundled contexts plus those of ``--context URL=FILE`` (None
+    without any: the default loader)."""
+    if not values:
+        return None
+    import hashlib
+
+    from ..credentials.loader import ContextLoader
+    from ..errors import ContextError
+
+    extra: dict[str, tuple[bytes, str]] = {}
+    for value in values:
+        url, sep, path = value.partition("=")
+        if not sep or "://" not in url or not path:
+            fail(
+                f"--context takes URL=FILE (the context's URL, then its file), not {value!r}",
+                EXIT_USAGE,
+            )
+        raw = read_input(path)
+        extra[url] = (raw, hashlib.sha256(raw).hexdigest())
+    try:
+        return ContextLoader(extra)
+    except ContextError as exc:
+        fail(f"--context: {exc}", EXIT_USAGE)
+
+
 def verifier_inputs(
     status_dir: Path | None, did_web_dir: Path | None, hosts: list[str] | None
 ) -> tuple[StatusSource | None, DIDResolver | None]:
     """The status source and DID resolver the verifier options ask for (None: the
     defaults, offline: a status entry inconclusive, did:key only)."""
+    if status_dir is None and did_web_dir is None and not hosts:
+        return None, None
+    from ..did.web import WebResolver
+    from ..net.fetch import HttpsFetcher
+    from ..status.sources import DirectorySource, FirstOf, HttpsSource
+
     fetcher = HttpsFetcher(hosts) if hosts else None
     sources: list[StatusSource] = []
     if status_dir is not None:
@@ -93,6 +138,15 @@ def say(*lines: str, err: bool = False) -> None:
     newline, escape sequence or bidi control inside it is shown as an escape, so text
     from a document can neither forge a line nor change how the others look."""
     typer.echo("\n".join(visible(line) for line in lines), err=err)
+
+
+def say_traceback() -> None:
+    """With ``--debug``: the traceback of the exception being handled, on stderr (its
+    lines shown like any other text)."""
+    if RUN.debug:
+        import traceback
+
+        say(*traceback.format_exc().rstrip("\n").splitlines(), err=True)
 
 
 def say_json(value: Any) -> None:
@@ -221,6 +275,9 @@ def parse_import(path: str, data: bytes) -> Any:
     compact JWS, returned as a string), a compact JWT (vc+jwt) or SD-JWT VC (a string), or
     a PNG or SVG image with a badge baked into it (Open Badges 3.0 or 2.0). Anything else
     is refused naming the formats read."""
+    from ..openbadges2 import is_openbadge2
+    from ..skills.baking import PNG_SIGNATURE, extract_badge
+
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
     text = head.split(b".", 1)[0]
     if text[:1] not in (b"{", b"[") and _JWS_START.match(text) and is_openbadge2(_text(data)):
@@ -260,6 +317,8 @@ def _text(data: bytes) -> str:
 
 
 def _compact(path: str, data: bytes) -> str | None:
+    from ..jose import JoseError, sniff
+
     try:
         return sniff(data)
     except JoseError as exc:
@@ -287,6 +346,8 @@ class ImportFiles:
     parsed documents are dropped, and read again one at a time while importing."""
 
     def __init__(self, paths: list[str]) -> None:
+        from ..importing import iter_credentials
+
         self._paths = paths
         self._kept: dict[int, Any] = {}
         self.total = 0
@@ -325,6 +386,8 @@ IssuerKeyOpt = Annotated[
 
 def issuer_keys(paths: list[Path] | None) -> list[IssuerKey]:
     """The pinned issuer keys of ``--issuer-key`` (a bad file stops the command)."""
+    from ..openbadges2 import load_issuer_key
+
     keys = []
     for path in paths or ():
         try:
@@ -339,6 +402,15 @@ def verify_any(
 ) -> tuple[VerificationResult, Any]:
     """Verify what :func:`parse_import` read, whatever its format: (the result, the
     document the report describes: an Open Badges 2.0 assertion's VC-shaped view)."""
+    from ..openbadges2 import (
+        assertion_of,
+        credential_view,
+        is_openbadge2,
+        recipient_text,
+        verify_openbadge2,
+    )
+    from ..verify import verify as verify_document
+
     if is_openbadge2(document):
         assertion = assertion_of(document)
         view = credential_view(assertion, recipient_text(assertion))

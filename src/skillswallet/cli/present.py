@@ -5,20 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from .. import jsonio, safefile
-from ..credentials.sd.select import resolve_pointer
 from ..errors import PointerError
-from ..jose import SD_JWT_VC
-from ..present.disclosure import CredentialDisclosure
-from ..present.linkability import LinkabilityWarning
-from ..present.request import SkillRequirement, new_request, parse_request
-from ..skills.evidence import EvidenceLevel
-from ..trust.lists import load_trust_list
-from ..wallet import DisclosureEntry, Presentation, PresentationPlan, SdJwtPresented, Wallet
 from .common import (
     EXIT_NOT_VERIFIED,
     EXIT_USAGE,
@@ -32,6 +24,11 @@ from .common import (
 )
 from .profile import TrustOpt
 from .vault import JsonOpt, PassFileOpt, VaultOpt, opened
+
+if TYPE_CHECKING:
+    from ..present.disclosure import CredentialDisclosure
+    from ..present.linkability import LinkabilityWarning
+    from ..wallet import DisclosureEntry, Presentation, PresentationPlan, SdJwtPresented, Wallet
 
 AsOpt = Annotated[
     str | None,
@@ -143,6 +140,8 @@ def register(app: typer.Typer) -> None:
         An SD-JWT VC is presented on its own: --disclose names its claims (e.g.
         given_name, address.street), --challenge is the verifier's nonce and --domain its
         audience; the file written is the SD-JWT with a key binding JWT."""
+        from ..jose import SD_JWT_VC
+
         with opened(vault, passphrase_file) as wallet:
             if len(credential) == 1 and wallet.credential_format(credential[0]) == SD_JWT_VC:
                 sd = wallet.present_sd_jwt(
@@ -239,6 +238,9 @@ def register(app: typer.Typer) -> None:
         send it to the person, keep it, and check their answer with
         'skillswallet verify VP.json --request REQUEST.json'. Each --skill is one
         required credential query (one credential may answer several)."""
+        from ..present.request import SkillRequirement, new_request
+        from ..skills.evidence import EvidenceLevel
+
         if not (skill or credential_type or field):
             fail("ask for something: --skill, --type or --field", EXIT_USAGE)
         if min_level is not None and not skill:
@@ -287,6 +289,9 @@ def register(app: typer.Typer) -> None:
         """Answer a presentation request: finds the credentials of your vault that
         satisfy it, proposes the smallest disclosure that does, shows exactly what will
         and will not be revealed, and asks before signing (unless --yes)."""
+        from ..present.request import parse_request
+        from ..trust.lists import load_trust_list
+
         if not yes and not is_interactive():
             fail("respond asks before signing: run it in a terminal, or add --yes", EXIT_USAGE)
         if request_file == "-" and not yes:
@@ -379,6 +384,8 @@ def _say_warnings(found: list[LinkabilityWarning]) -> None:
 
 
 def _preview(document: dict[str, Any], pointer: str) -> str:
+    from ..credentials.sd.select import resolve_pointer
+
     try:
         value = resolve_pointer(document, pointer)
     except PointerError:

@@ -4,26 +4,22 @@ job, and adding one's own assessment. Thin: parse, one library call, render."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from .. import safefile
 from ..errors import BuilderError
-from ..skills.builders import Skill, parse_level
-from ..skills.matching import (
-    MatchReport,
-    load_requirements,
-    match,
-    occupation_requirements,
-    rank_occupations,
-)
-from ..skills.profile import TRANSVERSAL, ProfileSkill, SkillsProfile
-from ..skills.store import default_taxonomy
 from ..skills.taxonomy import KIND_ISCO_GROUP, KIND_OCCUPATION, KIND_SKILL_GROUP
-from ..trust.lists import TrustList, load_trust_list
 from .common import EXIT_USAGE, fail, say, say_either, say_json
 from .vault import JsonOpt, PassFileOpt, VaultOpt, opened
+
+if TYPE_CHECKING:
+    from ..skills.matching import (
+        MatchReport,
+    )
+    from ..skills.profile import ProfileSkill, SkillsProfile
+    from ..trust.lists import TrustList
 
 LangOpt = Annotated[
     str, typer.Option("--lang", help="Language of skill names, where the taxonomy has it.")
@@ -42,6 +38,8 @@ _NOT_SKILLS = frozenset({KIND_OCCUPATION, KIND_SKILL_GROUP, KIND_ISCO_GROUP})
 
 
 def _trust(path: Path | None) -> TrustList | None:
+    from ..trust.lists import load_trust_list
+
     return load_trust_list(path) if path is not None else None
 
 
@@ -69,6 +67,8 @@ def skill_json(skill: ProfileSkill) -> dict[str, Any]:
 
 
 def _profile_lines(profile: SkillsProfile) -> list[str]:
+    from ..skills.profile import TRANSVERSAL
+
     if not profile.skills:
         return [
             "no skills yet: import credentials, or add your own with 'skillswallet self-assess'"
@@ -153,6 +153,8 @@ def register(app: typer.Typer) -> None:
         evidence (self < endorsed < assessed < accredited), and how it grew.
 
         Example: skillswallet profile --html passport.html"""
+        from ..skills.store import default_taxonomy
+
         trust_list = _trust(trust)
         if occupation is not None and html is None:
             fail("--occupation goes with --html (or use 'skillswallet match')", EXIT_USAGE)
@@ -194,6 +196,14 @@ def register(app: typer.Typer) -> None:
         """Compare your skills with an occupation or a vacancy: what you have, what is
         below the level asked, what is missing, and a score (essential skills weigh 2,
         optional 1; a skill held below the level asked counts half)."""
+        from ..skills.matching import (
+            load_requirements,
+            match,
+            occupation_requirements,
+            rank_occupations,
+        )
+        from ..skills.store import default_taxonomy
+
         chosen = [x for x in (occupation, requirements, top) if x is not None]
         if len(chosen) != 1:
             fail("give exactly one of --occupation, --requirements or --top", EXIT_USAGE)
@@ -258,6 +268,9 @@ def register(app: typer.Typer) -> None:
         """Assess one of your own skills: builds a self-assessment, signs it with your
         vault key and stores it, in one step. It counts as 'self' evidence until someone
         endorses it."""
+        from ..skills.builders import Skill, parse_level
+        from ..skills.store import default_taxonomy
+
         try:
             parse_level(level, "--level")
         except BuilderError as exc:

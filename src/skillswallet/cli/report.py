@@ -5,12 +5,14 @@ Thin wrapper over :mod:`skillswallet.audit`: parse, one library call, render.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..audit import check_report
 from .common import EXIT_NOT_VERIFIED, EXIT_OK, load_input, say, say_json
+
+if TYPE_CHECKING:
+    pass
 
 
 def register(app: typer.Typer) -> None:
@@ -32,6 +34,8 @@ def register(app: typer.Typer) -> None:
         (and the signature, if any) holds, 1 when not.
 
         Example: skillswallet report check report.json"""
+        from ..audit import check_report
+
         found = check_report(load_input(file, what="verification report"))
         signature = None if found.signature is None else found.signature.verified
         if json_output:

@@ -10,16 +10,12 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from .. import jsonio
-from ..credentials.model import is_presentation
 from ..errors import BuilderError
-from ..skills import baking, builders
-from ..skills.builders import CredentialKind, EvidenceItem, NationalLevel, Profile, Skill
-from ..verify import verify
 from .common import (
     EXIT_NOT_VERIFIED,
     EXIT_USAGE,
@@ -30,6 +26,9 @@ from .common import (
     say_json,
     utf8_text,
 )
+
+if TYPE_CHECKING:
+    from ..skills.builders import CredentialKind, Skill
 
 
 def _metavar(name: str) -> str:
@@ -141,6 +140,8 @@ def _skills(
     levels: list[str] | None = None,
     methods: list[str] | None = None,
 ) -> list[Skill]:
+    from ..skills.builders import Skill
+
     count = len(uris)
     if not labels or len(labels) != count:
         fail("give one --label for each --skill (its name, e.g. 'give advice')", EXIT_USAGE)
@@ -199,6 +200,8 @@ def _build(
 ) -> None:
     """Run ``builder`` valid from now; ``output`` is (--id, --template, --out, --force).
     A refused value is a usage error naming its flag (exit 2)."""
+    from ..skills import builders
+
     credential_id, template, out, force = output
     try:
         document = builder(*args, valid_from=_now(), credential_id=credential_id, **fields)
@@ -264,6 +267,9 @@ def register(app: typer.Typer) -> None:
         Example: skillswallet new skill --skill http://data.europa.eu/esco/skill/... --label
         "give advice to others" --level B --method exam --issuer did:key:... --subject
         did:key:... --out skill.json"""
+        from ..skills import builders
+        from ..skills.builders import CredentialKind, EvidenceItem, Profile
+
         skills = _skills(skill, label, code, level, method)
         if evidence:
             if len(skills) != 1:
@@ -326,6 +332,9 @@ def register(app: typer.Typer) -> None:
         Example: skillswallet new diploma --name "MBO Care 4" --eqf 4 --national-framework
         NLQF --national-level 4 --issuer did:web:school.example --issuer-name "ROC"
         --subject did:key:..."""
+        from ..skills import builders
+        from ..skills.builders import CredentialKind, NationalLevel, Profile
+
         if (national_framework is None) != (national_level is None):
             fail("give --national-framework and --national-level together", EXIT_USAGE)
         national = (
@@ -374,6 +383,9 @@ def register(app: typer.Typer) -> None:
         force: ForceOpt = False,
     ) -> None:
         """An Open Badges 3.0 badge: a name, criteria and an image."""
+        from ..skills import builders
+        from ..skills.builders import CredentialKind, Profile
+
         skills = _skills(skill, label) if skill else []
         _build(
             CredentialKind.BADGE,
@@ -412,6 +424,9 @@ def register(app: typer.Typer) -> None:
         force: ForceOpt = False,
     ) -> None:
         """Your own assessment of your skills, issued by you about you."""
+        from ..skills import builders
+        from ..skills.builders import CredentialKind, Profile
+
         skills = _skills(skill, label, None, level)
         _build(
             CredentialKind.SELF_ASSESSMENT,
@@ -454,6 +469,9 @@ def register(app: typer.Typer) -> None:
         force: ForceOpt = False,
     ) -> None:
         """An endorsement: you vouch for one skill or one credential of another person."""
+        from ..skills import builders
+        from ..skills.builders import CredentialKind, Profile, Skill
+
         if skill is not None and label is None:
             fail("give --label with --skill (the skill's name)", EXIT_USAGE)
         _build(
@@ -489,6 +507,10 @@ def register(app: typer.Typer) -> None:
         """Put a signed credential into its badge image (Open Badges 3.0 baking), so the
         image itself can be imported and verified. The credential must verify first
         (exit code 1 if it does not)."""
+        from ..credentials.model import is_presentation
+        from ..skills import baking
+        from ..verify import verify
+
         document = load_input(credential, what="credential")
         if is_presentation(document):
             fail("bake takes one credential, not a presentation", EXIT_USAGE)

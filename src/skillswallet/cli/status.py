@@ -8,19 +8,19 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from .. import jsonio, safefile
-from ..did.keyfile import read_key_file
-from ..did.keys import Signer
-from ..did.web import did_web_file, did_web_url
 from ..status.bitstring import MIN_ENTRIES
-from ..status.issuer import StatusIssuer
-from ..status.registry import Allocation, SqliteStatusRegistry
 from .common import EXIT_USAGE, fail, say, say_either, say_json
 from .vault import JsonOpt, PassFileOpt, VaultOpt, opened, vault_path
+
+if TYPE_CHECKING:
+    from ..did.keys import Signer
+    from ..status.issuer import StatusIssuer
+    from ..status.registry import Allocation
 
 REGISTRY_FILE = "status-lists.sqlite"
 
@@ -57,6 +57,9 @@ class Purpose(StrEnum):
 
 @contextmanager
 def open_status_issuer(path: Path) -> Iterator[StatusIssuer]:
+    from ..status.issuer import StatusIssuer
+    from ..status.registry import SqliteStatusRegistry
+
     registry = SqliteStatusRegistry(path)
     try:
         yield StatusIssuer(registry)
@@ -209,6 +212,8 @@ def register(app: typer.Typer, did_app: typer.Typer) -> None:
 def _signer(
     as_did: str | None, key: Path | None, vault: Path | None, passphrase_file: Path | None
 ) -> Iterator[Signer]:
+    from ..did.keyfile import read_key_file
+
     if key is not None:
         yield read_key_file(key)
         return
@@ -266,6 +271,8 @@ def register_did_web(did_app: typer.Typer) -> None:
 
 
 def _write_did_document(did: str, document: dict[str, Any], out: Path, json_output: bool) -> None:
+    from ..did.web import did_web_file, did_web_url
+
     target = did_web_file(out, did)
     target.parent.mkdir(parents=True, exist_ok=True)
     safefile.replace(target, (jsonio.dumps(document) + "\n").encode("utf-8"), mode=0o644)

@@ -7,17 +7,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..skills.store import (
-    default_taxonomy,
-    install_esco_directory,
-    install_framework,
-    taxonomy_dir,
-    user_index_path,
-)
 from ..skills.taxonomy import (
     KIND_ISCO_GROUP,
     KIND_OCCUPATION,
@@ -29,6 +22,9 @@ from ..skills.taxonomy import (
     Taxonomy,
 )
 from .common import EXIT_USAGE, fail, say, say_either, say_json
+
+if TYPE_CHECKING:
+    pass
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 LangOpt = Annotated[
@@ -129,6 +125,8 @@ def register(app: typer.Typer) -> None:
         finds 'plumber'. Exact and starting matches come first, then names with every word
         you typed, then names with the text inside a word. Prints each match's kind,
         preferred name and URI (use the URI with 'taxonomy show', or in credentials)."""
+        from ..skills.store import default_taxonomy
+
         found = default_taxonomy().search(text, kind=_KINDS[kind], limit=limit)
         if json_output:
             say_json([concept_json(concept, lang) for concept in found])
@@ -146,6 +144,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Show one skill or occupation: names, description, broader concepts, and for an
         occupation its essential and optional skills (when a full ESCO download is loaded)."""
+        from ..skills.store import default_taxonomy
+
         taxonomy = default_taxonomy()
         concept = taxonomy.get(uri)
         if concept is None:
@@ -207,6 +207,8 @@ def register(app: typer.Typer) -> None:
         """Load a full ESCO download (all skills and which skills each occupation needs)
         into your data folder, replacing an earlier one; or install a custom framework
         (a JSON file, see schemas/skills-framework.schema.json). Nothing changes on error."""
+        from ..skills.store import install_esco_directory, install_framework, user_index_path
+
         if source.is_dir():
 
             def progress(name: str, done: int, total: int) -> None:
@@ -246,6 +248,8 @@ def register(app: typer.Typer) -> None:
     def info(json_output: JsonOpt = False) -> None:
         """Show which taxonomies are loaded, what they hold, where they come from
         (with attribution) and where your own index is kept."""
+        from ..skills.store import default_taxonomy, taxonomy_dir
+
         sources = default_taxonomy().sources()
         if json_output:
             say_json(

@@ -6,14 +6,16 @@ Thin wrappers over :mod:`skillswallet.trust.lists`: parse, one library call, ren
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..credentials.dates import format_datetime, parse_datetime
 from ..errors import TrustListError
-from ..trust.lists import TrustEntry, TrustList, load_trust_list, save_trust_list
 from .common import EXIT_USAGE, fail, say, say_either, say_json
+
+if TYPE_CHECKING:
+    from ..trust.lists import TrustEntry
 
 FileArg = Annotated[Path, typer.Argument(help="The trust list file (JSON).", show_default=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
@@ -63,6 +65,8 @@ def register(app: typer.Typer) -> None:
         json_output: JsonOpt = False,
     ) -> None:
         """Start an empty trust list in FILE (refuses to replace an existing file)."""
+        from ..trust.lists import TrustList, save_trust_list
+
         data = {"name": name, "entries": []}
         until = _date(valid_until, "--valid-until")
         if until is not None:
@@ -102,6 +106,8 @@ def register(app: typer.Typer) -> None:
         json_output: JsonOpt = False,
     ) -> None:
         """Add an issuer to the list (replacing its entry if it has one)."""
+        from ..trust.lists import TrustList, load_trust_list, save_trust_list
+
         data: dict[str, object] = {"issuer": issuer, "scopes": scope}
         for key, value in (
             ("name", name),
@@ -123,6 +129,8 @@ def register(app: typer.Typer) -> None:
     @trust.command("remove")
     def remove(file: FileArg, issuer: IssuerOpt, json_output: JsonOpt = False) -> None:
         """Remove an issuer from the list."""
+        from ..trust.lists import load_trust_list, save_trust_list
+
         updated = load_trust_list(file).without(issuer)
         save_trust_list(updated, file)
         say_either(json_output, {"removed": issuer}, f"Removed {issuer}")
@@ -130,6 +138,8 @@ def register(app: typer.Typer) -> None:
     @trust.command("show")
     def show(file: FileArg, json_output: JsonOpt = False) -> None:
         """Show who the list trusts, and for what."""
+        from ..trust.lists import load_trust_list
+
         trust_list = load_trust_list(file)
         if json_output:
             say_json(trust_list.to_json())

@@ -10,27 +10,28 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from platformdirs import user_data_dir
 
 from .. import safefile
 from ..errors import InsecureFileWarning, VaultExistsError
-from ..skills.store import full_esco
-from ..storage.crypto import KdfParams
-from ..wallet import ImportInterrupted, ImportReport, Wallet
 from .common import (
     EXIT_ERROR,
     EXIT_NOT_VERIFIED,
     EXIT_OK,
     EXIT_USAGE,
     AllowNetworkOpt,
+    ContextOpt,
     DidWebDirOpt,
     ImportFiles,
     IssuerKeyOpt,
     StatusDirOpt,
+    confirm,
+    context_loader,
     fail,
+    is_interactive,
     issuer_keys,
     not_utf8,
     say,
@@ -41,6 +42,10 @@ from .common import (
     verifier_inputs,
     warnings_shown,
 )
+
+if TYPE_CHECKING:
+    from ..credentials.loader import ContextLoader
+    from ..wallet import ImportReport, Wallet
 
 VaultOpt = Annotated[
     Path | None,
@@ -112,17 +117,48 @@ def read_passphrase(
         fail("the passphrase is empty", EXIT_USAGE)
     if not_utf8(value):  # bytes the shell or terminal passed that are not UTF-8
         fail("the passphrase is not valid UTF-8 text", EXIT_USAGE)
+    if confirm:  # a new passphrase
+        _check_new_passphrase(value)
     return value
 
 
+#: A new passphrase shorter than this is refused; one shorter than
+#: :data:`GOOD_PASSPHRASE` is accepted with a warning. Anyone with a copy of the vault
+#: file can try passphrases offline, as fast as Argon2id lets them.
+MIN_PASSPHRASE = 8
+GOOD_PASSPHRASE = 12
+
+
+def _check_new_passphrase(value: str) -> None:
+    if len(value) < MIN_PASSPHRASE:
+        fail(
+            f"the passphrase is too short ({len(value)} characters): use at least "
+            f"{MIN_PASSPHRASE}, better a few words ('correct horse battery staple')",
+            EXIT_USAGE,
+        )
+    if len(value) < GOOD_PASSPHRASE or len(set(value)) < 4:
+        say(
+            f"warning: a short or repetitive passphrase ({len(value)} characters) can be "
+            "guessed from a copy of the vault file; a few words are safer",
+            err=True,
+        )
+
+
 @contextmanager
-def opened(vault: Path | None, passphrase_file: Path | None) -> Iterator[Wallet]:
+def opened(
+    vault: Path | None, passphrase_file: Path | None, loader: ContextLoader | None = None
+) -> Iterator[Wallet]:
+    from ..wallet import Wallet
+
     path = vault_path(vault)
     if not path.exists():  # before asking for a passphrase
         fail(f"there is no vault at {path}; create one with 'skillswallet init'")
     passphrase = read_passphrase(passphrase_file)
     with warnings_shown(InsecureFileWarning):
-        wallet = Wallet.open(path, passphrase)
+        if loader is None:
+            wallet = Wallet.open(path, passphrase)
+        else:  # (--context: the caller's contexts besides the bundled ones)
+            wallet = Wallet.open(path, passphrase, loader=loader)
     with wallet:
         yield wallet
 
@@ -171,6 +207,9 @@ def register(app: typer.Typer) -> typer.Typer:
         json_output: JsonOpt = False,
     ) -> None:
         """Create a new encrypted vault (one file, readable by you only)."""
+        from ..storage.crypto import KdfParams
+        from ..wallet import Wallet
+
         path = vault_path(vault)
         passphrase = read_passphrase(passphrase_file, confirm=True, what="New vault passphrase")
         params = (
@@ -207,6 +246,7 @@ def register(app: typer.Typer) -> typer.Typer:
                 show_default=False,
             ),
         ] = None,
+        context: ContextOpt = None,
         vault: VaultOpt = None,
         passphrase_file: PassFileOpt = None,
         json_output: JsonOpt = False,
@@ -217,6 +257,9 @@ def register(app: typer.Typer) -> typer.Typer:
         valid status then counts as evidence of its skills). Open Badges 2.0 assertions are
         read too (JSON, JWS, baked PNG/SVG): signed ones are checked with --issuer-key;
         hosted ones are stored marked hosted-unverified."""
+        from ..skills.store import full_esco
+        from ..wallet import ImportInterrupted
+
         status, resolver = verifier_inputs(status_dir, did_web_dir, allow_network)
         keys = issuer_keys(issuer_key)
         options: dict[str, Any] = {"issuer_keys": keys, "recipients": recipient or []}
@@ -224,8 +267,9 @@ def register(app: typer.Typer) -> typer.Typer:
         try:
             with _interruptible(signals):
                 inputs = ImportFiles(files)  # a bad file is named before any passphrase
+                loader = context_loader(context)
                 esco = full_esco()  # (only a full ESCO can tell an unknown skill)
-                with opened(vault, passphrase_file) as wallet:
+                with opened(vault, passphrase_file, loader) as wallet:
                     bar = _progress(inputs.total, "Verifying and storing")
                     if bar is None:
                         report = wallet.import_credentials(
@@ -319,13 +363,19 @@ def register(app: typer.Typer) -> typer.Typer:
     @app.command()
     def delete(
         record_id: RecordIdArg,
+        yes: Annotated[bool, typer.Option("--yes", "-y", help="Delete without asking.")] = False,
         vault: VaultOpt = None,
         passphrase_file: PassFileOpt = None,
         json_output: JsonOpt = False,
     ) -> None:
-        """Delete a credential from the vault for good."""
+        """Delete a credential from the vault for good. In a terminal it asks first
+        (--yes does not); without a terminal, --yes is needed."""
+        if not yes and not is_interactive():
+            fail("deleting needs --yes when no one can be asked (no terminal)", EXIT_USAGE)
         with opened(vault, passphrase_file) as wallet:
             full = wallet.resolve_id(record_id)
+            if not yes and not confirm(f"Delete {full} ({_name_of(wallet, full)}) for good?"):
+                fail("nothing deleted", EXIT_USAGE)
             wallet.delete(full)
         say_either(json_output, {"deleted": full}, f"Deleted {full}")
 
@@ -356,6 +406,8 @@ def register(app: typer.Typer) -> typer.Typer:
         json_output: JsonOpt = False,
     ) -> None:
         """Restore a backup as your vault (it is checked with the passphrase first)."""
+        from ..wallet import Wallet
+
         path = vault_path(vault)
         try:
             report = Wallet.restore(
@@ -470,6 +522,11 @@ def register(app: typer.Typer) -> typer.Typer:
 
 _LIST_EVERY_OUTCOME_UP_TO = 50
 _LIST_AT_MOST = 200
+
+
+def _name_of(wallet: Wallet, record_id: str) -> str:
+    summary, _ = wallet.get(record_id)
+    return summary.name or "no name"
 
 
 def _exit_if_damaged(damaged: list[str], remark: str = "") -> None:

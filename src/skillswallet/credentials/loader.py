@@ -71,6 +71,8 @@ class ContextLoader:
     def __init__(self, extra: Mapping[str, tuple[bytes, str]] | None = None) -> None:
         self._docs: dict[str, dict[str, Any]] = dict(bundled_contexts())
         self._raw: dict[str, bytes] = {}
+        #: The caller's contexts: URL -> the SHA-256 (hex) they are pinned by.
+        self.added: dict[str, str] = {}
         for url, (raw, sha256) in (extra or {}).items():
             if hashlib.sha256(raw).hexdigest() != sha256.lower():
                 raise ContextError(f"context {url!r} does not match its pinned digest", url)
@@ -82,6 +84,7 @@ class ContextLoader:
                 raise ContextError(f"context {url!r} has no top-level @context", url)
             self._docs[url] = doc
             self._raw[url] = raw
+            self.added[url] = sha256.lower()
         # pyld's resolved-context cache, private to this loader so that no other loader in
         # the process can ever supply a different document for one of our URLs.
         self.resolved_cache: Any = None

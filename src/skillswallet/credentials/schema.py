@@ -6,28 +6,33 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from importlib import resources
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
+from typing import TYPE_CHECKING, Any
 
 from ..errors import SkillsWalletError
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 #: ``credentialSchema`` types whose ``id`` names a JSON Schema.
 JSON_SCHEMA_TYPES = frozenset({"JsonSchema", "1EdTechJsonSchemaValidator2019"})
 
 
 class SchemaRegistry:
-    """Known schemas by ``$id``. Unknown ids are never fetched."""
+    """Known schemas by ``$id``. Unknown ids are never fetched. The bundled schemas are
+    checked and compiled when a credential first names one (jsonschema and its checks of
+    every schema against the meta-schema cost about 100 ms, which a verification of a
+    credential naming no schema need not pay); ``extra`` schemas are checked at once."""
 
     def __init__(self, extra: Mapping[str, dict[str, Any]] | None = None) -> None:
+        self._bundled: dict[str, dict[str, Any]] = {s["$id"]: s for s in _bundled()}
         self._validators: dict[str, Draft202012Validator] = {}
-        for schema in _bundled():
-            self._add(schema["$id"], schema)
         for schema_id, schema in (extra or {}).items():
             self._add(schema_id, schema)
 
     def _add(self, schema_id: str, schema: dict[str, Any]) -> None:
+        from jsonschema import Draft202012Validator
+        from jsonschema.exceptions import SchemaError
+
         try:
             Draft202012Validator.check_schema(schema)
         except SchemaError as exc:
@@ -37,10 +42,12 @@ class SchemaRegistry:
         self._validators[schema_id] = Draft202012Validator(schema)
 
     def __contains__(self, schema_id: object) -> bool:
-        return schema_id in self._validators
+        return schema_id in self._validators or schema_id in self._bundled
 
     def errors(self, schema_id: str, document: Any) -> list[str]:
         """Readable validation errors (empty when valid), at most ten."""
+        if schema_id not in self._validators:
+            self._add(schema_id, self._bundled[schema_id])
         validator = self._validators[schema_id]
         out = []
         # JSON-LD signs nothing for a null: the schema must not count it as present.

@@ -8,18 +8,48 @@ either format as a string and reports which one it checked."""
 
 from __future__ import annotations
 
-from .checks import compact_format, has_key_binding
-from .compact import MAX_COMPACT_BYTES, SD_JWT_VC, VC_JWT, JoseError, sniff
-from .disclosures import conceal, digest, make_disclosure
-from .holding import COMPACT_FORMATS, as_credential, skills_of, view
-from .sdjwt import (
-    IssuedSdJwt,
-    SdJwtPresentation,
-    disclosable_claims,
-    issue_sd_jwt_vc,
-    present_sd_jwt,
-)
-from .vcjwt import issue_vc_jwt
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from .checks import compact_format, has_key_binding
+    from .compact import MAX_COMPACT_BYTES, SD_JWT_VC, VC_JWT, JoseError, sniff
+    from .disclosures import conceal, digest, make_disclosure
+    from .holding import COMPACT_FORMATS, as_credential, skills_of, view
+    from .sdjwt import (
+        IssuedSdJwt,
+        SdJwtPresentation,
+        disclosable_claims,
+        issue_sd_jwt_vc,
+        present_sd_jwt,
+    )
+    from .vcjwt import issue_vc_jwt
+
+#: Each public name and the module it comes from (imported on first use).
+_SOURCES = {
+    "compact_format": ".checks",
+    "has_key_binding": ".checks",
+    "MAX_COMPACT_BYTES": ".compact",
+    "SD_JWT_VC": ".compact",
+    "VC_JWT": ".compact",
+    "JoseError": ".compact",
+    "sniff": ".compact",
+    "conceal": ".disclosures",
+    "digest": ".disclosures",
+    "make_disclosure": ".disclosures",
+    "COMPACT_FORMATS": ".holding",
+    "as_credential": ".holding",
+    "skills_of": ".holding",
+    "view": ".holding",
+    "IssuedSdJwt": ".sdjwt",
+    "SdJwtPresentation": ".sdjwt",
+    "disclosable_claims": ".sdjwt",
+    "issue_sd_jwt_vc": ".sdjwt",
+    "present_sd_jwt": ".sdjwt",
+    "issue_vc_jwt": ".vcjwt",
+}
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _SOURCES)
 
 __all__ = [
     "COMPACT_FORMATS",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ..jsonio import UNSAFE_CHARACTER
+from ..jsonio import surely_safe, unsafe_character
 
 __all__ = ["visible"]
 
@@ -39,4 +39,6 @@ def visible(text: str) -> str:
     price that a literal ``\\x1b`` in the text looks the same as an escaped ESC.)"""
     if text.isascii() and text.isprintable():  # the common case, without the regex
         return text
-    return UNSAFE_CHARACTER.sub(_escape, text)
+    if surely_safe(text):  # (non-Latin scripts, emoji, the report's symbols)
+        return text
+    return unsafe_character().sub(_escape, text)
