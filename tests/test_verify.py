@@ -200,6 +200,13 @@ def test_keyword_like_ids_and_types_are_data_loss(mutate: Any) -> None:
         did_from_public_key(ISSUER.public), HOLDER_DID, valid_from="2025-01-01T00:00:00Z"
     )
     mutate(unsigned)
+    if mutate is _keyword_like_type:  # refused before JSON-LD: not a term (VC 2.0 §4.5)
+        with pytest.raises(InvalidDocumentError, match="is not a term"):
+            issue_credential(unsigned, _signer(ISSUER), created=NOW)
+        doc = _signed()
+        mutate(doc)
+        assert "is not a term" in verify(doc, now=NOW).check("structure").reason
+        return
     with pytest.raises(DataLossError, match="keyword-like"):
         issue_credential(unsigned, _signer(ISSUER), created=NOW)
     doc = _signed()

@@ -15,7 +15,7 @@ from .jsoncopy import json_copy
 from .jsonld import canonicalize_expanded, expand
 from .loader import ContextLoader, default_loader
 from .model import as_list, issuer_id, validate_credential
-from .plainform import signed_data_disagreements
+from .plainform import direction_problems, signed_data_disagreements
 from .proofs import add_proof, unsecured_copy
 from .schema import default_registry
 from .suites import get_suite
@@ -62,6 +62,10 @@ def issue_credential(
     problems = validate_credential(doc)
     if problems:
         raise InvalidDocumentError("the credential is not valid: " + "; ".join(problems))
+    if suite.canonicalization == "rdfc":
+        unsigned = direction_problems(doc)
+        if unsigned:
+            raise InvalidDocumentError("the credential is not valid: " + "; ".join(unsigned))
     # The verifier's context policy, so that we never issue what we would refuse.
     refused = context_problem(as_list(doc.get("@context")), loader or default_loader())
     if refused is not None:

@@ -95,6 +95,29 @@ def _check_typed_objects(value: Any, name: str, problems: list[str], *, need_id:
             problems.append(f"{name}.id must be a URL")
 
 
+def _check_text(value: Any, name: str, problems: list[str]) -> None:
+    """VC 2.0 §4.6: ``name`` and ``description`` are each a string or a language value
+    object (§11.1), or several of them; the value objects' own rules are the plain form's."""
+    for item in value if isinstance(value, list) else [value]:
+        if not isinstance(item, str) and not (isinstance(item, dict) and "@value" in item):
+            problems.append(
+                f"{name} must be a string or a language value object (VC Data Model 2.0 "
+                f"§4.6), not {type(item).__name__ if not isinstance(item, dict) else 'an object'}"
+            )
+            return
+
+
+def _check_names(document: dict[str, Any], problems: list[str]) -> None:
+    """``name`` and ``description`` where the VC v2 context defines them: on the credential
+    or presentation and on its issuer object."""
+    for term in ("name", "description"):
+        if term in document:
+            _check_text(document[term], term, problems)
+        issuer = document.get("issuer")
+        if isinstance(issuer, dict) and term in issuer:
+            _check_text(issuer[term], f"issuer.{term}", problems)
+
+
 def _check_related_resources(value: Any, problems: list[str]) -> None:
     """VC 2.0 §5.3: each related resource is an object with an id URL (one per resource)
     and a digest of what it holds (``digestSRI`` or ``digestMultibase``)."""
@@ -198,6 +221,7 @@ def validate_credential(document: Any) -> list[str]:
         document.get("confidenceMethod"), "confidenceMethod", problems, need_id=False
     )
     _check_related_resources(document.get("relatedResource"), problems)
+    _check_names(document, problems)
     _check_proofs(document, problems)
     problems.extend(plain_form_problems(document))
     return problems
@@ -220,16 +244,37 @@ def validate_presentation(document: Any) -> list[str]:
             f"{len(presented)} credentials presented; at most {MAX_PRESENTED} are accepted"
         )
         return problems
-    for vc in presented:
+    for index, vc in enumerate(presented):
         if not isinstance(vc, dict):
-            problems.append("each verifiableCredential must be an object")
+            problems.append(
+                "each verifiableCredential must be an object, not a number, string or URL "
+                "(VC Data Model 2.0 §4.13)"
+            )
             break
+        if "EnvelopedVerifiableCredential" in as_list(vc.get("type")):
+            _check_enveloped(vc, f"verifiableCredential[{index}]", problems)
+    _check_names(document, problems)
     _check_proofs(document, problems)
     # Each credential inside is checked apart, as its own document.
     problems.extend(
         plain_form_problems({k: v for k, v in document.items() if k != "verifiableCredential"})
     )
     return problems
+
+
+def _check_enveloped(vc: dict[str, Any], where: str, problems: list[str]) -> None:
+    """VC 2.0 §4.13.1: an enveloped credential has an @context (defining its terms), an id
+    that is a ``data:`` URL and the type EnvelopedVerifiableCredential. Its MUSTs are
+    checked, then it is refused: we verify embedded proofs only (a vc+jwt is verified on
+    its own, by ``skillswallet verify``)."""
+    if VC_V2_CONTEXT not in as_list(vc.get("@context")):
+        problems.append(f"{where}: an enveloped credential's @context must include {VC_V2_CONTEXT}")
+    if not (isinstance(vc.get("id"), str) and str(vc["id"]).startswith("data:")):
+        problems.append(f"{where}: an enveloped credential's id must be a data: URL")
+    problems.append(
+        f"{where}: enveloped credentials are not verified inside a presentation here; "
+        "present the credential with its embedded proof"
+    )
 
 
 def holder_id(document: dict[str, Any]) -> str | None:

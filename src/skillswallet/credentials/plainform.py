@@ -22,23 +22,42 @@ its contexts, and a check must not read past a statement the document makes anot
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from typing import Any
 
 CRED = "https://www.w3.org/2018/credentials#"
 SCHEMA_ORG = "https://schema.org/"
 
-#: The keys of the one value object a plain document may use: a string with its language
-#: (VC Data Model 2.0 §11.1). A typed value object is not plain (the term's context gives
-#: the type), a bare one is a plain string written another way, and ``@direction`` is not
-#: signed (RDF canonicalization drops it), so a holder could add or change it.
-VALUE_OBJECT_KEYS = frozenset({"@value", "@language"})
+#: The keys of the one value object a plain document may use, the *language value object*
+#: of VC Data Model 2.0 §11.1: ``@value`` (a string, required) with ``@language`` and/or
+#: ``@direction`` ("ltr" or "rtl"); "MUST NOT include any other keys". A typed value
+#: object is not plain (the term's context gives the type), and a bare ``{"@value": ...}``
+#: is a plain string written another way (write the string).
+#:
+#: ``@direction`` is accepted by the data model, but RDF canonicalization signs it only when
+#: the JSON-LD ``rdfDirection`` option is set, and the RDFC cryptosuites (eddsa-rdfc-2022,
+#: ecdsa-rdfc-2019, ecdsa-sd-2023) do not say to set it (w3c/vc-data-integrity#366:
+#: implementations diverge; the default, ``null``, drops the direction, so a holder could
+#: add or flip it). So the decision: a language value object with ``@direction`` is
+#: accepted here (by :func:`plain_form_problems`, at issue and at verify), and the strict
+#: RDF step refuses it as data loss (``rdf.py``, as jsonld.js's safe mode does): it is
+#: signed and verified with a JCS suite (eddsa-jcs-2022, ecdsa-jcs-2019), which signs the
+#: JSON itself, direction included, and refused, naming the value, with an RDFC one.
+VALUE_OBJECT_KEYS = frozenset({"@value", "@language", "@direction"})
+#: The base directions of JSON-LD 1.1 (§4.2.4 of the syntax).
+DIRECTIONS = frozenset({"ltr", "rtl"})
 #: Keys holding a JSON literal (``"@type": "@json"`` in the VC v2 and JWK contexts): their
 #: contents are data, not JSON-LD, and are signed as one literal.
 JSON_LITERAL_KEYS = frozenset({"jsonSchema", "jwk", "_sd", "publicKeyJwk", "secretKeyJwk"})
 #: Types per node: far more than any real credential (each is processed with its scoped
 #: context, and repeats would be work that RDF then collapses).
 MAX_TYPES = 32
+#: A type term: what expands, through the contexts' definitions or their @vocab, to an
+#: IRI (VC Data Model 2.0 §4.5: "one or more terms and absolute URL strings"). Absolute
+#: URLs are the other half of that rule, refused by the plain form (above): one spelling
+#: per type, so that a check comparing type names reads what was signed.
+_TERM = re.compile(r"[^\s:@\x00-\x1f][^\s:\x00-\x1f]*\Z")
 #: Keys under which an object starts a document of its own, with its own ``@context``.
 NESTED_DOCUMENT_KEYS = frozenset({"verifiableCredential", "proof"})
 #: The keyword aliases every pinned context defines.
@@ -125,7 +144,7 @@ def _is_plain(document: Any) -> bool:
         if not isinstance(value, dict):
             continue
         if "@value" in value:
-            if value.keys() != VALUE_OBJECT_KEYS or not isinstance(value["@value"], str):
+            if _value_object_problem(value) is not None:
                 return False
             continue
         for key, item in value.items():
@@ -142,16 +161,56 @@ def _is_plain(document: Any) -> bool:
     return True
 
 
+def direction_problems(document: Any) -> list[str]:
+    """The language value objects with a ``@direction``, which an RDFC cryptosuite would
+    not sign (see :data:`VALUE_OBJECT_KEYS`): one problem each, naming where it is."""
+    problems: list[str] = []
+    stack: list[tuple[Any, str]] = [(document, "")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, list):
+            stack.extend((item, f"{path}[{i}]") for i, item in enumerate(value))
+        elif isinstance(value, dict):
+            if "@value" in value:
+                if "@direction" in value:
+                    problems.append(
+                        f"{path}.@direction: RDF canonicalization does not sign a base "
+                        "direction (rdfDirection is not set by the RDFC cryptosuites); sign "
+                        "with a JCS cryptosuite (eddsa-jcs-2022), or leave the direction out"
+                    )
+                continue
+            for key, item in value.items():
+                if key not in JSON_LITERAL_KEYS and isinstance(item, (dict, list)):
+                    stack.append((item, f"{path}.{key}" if path else str(key)))
+    return sorted(problems)
+
+
 def _check_value_object(value: dict[str, Any], path: str, problems: list[str]) -> None:
-    if value.keys() != VALUE_OBJECT_KEYS:
+    problem = _value_object_problem(value)
+    if problem is not None:
+        problems.append(f"{path}: {problem}")
+
+
+def _value_object_problem(value: dict[str, Any]) -> str | None:
+    """Why a value object is not a language value object (VC Data Model 2.0 §11.1)."""
+    keys = value.keys()
+    if not keys <= VALUE_OBJECT_KEYS or len(keys) < 2:
         found = ", ".join(sorted(str(k) for k in value))
-        problems.append(
-            f"{path}: a value object must be a string with its language, exactly @value and "
-            f"@language (found {found}); write other values plainly, the context gives "
-            "their type"
+        return (
+            "a value object must be a language value object: @value with @language and/or "
+            f"@direction, no other key (VC Data Model 2.0 §11.1; found {found}); write other "
+            "values plainly, the context gives their type"
         )
-    elif not isinstance(value["@value"], str):
-        problems.append(f"{path}: a language value object's @value must be a string")
+    if not isinstance(value["@value"], str):
+        return "a language value object's @value must be a string (VC Data Model 2.0 §11.1)"
+    if "@language" in value and not isinstance(value["@language"], str):
+        return "a language value object's @language must be a string (a BCP 47 language tag)"
+    if "@direction" in value and value["@direction"] not in DIRECTIONS:
+        return (
+            f"a language value object's @direction must be 'ltr' or 'rtl' (JSON-LD 1.1 base "
+            f"direction), not {str(value['@direction'])[:20]!r}"
+        )
+    return None
 
 
 def _type_problem(value: Any) -> str | None:
@@ -159,7 +218,7 @@ def _type_problem(value: Any) -> str | None:
     would be read differently by a check that compares names), none twice, not too many."""
     if type(value) is list and len(value) == 1:  # the usual case, e.g. ["Alignment"]
         value = value[0]
-    if type(value) is str and ":" not in value:
+    if type(value) is str and _TERM.match(value):
         return None
     types = value if isinstance(value, list) else [value]
     if len(types) > MAX_TYPES:
@@ -167,6 +226,11 @@ def _type_problem(value: Any) -> str | None:
     for entry in types:
         if not isinstance(entry, str) or ":" in entry:
             return f"{str(entry)[:80]!r} is not a term; write the type's term, not its IRI"
+        if not _TERM.match(entry):
+            return (
+                f"{entry[:80]!r} is not a term: a type must be a term that expands to an IRI "
+                "(VC Data Model 2.0 §4.5), not empty, a keyword or with spaces"
+            )
     if len(set(types)) != len(types):
         return "a type is listed more than once"
     return None

@@ -248,6 +248,14 @@ class _Emitter:
             return Term("literal", str(int(value)), datatype or XSD_INTEGER)
         if not isinstance(value, str):
             raise CanonicalizationError("a literal value must be a string, number or boolean")
+        if self.strict and "@direction" in item:
+            # rdfDirection is null (the RDFC cryptosuites set no other): the direction would
+            # be dropped, unsigned (see plainform.VALUE_OBJECT_KEYS for the decision).
+            raise DataLossError(
+                f"the base direction (@direction) of {value[:40]!r} would be left out of the "
+                "signed data: RDF canonicalization does not sign it; sign with a JCS "
+                "cryptosuite (eddsa-jcs-2022), which signs the JSON, direction included"
+            )
         language = item.get("@language")
         if isinstance(language, str):
             if self.strict and not _BCP47.match(language):
