@@ -201,3 +201,23 @@ def test_the_report_says_what_is_claimed(
     assert claimed["issuerName"] == "Zespół Szkół Technicznych"
     assert claimed["eqfLevels"] == [4] and claimed["kind"] == "diploma"
     assert claimed["skills"] == [{"id": WELDING, "label": "tungsten inert gas welding"}]
+
+
+def test_a_trust_list_does_not_judge_the_issuers_status_list(tmp_path: Path) -> None:
+    """The status list is the issuer's own document, not a claim: a trust list that trusts
+    the issuer for this skill must not make its status check inconclusive."""
+    from skillswallet.status.sources import DirectorySource
+
+    from .statuskit import make_school
+
+    school = make_school(tmp_path)
+    credential = school.credential()
+    school.publish()
+    trust = TrustList.from_json(
+        {"name": "Schools", "entries": [{"issuer": school.did, "scopes": [ADVICE]}]}
+    )
+    result = verify(credential, now=NOW, status=DirectorySource(school.published), trust=trust)
+    checks = {c.id: c for c in result.checks}
+    assert checks[CheckId.STATUS].status is Status.PASSED, checks[CheckId.STATUS].reason
+    assert checks[CheckId.TRUST].status is Status.PASSED
+    assert result.verified
