@@ -221,3 +221,20 @@ def test_a_trust_list_does_not_judge_the_issuers_status_list(tmp_path: Path) -> 
     assert checks[CheckId.STATUS].status is Status.PASSED, checks[CheckId.STATUS].reason
     assert checks[CheckId.TRUST].status is Status.PASSED
     assert result.verified
+
+
+def test_the_claim_line_reads_as_english() -> None:
+    from skillswallet.render.report import claimed_lines
+    from skillswallet.skills.builders import endorsement
+
+    vouched = endorsement(
+        endorser=Profile(SCHOOL_DID, "A supervisor"),
+        holder=HOLDER_DID,
+        relationship="supervisor",
+        comment="Works well in a team.",
+        valid_from=NOW,
+        skill=Skill(ADVICE, "give advice to others"),
+        name="Endorsement: give advice to others",
+    )
+    assert claimed_lines(vouched)[0] == "  'Endorsement: give advice to others', an endorsement"
+    assert claimed_lines(_diploma(4))[0].endswith("', a diploma or certificate")
