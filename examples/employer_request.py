@@ -10,7 +10,7 @@ selectively disclosed credential (the two skills, not their grades); the employe
    domain that expires in five minutes, and logs the disclosure.
 4. The employer verifies the presentation against its request.
 
-Run: python examples/employer_request.py
+Run: .venv/bin/python examples/employer_request.py
 """
 
 from __future__ import annotations

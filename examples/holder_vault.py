@@ -1,7 +1,7 @@
 """Holder journey: keep credentials in an encrypted vault, find them by skill, back up and
 restore on another "machine", and record what was shown to an employer.
 
-Run: python examples/holder_vault.py
+Run: .venv/bin/python examples/holder_vault.py
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Issuer and verifier journey: an assessor signs an ESCO-aligned Open Badges 3.0 skill
 credential; an employer verifies it offline and reads the per-check report.
 
-Run: python examples/issue_and_verify.py
+Run: .venv/bin/python examples/issue_and_verify.py
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ diplomas and revokes one; an employer verifies both offline, from the school's p
 files (its did.json and its status list) and with its own list of trusted schools, and sees
 which one was revoked.
 
-Run: python examples/revocation.py
+Run: .venv/bin/python examples/revocation.py
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 self-assessment, gets it endorsed by a colleague, sees the skills profile grow, and
 compares it with a vacancy for an ESCO occupation.
 
-Run: python examples/skills_journey.py
+Run: .venv/bin/python examples/skills_journey.py
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from skillswallet.present import (
     parse_request,
     presentation_digest,
 )
-from skillswallet.result import Status, VerificationResult
+from skillswallet.result import CheckId, Status, VerificationResult
 from skillswallet.skills.builders import Skill
 from skillswallet.skills.evidence import EvidenceLevel
 from skillswallet.trust.lists import TrustList
@@ -173,7 +173,14 @@ def test_accredited_needs_a_trust_list(wallet: Wallet, school_id: str) -> None:
     trust = TrustList.from_json({"entries": [{"issuer": SCHOOL_DID, "scopes": ["skill"]}]})
     made = wallet.respond(request, trust=trust)
     assert not check_response(made.presentation, request, now=NOW).verified
-    assert check_response(made.presentation, request, now=NOW, trust=trust).verified
+    result = check_response(made.presentation, request, now=NOW, trust=trust)
+    assert result.verified
+    # every credential also gets its trust check, as from verify(..., trust=...)
+    assert [c.status for c in result.checks if c.id is CheckId.TRUST] == [Status.PASSED]
+    distrust = TrustList.from_json({"entries": [{"issuer": SCHOOL_DID, "scopes": ["diploma"]}]})
+    result = check_response(made.presentation, request, now=NOW, trust=distrust)
+    assert [c.status for c in result.checks if c.id is CheckId.TRUST] == [Status.FAILED]
+    assert not result.verified
 
 
 def test_expired_credentials_are_not_proposed(wallet: Wallet, me: str) -> None:

@@ -201,3 +201,40 @@ def test_the_report_says_what_is_claimed(
     assert claimed["issuerName"] == "Zespół Szkół Technicznych"
     assert claimed["eqfLevels"] == [4] and claimed["kind"] == "diploma"
     assert claimed["skills"] == [{"id": WELDING, "label": "tungsten inert gas welding"}]
+
+
+def test_a_trust_list_does_not_judge_the_issuers_status_list(tmp_path: Path) -> None:
+    """The status list is the issuer's own document, not a claim: a trust list that trusts
+    the issuer for this skill must not make its status check inconclusive."""
+    from skillswallet.status.sources import DirectorySource
+
+    from .statuskit import make_school
+
+    school = make_school(tmp_path)
+    credential = school.credential()
+    school.publish()
+    trust = TrustList.from_json(
+        {"name": "Schools", "entries": [{"issuer": school.did, "scopes": [ADVICE]}]}
+    )
+    result = verify(credential, now=NOW, status=DirectorySource(school.published), trust=trust)
+    checks = {c.id: c for c in result.checks}
+    assert checks[CheckId.STATUS].status is Status.PASSED, checks[CheckId.STATUS].reason
+    assert checks[CheckId.TRUST].status is Status.PASSED
+    assert result.verified
+
+
+def test_the_claim_line_reads_as_english() -> None:
+    from skillswallet.render.report import claimed_lines
+    from skillswallet.skills.builders import endorsement
+
+    vouched = endorsement(
+        endorser=Profile(SCHOOL_DID, "A supervisor"),
+        holder=HOLDER_DID,
+        relationship="supervisor",
+        comment="Works well in a team.",
+        valid_from=NOW,
+        skill=Skill(ADVICE, "give advice to others"),
+        name="Endorsement: give advice to others",
+    )
+    assert claimed_lines(vouched)[0] == "  'Endorsement: give advice to others', an endorsement"
+    assert claimed_lines(_diploma(4))[0].endswith("', a diploma or certificate")

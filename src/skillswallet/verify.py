@@ -651,7 +651,9 @@ def _check_validity(document: dict[str, Any], target: str, opts: VerifyOptions) 
 
 def _check_status(document: dict[str, Any], target: str, opts: VerifyOptions) -> Check:
     """A status that cannot be checked fails closed (inconclusive): never a pass."""
-    list_opts = replace(opts, status=None)  # a list's own status is not consulted
+    # a list's own status is not consulted, nor trust lists (they judge what credentials
+    # claim; the list is the issuer's own, checked against the credential's issuer)
+    list_opts = replace(opts, status=None, trust=())
 
     def verify_list(listed: dict[str, Any]) -> tuple[Status, str]:
         checks = _guarded(_verify_credential, listed, "status list", list_opts)

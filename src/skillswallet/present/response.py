@@ -37,7 +37,8 @@ def check_response(
     :func:`~skillswallet.verify` with the request's challenge and domain, plus one
     ``request`` check per query (target ``request.query[0].credentialQuery[1]``...):
     passed when a credential of the presentation that verified answers it for the
-    presentation's holder. ``trust`` decides the ``accredited`` evidence level; ``status``
+    presentation's holder. ``trust`` gives every credential a ``trust`` check (as for
+    :func:`~skillswallet.verify`) and decides the ``accredited`` evidence level; ``status``
     is where status lists come from (as for :func:`~skillswallet.verify`)."""
     parsed = request if isinstance(request, PresentationRequest) else parse_request(request)
     if not (isinstance(presentation, dict) and is_presentation(presentation)):
@@ -61,6 +62,7 @@ def check_response(
         challenge=parsed.challenge,
         domain=parsed.domain,
         status=status,
+        trust=trust,
     )
     return VerificationResult(
         result.checks + tuple(request_checks(presentation, parsed, result, trust))

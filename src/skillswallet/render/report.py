@@ -47,7 +47,8 @@ def claimed_json(document: Any) -> Any:
 def _credential_lines(claim: Claimed, indent: str) -> list[str]:
     title = claim.name or (claim.achievements[0] if claim.achievements else "(no name)")
     kind = _KIND_WORDS.get(claim.kind, claim.kind)
-    lines = [f"{title!r}, a {kind}"]
+    article = "an" if kind[:1].lower() in "aeiou" else "a"  # "an endorsement"
+    lines = [f"{title!r}, {article} {kind}"]
     if claim.achievements and claim.achievements[0] != title:
         lines.append(f"achievement: {', '.join(claim.achievements)}")
     lines.append(f"about:       {', '.join(claim.subjects) or '(no subject id)'}")
