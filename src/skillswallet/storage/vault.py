@@ -486,15 +486,21 @@ class EncryptedStore:
     def check_integrity(self) -> None:
         """Raise :class:`VaultIntegrityError` if rows were deleted, duplicated or swapped."""
         try:
-            count, acc = self._read_manifest()
-            seen = 0
-            actual = bytes(32)
-            for rid, kind, version, edges in self._conn.execute(
-                "SELECT id, kind, version, edges FROM records"
-            ):
-                h = self._entry_hash(str(rid), str(kind), int(version), bytes(edges))
-                actual = xor_bytes(actual, h)
-                seen += 1
+            # One snapshot for the manifest and the records: another process committing
+            # between the two reads must not look like a vault changed behind our back.
+            self._conn.execute("BEGIN")
+            try:
+                count, acc = self._read_manifest()
+                seen = 0
+                actual = bytes(32)
+                for rid, kind, version, edges in self._conn.execute(
+                    "SELECT id, kind, version, edges FROM records"
+                ):
+                    h = self._entry_hash(str(rid), str(kind), int(version), bytes(edges))
+                    actual = xor_bytes(actual, h)
+                    seen += 1
+            finally:
+                self._conn.execute("COMMIT")
         except (sqlite3.DatabaseError, UnicodeDecodeError, ValueError, TypeError):
             # (a damaged file can even change a column's type)
             raise CorruptVaultError("the vault file is damaged") from None
