@@ -336,7 +336,7 @@ def test_the_employer_page_checks_what_is_pasted_and_keeps_nothing(client: TestC
             self.tags.append(tag)
 
     home = client.get("/")
-    assert home.status_code == 200 and "<form method=post action=/check>" in home.text
+    assert home.status_code == 200 and "<form method=post action=/check " in home.text
     assert "default-src 'none'" in home.headers["content-security-policy"]
     parser = Tags()
     parser.feed(home.text)
@@ -354,3 +354,19 @@ def test_the_employer_page_checks_what_is_pasted_and_keeps_nothing(client: TestC
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in garbage.text and hostile not in garbage.text
     wrong_type = client.post("/check", json={"document": "x"})
     problem(wrong_type, 415)
+
+
+def test_the_employer_page_takes_an_uploaded_badge_image(client: TestClient) -> None:
+    from skillswallet.skills.baking import bake
+
+    from .imagekit import PNG
+
+    vc = issue(client, unsigned()).json()["verifiableCredential"]
+    baked = bake(PNG, vc)
+    shown = client.post("/check", files={"file": ("badge.png", baked, "image/png")})
+    assert shown.status_code == 200 and "<p class='verdict ok'>Verified</p>" in shown.text
+    empty = client.post("/check", files={"file": ("plain.png", PNG, "image/png")})
+    assert empty.status_code == 400 and "carries no Open Badges credential" in empty.text
+    pasted = client.post("/check", data={"document": json.dumps(vc)}, files={"x": ("", b"")})
+    assert pasted.status_code == 200  # a multipart form with the text pasted, no file
+    assert "enctype=multipart/form-data" in client.get("/").text

@@ -276,7 +276,7 @@ def parse_import(path: str, data: bytes) -> Any:
     a PNG or SVG image with a badge baked into it (Open Badges 3.0 or 2.0). Anything else
     is refused naming the formats read."""
     from ..openbadges2 import is_openbadge2
-    from ..skills.baking import PNG_SIGNATURE, extract_badge
+    from ..skills.baking import badge_in, is_image
 
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
     text = head.split(b".", 1)[0]
@@ -285,15 +285,11 @@ def parse_import(path: str, data: bytes) -> Any:
     compact = _compact(path, data)
     if compact is not None:
         return compact
-    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if data.startswith(PNG_SIGNATURE) or head.startswith(b"<"):
+    if is_image(data):
         try:
-            found = extract_badge(data)
+            return badge_in(data)
         except BakedImageError as exc:
             raise BakedImageError(f"{_name(path)}: {exc}") from None
-        if found is None:
-            raise BakedImageError(f"{_name(path)}: the image carries no Open Badges credential")
-        return found
     try:
         return parse_input(path, data)
     except InvalidJSONError as exc:

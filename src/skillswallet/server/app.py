@@ -27,10 +27,17 @@ from ..errors import (
     StatusRegistryError,
     VaultBusyError,
 )
+from ..openbadges2 import (
+    assertion_of,
+    credential_view,
+    is_openbadge2,
+    recipient_text,
+    verify_openbadge2,
+)
 from ..render.report_html import report_html
 from .config import ServerConfig
 from .openapi import openapi_document
-from .page import PAGE_POLICY, form_page, read_document, read_form
+from .page import PAGE_POLICY, form_page, read_document, read_form, read_upload
 from .problems import PROBLEM_JSON, Problem, invalid
 from .reports import credential_report, presentation_report
 from .service import Service
@@ -39,7 +46,7 @@ log = logging.getLogger("skillswallet.server")
 T = TypeVar("T")
 
 _JSON_TYPES = ("application/json", "application/ld+json")
-_FORM_TYPE = "application/x-www-form-urlencoded"
+_FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 
 
 def _json(value: Any, status: int = 200, media_type: str = "application/json") -> Response:
@@ -131,11 +138,11 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
 
     async def read_body(request: Request, *, form: bool = False) -> bytes:
         media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if form and media != _FORM_TYPE:
+        if form and media not in _FORM_TYPES:
             raise Problem(
                 415,
                 "Unsupported media type",
-                f"send the form as {_FORM_TYPE}",
+                f"send the form as {' or '.join(_FORM_TYPES)}",
                 kind="unsupported-media-type",
             )
         if not form and media not in _JSON_TYPES and not media.endswith("+json"):
@@ -309,14 +316,30 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
 
     async def check_page(request: Request) -> Response:
         raw = await read_body(request, form=True)
+        fields: dict[str, str] = {}
+        upload: bytes | None = None
+        try:
+            if request.headers.get("content-type", "").startswith("multipart/form-data"):
+                fields, upload = await _multipart(request, raw)
+            else:
+                fields = read_form(raw)
+        except InvalidJSONError as exc:
+            return _page(form_page(str(exc)), 400)
 
         def work() -> tuple[str, int]:
-            fields: dict[str, str] = {}
             try:
-                fields = read_form(raw)
-                document = read_document(fields.get("document", ""))
+                if upload:
+                    document = read_upload(upload)
+                else:
+                    document = read_document(fields.get("document", ""))
             except InvalidJSONError as exc:
                 return form_page(str(exc), fields), 400
+            if is_openbadge2(document):  # a baked 2.0 badge: checked as far as offline goes
+                assertion = assertion_of(document)
+                view = credential_view(assertion, recipient_text(assertion))
+                checked = verify_openbadge2(document)
+                page = report_html(checked, view, checked_at=datetime.now(UTC))
+                return page, 200 if checked.verified else 422
             if (
                 isinstance(document, dict)
                 and is_presentation(document)
@@ -334,6 +357,23 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
 
         text, status = await engine.run(work)
         return _page(text, status)
+
+    async def _multipart(request: Request, raw: bytes) -> tuple[dict[str, str], bytes | None]:
+        """The fields and the one file of a multipart form whose body (``raw``) was read
+        within the size limit already."""
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": raw, "more_body": False}
+
+        try:
+            form = await Request(request.scope, receive).form(max_files=1, max_fields=8)
+        except Exception:  # (malformed multipart: starlette/python-multipart raise several)
+            raise InvalidJSONError("the form could not be read") from None
+        fields = {k: v for k, v in form.items() if isinstance(v, str)}
+        files = [v for v in form.values() if not isinstance(v, str)]
+        data = await files[0].read() if files else b""
+        await form.close()
+        return fields, data or None
 
     routes = [
         Route("/", home, methods=["GET"]),

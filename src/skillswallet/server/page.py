@@ -1,5 +1,6 @@
 """The employer's page at ``/``: paste a credential or presentation (JSON, or a compact
-JWT / SD-JWT), and read the same report page as ``verify --html``. Plain HTML forms, no
+JWT / SD-JWT) or upload one (a baked badge image too), and read the same report page as
+``verify --html``. Plain HTML forms, no
 script; nothing is kept (the document lives for the one request). Pure functions: the
 routes in :mod:`.app` call them."""
 
@@ -10,8 +11,9 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from .. import jsonio
-from ..errors import InvalidJSONError, SkillsWalletError
+from ..errors import BakedImageError, InvalidJSONError, SkillsWalletError
 from ..jose import JoseError, sniff
+from ..skills.baking import badge_in, is_image
 
 #: The one header every page sends: nothing may be fetched, nothing run, nothing framed.
 PAGE_POLICY = (
@@ -33,9 +35,11 @@ input[type=text]{{width:100%}} button{{margin-top:.8rem;font-size:1rem;padding:.
 <p>Paste what the candidate sent you. It is checked here and then forgotten: this service
 keeps nothing.</p>
 {error}
-<form method=post action=/check>
+<form method=post action=/check enctype=multipart/form-data>
 <label for=document>Credential or presentation (JSON, a JWT or an SD-JWT)</label>
-<textarea id=document name=document required>{document}</textarea>
+<textarea id=document name=document>{document}</textarea>
+<label for=file>... or a file: a baked badge (PNG or SVG) or a JSON file</label>
+<input type=file id=file name=file accept=".png,.svg,.json,.jwt">
 <label for=challenge>The challenge (nonce) you gave the candidate, for a presentation</label>
 <input type=text id=challenge name=challenge value="{challenge}">
 <label for=domain>Your domain, if you asked for one</label>
@@ -56,7 +60,7 @@ def form_page(error: str | None = None, fields: dict[str, str] | None = None) ->
     )
 
 
-def read_form(body: bytes) -> dict[str, str]:
+def read_form(body: bytes) -> dict[str, str]:  # (the url-encoded form: no file)
     """The form's fields (``application/x-www-form-urlencoded``, one value each)."""
     try:
         text = body.decode("utf-8")
@@ -64,6 +68,20 @@ def read_form(body: bytes) -> dict[str, str]:
     except (UnicodeDecodeError, ValueError):
         raise InvalidJSONError("the form could not be read") from None
     return {key: values[0] for key, values in parsed.items() if values}
+
+
+def read_upload(data: bytes) -> Any:
+    """An uploaded file: a badge baked into a PNG or SVG image (Open Badges 3.0 or 2.0),
+    else what :func:`read_document` reads."""
+    if is_image(data):
+        try:
+            return badge_in(data)
+        except BakedImageError as exc:
+            raise InvalidJSONError(f"the image: {exc}") from None
+    try:
+        return read_document(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InvalidJSONError("the file is neither an image, JSON nor a JWT") from None
 
 
 def read_document(text: str) -> Any:

@@ -74,6 +74,21 @@ def extract(image: bytes) -> dict[str, Any] | None:
     return _credential(found[0])
 
 
+def is_image(data: bytes) -> bool:
+    """Whether ``data`` is a PNG or an SVG (XML) document, by its first bytes."""
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return data.startswith(PNG_SIGNATURE) or head.startswith(b"<")
+
+
+def badge_in(image: bytes) -> dict[str, Any] | str:
+    """:func:`extract_badge`, with an image that carries no badge refused
+    (:class:`BakedImageError`) like a malformed one."""
+    found = extract_badge(image)
+    if found is None:
+        raise BakedImageError("the image carries no Open Badges credential")
+    return found
+
+
 def extract_badge(image: bytes) -> dict[str, Any] | str | None:
     """The badge baked into a PNG or SVG ``image``: an Open Badges 3.0 credential, or an
     Open Badges 2.0 assertion (a JSON object, or a signed assertion as a compact JWS
