@@ -362,17 +362,22 @@ def test_list_of_another_purpose_or_id_is_inconclusive(school: School) -> None:
 def test_unknown_status_type_is_inconclusive(school: School) -> None:
     unsigned = school.credential(lists=(REVOCATION,))
     del unsigned["proof"]
-    unsigned["credentialStatus"]["type"] = "StatusList2021Entry"
-    check = check_status(
-        unsigned,
-        "credential",
-        _Fixed({REVOCATION: _list_document(school)}),
-        lambda _: (Status.PASSED, "verified"),
-        now=NOW,
-        skew=timedelta(0),
-        memo_key=None,
-    )
-    assert check.status is Status.INCONCLUSIVE and "'StatusList2021Entry'" in check.reason
+    for kind, words in (
+        ("RevocationList2020Status", "'RevocationList2020Status' cannot be checked"),
+        # the predecessor's entry is known, but a Bitstring list is not its list
+        ("StatusList2021Entry", "is not a StatusList2021Credential"),
+    ):
+        unsigned["credentialStatus"]["type"] = kind
+        check = check_status(
+            unsigned,
+            "credential",
+            _Fixed({REVOCATION: _list_document(school)}),
+            lambda _: (Status.PASSED, "verified"),
+            now=NOW,
+            skew=timedelta(0),
+            memo_key=None,
+        )
+        assert check.status is Status.INCONCLUSIVE and words in check.reason
 
 
 def test_message_purpose_reports_the_message(school: School) -> None:

@@ -118,6 +118,32 @@ def decode_bitstring(encoded: object, *, max_bytes: int = MAX_BITSTRING_BYTES) -
         compressed = base64.b64decode(body + "=" * (-len(body) % 4), altchars=b"-_", validate=True)
     except ValueError:
         raise StatusListError("encodedList is not valid base64url") from None
+    return _inflate(compressed, max_bytes)
+
+
+def decode_legacy_bitstring(encoded: object, *, max_bytes: int = MAX_BITSTRING_BYTES) -> Bitstring:
+    """Decode a StatusList2021 ``encodedList`` (the predecessor): base64 of the GZIP, with
+    no multibase prefix; its spec says only "base64 [RFC4648]", and issuers write both
+    the URL-safe alphabet (most) and the standard one, with or without padding."""
+    if not isinstance(encoded, str):
+        raise StatusListError("encodedList is not a string")
+    if len(encoded) > MAX_ENCODED_CHARS:
+        raise StatusListError(f"encodedList is longer than {MAX_ENCODED_CHARS:,} characters")
+    body = encoded.rstrip("=")
+    if not body.isascii():
+        raise StatusListError("encodedList is not base64")
+    altchars = b"-_" if ("-" in body or "_" in body) else b"+/"
+    try:
+        compressed = base64.b64decode(
+            body + "=" * (-len(body) % 4), altchars=altchars, validate=True
+        )
+    except ValueError:
+        raise StatusListError("encodedList is not valid base64") from None
+    return _inflate(compressed, max_bytes)
+
+
+def _inflate(compressed: bytes, max_bytes: int) -> Bitstring:
+    """One GZIP member, decompressed to at most ``max_bytes`` (a bomb is refused early)."""
     if compressed[:2] != b"\x1f\x8b":
         raise StatusListError("encodedList is not GZIP-compressed")
     inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)

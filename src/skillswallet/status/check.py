@@ -23,9 +23,14 @@ from ..credentials.dates import parse_datetime
 from ..credentials.model import as_list, issuer_id
 from ..errors import StatusListError, StatusRetrievalError
 from ..result import Check, CheckId, Status
-from .bitstring import MIN_ENTRIES, Bitstring, decode_bitstring
+from .bitstring import MIN_ENTRIES, Bitstring, decode_bitstring, decode_legacy_bitstring
 from .issuer import ENTRY_TYPE, LIST_CREDENTIAL_TYPE
 from .sources import StatusSource
+
+#: The predecessor of the Bitstring Status List (W3C CCG StatusList2021), still carried by
+#: many VC 1.1 credentials: same bits, its own types and a plain base64 encodedList.
+LEGACY_ENTRY_TYPE = "StatusList2021Entry"
+LEGACY_LIST_TYPE = "StatusList2021Credential"
 
 #: The widest entry read (the spec sets none; 8 bits is 256 messages).
 MAX_STATUS_SIZE = 8
@@ -143,8 +148,12 @@ def _one(
     if not isinstance(entry, dict):
         raise _Bad("a credentialStatus entry is not an object", {"state": "malformed"})
     kind = entry.get("type")
-    if kind != ENTRY_TYPE:
-        raise _Undecided(f"status entries of type {kind!r} cannot be checked (only {ENTRY_TYPE})")
+    if kind not in (ENTRY_TYPE, LEGACY_ENTRY_TYPE):
+        raise _Undecided(
+            f"status entries of type {kind!r} cannot be checked (only {ENTRY_TYPE} and "
+            f"{LEGACY_ENTRY_TYPE})"
+        )
+    legacy = kind == LEGACY_ENTRY_TYPE
     purpose, index, url, size, messages = _parse_entry(entry)
     where = {"purpose": purpose, "index": index, "statusListCredential": url}
     if source is None:
@@ -156,7 +165,7 @@ def _one(
         listed = source.get(url)
     except StatusRetrievalError as exc:
         raise _Undecided(f"the status list could not be obtained: {exc}") from None
-    trusted = _trusted(listed, url, issuer, verify_list, memo_key)
+    trusted = _trusted(listed, url, issuer, verify_list, memo_key, legacy=legacy)
     if trusted.valid_from is not None and trusted.valid_from > now + skew:
         raise _Undecided(f"the status list {url} is not valid yet")
     if trusted.valid_until is not None and trusted.valid_until < now - skew:
@@ -218,6 +227,8 @@ def _trusted(
     issuer: str | None,
     verify_list: ListVerifier,
     memo_key: Hashable | None,
+    *,
+    legacy: bool = False,
 ) -> _TrustedList:
     if memo_key is not None:
         found = _MEMO.get(url, memo_key, listed)
@@ -227,8 +238,9 @@ def _trusted(
             return found
     if listed.get("id") != url:
         raise _Undecided(f"the document given for {url} is another one ({listed.get('id')!r})")
-    if LIST_CREDENTIAL_TYPE not in as_list(listed.get("type")):
-        raise _Undecided(f"{url} is not a {LIST_CREDENTIAL_TYPE}")
+    wanted = LEGACY_LIST_TYPE if legacy else LIST_CREDENTIAL_TYPE
+    if wanted not in as_list(listed.get("type")):
+        raise _Undecided(f"{url} is not a {wanted}")
     if issuer_id(listed) != issuer:
         raise _Undecided(_other_issuer(url, listed, issuer))
     subject = listed.get("credentialSubject")
@@ -238,7 +250,8 @@ def _trusted(
     if status is not Status.PASSED:
         raise _Undecided(f"the status list credential {url} does not verify: {reason}")
     try:
-        bitstring = decode_bitstring(subject.get("encodedList"))
+        decode = decode_legacy_bitstring if legacy else decode_bitstring
+        bitstring = decode(subject.get("encodedList"))
     except StatusListError as exc:
         raise _Undecided(f"the status list {url} cannot be decoded: {exc}") from None
     purposes = tuple(p for p in as_list(subject.get("statusPurpose")) if isinstance(p, str))
@@ -246,8 +259,8 @@ def _trusted(
         listed,
         bitstring,
         purposes,
-        parse_datetime(listed.get("validFrom")),
-        parse_datetime(listed.get("validUntil")),
+        parse_datetime(listed.get("validFrom") or listed.get("issuanceDate")),
+        parse_datetime(listed.get("validUntil") or listed.get("expirationDate")),
         subject.get("statusMessages", subject.get("statusMessage")),
     )
     if memo_key is not None:
