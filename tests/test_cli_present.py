@@ -229,3 +229,16 @@ def test_every_presentation_command_has_help(
     code, out, _ = invoke_main(monkeypatch, capsys, *args, "--help")
     assert code == 0 and "Usage" in out
     assert "--json" in out or args == ["request"]  # a group: its command has it
+
+
+def test_request_new_writes_the_request_to_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "request.json"
+    code, said, _ = invoke_main(
+        monkeypatch, capsys, "request", "new", "--skill", ADVICE, "--domain", "jobs.example",
+        "--challenge", "c-77", "--out", str(out),
+    )  # fmt: skip
+    assert code == 0 and said.strip() == f"Wrote the request to {out} (challenge c-77)"
+    request = json.loads(out.read_text())
+    assert request["challenge"] == "c-77" and request["domain"] == "jobs.example"

@@ -232,6 +232,12 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option(help="Why you ask, shown to the person.", callback=utf8_text),
         ] = None,
+        out: Annotated[
+            Path | None,
+            typer.Option(
+                "--out", "-o", help="Write the request to this file instead of printing it."
+            ),
+        ] = None,
         json_output: JsonOpt = False,
     ) -> None:
         """Make a presentation request (W3C VPR, QueryByExample) and print it as JSON:
@@ -258,7 +264,14 @@ def register(app: typer.Typer) -> None:
             subject_fields=field or [],
             reason=reason,
         )
-        say_json(request)
+        if out is None:
+            say_json(request)
+        else:
+            safefile.replace(out, (jsonio.dumps(request) + "\n").encode("utf-8"), mode=0o644)
+            if json_output:
+                say_json({"written": str(out), "challenge": request["challenge"]})
+            else:
+                say(f"Wrote the request to {out} (challenge {request['challenge']})")
         if not json_output:
             say(
                 "note: keep this request; check the answer with "
