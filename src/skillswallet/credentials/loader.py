@@ -9,6 +9,7 @@ is never touched.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Mapping
@@ -25,6 +26,7 @@ class DocumentLoader(Protocol):
     def load(self, url: str) -> dict[str, Any]: ...
 
 
+@functools.cache
 def bundled_context_bytes(url: str) -> bytes | None:
     """The exact bytes of a bundled context (for digests of it), or None."""
     root = resources.files("skillswallet.credentials") / "contexts"
