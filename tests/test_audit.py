@@ -4,6 +4,7 @@ offline later (from the report alone), signed by the verifier; tampering is noti
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -150,3 +151,13 @@ def test_report_out_and_report_check_from_the_command_line(
     code, out, _ = run("report", "check", str(report), "--json")
     assert code == 1 and json.loads(out)["holds"] is False
     assert json.loads(out)["signatureVerified"] is False
+
+
+def test_a_jwt_credential_is_archived_and_decided_again(verifier: Any) -> None:
+    wallet, did = verifier
+    unsigned = skill_badge(did, "did:example:student", valid_from=STAMP)
+    token = wallet.issue_vc_jwt(unsigned, did)
+    report = archive_verification(token, now=datetime.now(UTC))
+    assert json.loads(report["credentialSubject"]["document"]) == token  # one form: JSON text
+    found = check_report(report)
+    assert found.holds and found.recorded_verified  # a vc+jwt of a did:key issuer: verified
