@@ -33,6 +33,7 @@ from .credentials.sd.proofvalue import parse_base_proof_value
 from .credentials.suites import ALL_SUITES, DEFAULT_SUITES, Cryptosuite, suite_name_of
 from .credentials.suites.base import Canonicalizer
 from .credentials.suites.ecdsa_sd_2023 import EcdsaSd2023, add_derived_proof
+from .credentials.types import type_terms
 from .did.multikey import PublicKey
 from .did.resolver import DIDResolver, KeyResolver, dereference_verification_method
 from .errors import (
@@ -697,7 +698,7 @@ def _check_schema(document: dict[str, Any], target: str, opts: VerifyOptions) ->
     errors: dict[str, list[str]] = {}
     for entry in entries:
         schema_id = entry.get("id")
-        types = set(as_list(entry.get("type")))
+        types = set(type_terms(entry.get("type")))
         if not isinstance(schema_id, str) or not types & JSON_SCHEMA_TYPES:
             unavailable.append(str(schema_id))
         elif schema_id not in opts.schemas:

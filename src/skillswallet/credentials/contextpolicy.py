@@ -18,18 +18,16 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from .loader import ContextLoader
+from .plainform import ABSOLUTE_IRI
 
 #: At most this many @context entries (a context list has a handful).
 MAX_CONTEXTS = 16
 #: Terms one inline context may add.
 MAX_INLINE_TERMS = 64
-
-_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 
 
 def context_problem(entries: list[Any], loader: ContextLoader) -> tuple[str, dict[str, Any]] | None:
@@ -99,7 +97,7 @@ def _is_iri(value: Any) -> bool:
     return (
         isinstance(value, str)
         and not value.startswith(("_:", "@"))
-        and _ABSOLUTE_IRI.match(value) is not None
+        and ABSOLUTE_IRI.match(value) is not None
     )
 
 
