@@ -5,6 +5,7 @@ challenge to check)."""
 
 from __future__ import annotations
 
+import enum
 import json
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -53,6 +54,19 @@ from .trust.lists import TrustList
 
 #: Clock skew tolerated on validity periods and proof timestamps.
 DEFAULT_SKEW = timedelta(minutes=5)
+
+
+class NoChallenge(enum.Enum):
+    """The verifier asked the holder for no challenge (see :data:`NO_CHALLENGE`)."""
+
+    NO_CHALLENGE = "no challenge requested"
+
+
+#: ``verify(presentation, challenge=NO_CHALLENGE)``: the verifier requested no challenge
+#: (the W3C VC API makes ``options.challenge`` optional). The challenge check is then
+#: skipped, "no challenge was requested", never passed; leaving ``challenge`` out stays
+#: an error, so a verifier that forgets it is told rather than replayable.
+NO_CHALLENGE = NoChallenge.NO_CHALLENGE
 
 
 @dataclass(frozen=True)
@@ -113,7 +127,7 @@ def verify(
     loader: ContextLoader | None = None,
     now: datetime | None = None,
     skew: timedelta = DEFAULT_SKEW,
-    challenge: str | None = None,
+    challenge: str | NoChallenge | None = None,
     domain: str | None = None,
     schemas: SchemaRegistry | None = None,
     accept_base_proofs: bool = False,
@@ -132,7 +146,9 @@ def verify(
     one a status entry is inconclusive, never passed).
     For a presentation, ``challenge`` is required; without it :class:`ValueError` is raised
     (misuse: a verifier that does not bind the presentation to its request can be replayed
-    against).
+    against). A verifier that requested no challenge says so with
+    ``challenge=NO_CHALLENGE``: the challenge check is skipped, "no challenge was
+    requested" (a proof's challenge is then not compared with anything, so never passed).
 
     ``accept_base_proofs`` is for a holder taking an ecdsa-sd-2023 base credential into a
     wallet: its base proof is checked in full (every statement's signature), which a
@@ -164,7 +180,7 @@ def verify(
         loader=loader or default_loader(),
         now=now or datetime.now(UTC),
         skew=skew,
-        challenge=challenge,
+        challenge=None if challenge is NO_CHALLENGE else challenge,
         domain=domain,
         schemas=schemas or default_registry(),
         accept_base_proofs=accept_base_proofs,
