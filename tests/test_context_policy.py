@@ -4,6 +4,7 @@ suite does); anything that could change what other terms mean is refused by name
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -121,14 +122,17 @@ def test_related_resources_we_hold_must_have_the_digest_they_state() -> None:
     assert verify(_sign(doc), now=NOW).verified  # the one held matches; the other is not fetched
     doc["relatedResource"] = [{"id": V2, "digestMultibase": _multibase(V2)}]
     assert verify(_sign(doc), now=NOW).verified
+    words = f"relatedResource {V2}: its digestSRI does not match the pinned context's content"
     wrong = _credential()
     wrong["relatedResource"] = [{"id": V2, "digestSRI": _sri(V2)[:-6] + "AAAAA="}]
-    result = verify(_sign(wrong), now=NOW)
+    with pytest.raises(InvalidDocumentError, match=re.escape(words)):  # the same policy
+        _sign(wrong)
+    forged = _sign(doc)
+    forged["relatedResource"] = wrong["relatedResource"]
+    result = verify(forged, now=NOW)
     [contexts] = [c for c in result.checks if c.id.value == "contexts"]
     assert not result.verified and contexts.status is Status.FAILED
-    assert contexts.reason == (
-        f"relatedResource {V2}: its digestSRI does not match the pinned context's content"
-    )
+    assert contexts.reason == words
 
 
 @pytest.mark.parametrize(
