@@ -29,6 +29,7 @@ from typing import Any
 from .credentials.dates import format_datetime
 from .credentials.loader import ContextLoader
 from .credentials.model import as_list, is_presentation, issuer_id, text_value, vc_version
+from .credentials.types import type_terms
 from .did.multikey import decode_multibase_base58, encode_multibase_base58
 from .did.resolver import DIDResolver
 from .errors import ImportWorkerError, InvalidKeyError, SkillsWalletError
@@ -184,7 +185,7 @@ def _summary_meta(credential: dict[str, Any], flags: list[str], now: datetime) -
     valid_until = credential.get("expirationDate" if v1 else "validUntil")
     return {
         "credential_id": credential.get("id") if isinstance(credential.get("id"), str) else None,
-        "types": [t for t in as_list(credential.get("type")) if isinstance(t, str)],
+        "types": type_terms(credential.get("type")),
         "name": text_value(credential.get("name")),
         "issuer": issuer_id(credential),
         "issuer_name": text_value(issuer.get("name")) if isinstance(issuer, dict) else None,

@@ -5,6 +5,7 @@ challenge to check)."""
 
 from __future__ import annotations
 
+import enum
 import json
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -33,6 +34,7 @@ from .credentials.sd.proofvalue import parse_base_proof_value
 from .credentials.suites import ALL_SUITES, DEFAULT_SUITES, Cryptosuite, suite_name_of
 from .credentials.suites.base import Canonicalizer
 from .credentials.suites.ecdsa_sd_2023 import EcdsaSd2023, add_derived_proof
+from .credentials.types import type_terms
 from .did.multikey import PublicKey
 from .did.resolver import DIDResolver, KeyResolver, dereference_verification_method
 from .errors import (
@@ -52,6 +54,19 @@ from .trust.lists import TrustList
 
 #: Clock skew tolerated on validity periods and proof timestamps.
 DEFAULT_SKEW = timedelta(minutes=5)
+
+
+class NoChallenge(enum.Enum):
+    """The verifier asked the holder for no challenge (see :data:`NO_CHALLENGE`)."""
+
+    NO_CHALLENGE = "no challenge requested"
+
+
+#: ``verify(presentation, challenge=NO_CHALLENGE)``: the verifier requested no challenge
+#: (the W3C VC API makes ``options.challenge`` optional). The challenge check is then
+#: skipped, "no challenge was requested", never passed; leaving ``challenge`` out stays
+#: an error, so a verifier that forgets it is told rather than replayable.
+NO_CHALLENGE = NoChallenge.NO_CHALLENGE
 
 
 @dataclass(frozen=True)
@@ -112,7 +127,7 @@ def verify(
     loader: ContextLoader | None = None,
     now: datetime | None = None,
     skew: timedelta = DEFAULT_SKEW,
-    challenge: str | None = None,
+    challenge: str | NoChallenge | None = None,
     domain: str | None = None,
     schemas: SchemaRegistry | None = None,
     accept_base_proofs: bool = False,
@@ -131,7 +146,9 @@ def verify(
     one a status entry is inconclusive, never passed).
     For a presentation, ``challenge`` is required; without it :class:`ValueError` is raised
     (misuse: a verifier that does not bind the presentation to its request can be replayed
-    against).
+    against). A verifier that requested no challenge says so with
+    ``challenge=NO_CHALLENGE``: the challenge check is skipped, "no challenge was
+    requested" (a proof's challenge is then not compared with anything, so never passed).
 
     ``accept_base_proofs`` is for a holder taking an ecdsa-sd-2023 base credential into a
     wallet: its base proof is checked in full (every statement's signature), which a
@@ -163,7 +180,7 @@ def verify(
         loader=loader or default_loader(),
         now=now or datetime.now(UTC),
         skew=skew,
-        challenge=challenge,
+        challenge=None if challenge is NO_CHALLENGE else challenge,
         domain=domain,
         schemas=schemas or default_registry(),
         accept_base_proofs=accept_base_proofs,
@@ -697,7 +714,7 @@ def _check_schema(document: dict[str, Any], target: str, opts: VerifyOptions) ->
     errors: dict[str, list[str]] = {}
     for entry in entries:
         schema_id = entry.get("id")
-        types = set(as_list(entry.get("type")))
+        types = set(type_terms(entry.get("type")))
         if not isinstance(schema_id, str) or not types & JSON_SCHEMA_TYPES:
             unavailable.append(str(schema_id))
         elif schema_id not in opts.schemas:

@@ -37,7 +37,7 @@ from ..errors import (
 from ..result import VerificationResult
 from ..status.issuer import StatusIssuer
 from ..status.registry import SqliteStatusRegistry, StatusRegistry
-from ..verify import PresentationChallengeMissing, verify
+from ..verify import NoChallenge, PresentationChallengeMissing, verify
 from ..wallet import VaultSigner, Wallet
 from .config import ServerConfig, ServerConfigError
 from .problems import Problem, data_model_problem, invalid
@@ -401,7 +401,11 @@ class Service:
             self.wallet.close()
 
     def verify(
-        self, document: Any, *, challenge: str | None = None, domain: str | None = None
+        self,
+        document: Any,
+        *,
+        challenge: str | NoChallenge | None = None,
+        domain: str | None = None,
     ) -> VerificationResult:
         try:
             return verify(

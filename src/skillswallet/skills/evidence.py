@@ -30,6 +30,7 @@ from typing import Any
 
 from ..credentials.dates import parse_datetime
 from ..credentials.model import as_list, issuer_id
+from ..credentials.types import type_terms
 from ..trust.lists import TrustList
 from .builders import DIPLOMA_TYPES
 
@@ -182,7 +183,7 @@ def claim_kind(document: dict[str, Any], holder_dids: frozenset[str]) -> str:
     """What kind of claim a credential makes: ``endorsement``, ``self-assessment`` (issued
     by the holder, or declaring itself one), ``diploma``, ``badge`` or ``skill``: by the
     schema our builders name, else by the achievement's type."""
-    types = set(as_list(document.get("type")))
+    types = set(type_terms(document.get("type")))
     if "EndorsementCredential" in types:
         return "endorsement"
     kinds = [
