@@ -118,6 +118,22 @@ def test_issuer_is_kept_only_when_it_is_ours(client: TestClient) -> None:
     assert body["errors"][0]["pointer"] == "#/credential/issuer"
 
 
+def test_a_text_direction_is_signed_with_jcs_unless_a_suite_is_named(client: TestClient) -> None:
+    # RDF canonicalization drops @direction (a holder could flip it unnoticed), so with no
+    # suite asked for, such a credential is signed with the key's JCS suite, and verifies;
+    # asked for by name, the RDFC suite refuses it.
+    name = {"@value": "Level 3", "@language": "ar", "@direction": "rtl"}
+    directed = unsigned(name=name)
+    response = issue(client, directed)
+    assert response.status_code == 201, response.text
+    vc = response.json()["verifiableCredential"]
+    assert vc["proof"]["cryptosuite"] == "eddsa-jcs-2022" and vc["name"] == name
+    verified = client.post("/credentials/verify", json={"verifiableCredential": vc})
+    assert verified.status_code == 200, verified.text
+    body = problem(issue(client, directed, cryptosuite="eddsa-rdfc-2022"), 400)
+    assert "@direction" in json.dumps(body)
+
+
 def test_other_suites_and_options(client: TestClient) -> None:
     jcs = issue(client, unsigned(), cryptosuite="eddsa-jcs-2022")
     assert jcs.status_code == 201

@@ -91,6 +91,12 @@ class VerifyOptions:
     trust: tuple[TrustList, ...] = ()
     #: Require every credential of a presentation to be about its signer.
     subject_binding: bool = False
+    #: Set for the credentials of a presentation: whether they are inside one, and its
+    #: holder when the presentation's proof binds it (named and signed by the holder).
+    #: A credential with no proof of its own is then secured by the presentation's proof
+    #: if, and only if, it is that holder's own (VC DM 2.0 §4.13.4, holder claims).
+    in_presentation: bool = False
+    presentation_holder: str | None = None
     #: A pinned issuer key (public JWK) for JWT credentials, instead of their kid.
     issuer_key: dict[str, Any] | None = None
 
@@ -260,6 +266,8 @@ def _verify_credential(document: Any, target: str, opts: VerifyOptions) -> list[
     if contexts.status is not Status.PASSED:
         # Nothing is canonicalized under contexts we do not accept (bounded work, too).
         proof_check = Check(CheckId.PROOF, target, Status.SKIPPED, _NO_CONTEXTS)
+    elif opts.in_presentation and "proof" not in document:
+        proof_check, methods = _secured_by_presentation(document, target, opts)
     else:
         proof_check, methods = _check_proofs(document, target, "assertionMethod", opts)
     checks.append(proof_check)
@@ -325,6 +333,33 @@ _TRUST_STATUS = {
     TrustVerdict.UNKNOWN: Status.FAILED,
     TrustVerdict.NO_LIST: Status.INCONCLUSIVE,
 }
+
+
+def _secured_by_presentation(
+    document: dict[str, Any], target: str, opts: VerifyOptions
+) -> tuple[Check, list[str]]:
+    """A credential with no proof of its own, inside a presentation: a holder's claim,
+    secured by the presentation's proof when the presentation names its holder, that
+    holder signed it, and the credential's issuer is that holder (VC DM 2.0 §4.13.4)."""
+    issuer = issuer_id(document)
+    holder = opts.presentation_holder
+    rule = "a credential secured only by the presentation must be its named holder's own"
+    if holder is None:
+        reason = (
+            "it has no proof of its own, and the presentation's proof does not bind a named "
+            f"holder: {rule} (VC DM 2.0 §4.13.4)"
+        )
+    elif issuer != holder:
+        reason = (
+            f"it has no proof of its own, and its issuer {issuer} is not the presentation's "
+            f"holder {holder}: {rule} (VC DM 2.0 §4.13.4)"
+        )
+    else:
+        why = f"a claim of the holder {holder}, secured by the presentation's proof"
+        return Check(CheckId.PROOF, target, Status.PASSED, why, {"securedBy": "presentation"}), [
+            holder
+        ]
+    return Check(CheckId.PROOF, target, Status.FAILED, reason), []
 
 
 def _check_trust(document: dict[str, Any], target: str, opts: VerifyOptions) -> Check:
@@ -816,7 +851,13 @@ def _verify_presentation(document: dict[str, Any], target: str, opts: VerifyOpti
         )
     if opts.subject_binding:
         checks.append(_check_subject_binding(document, target, controllers, proof_check))
-    inner = replace(opts, accept_base_proofs=False)  # a verifier's view, always
+    bound = [c for c in checks if c.id is CheckId.HOLDER_BINDING and c.status is Status.PASSED]
+    inner = replace(  # a verifier's view, always
+        opts,
+        accept_base_proofs=False,
+        in_presentation=True,
+        presentation_holder=holder_id(document) if bound else None,
+    )
     for index, vc in enumerate(as_list(document.get("verifiableCredential"))):
         checks.extend(_guarded(_verify_credential, vc, f"credential[{index}]", inner))
     return checks

@@ -25,6 +25,7 @@ from . import safefile
 from .credentials.dates import format_datetime, parse_datetime
 from .credentials.issue import issue_credential
 from .credentials.loader import ContextLoader
+from .credentials.suites import default_suite
 from .did.key import did_from_public_key, public_key_from_did, verification_method_id
 from .did.keyfile import read_key_file
 from .did.keys import KeyPair, KeySigner
@@ -815,11 +816,9 @@ class Wallet:
         """Sign a credential with a vault key (the issuer side); ``mandatory_pointers`` as
         for :func:`~skillswallet.credentials.issue.issue_credential` (ecdsa-sd-2023)."""
         signer = self.signer(did)
-        suite = cryptosuite or (
-            "eddsa-rdfc-2022" if signer.key_type is KeyType.ED25519 else "ecdsa-rdfc-2019"
-        )
         if not isinstance(credential, dict):
             raise InvalidDocumentError("a credential must be a JSON object")
+        suite = cryptosuite or default_suite(signer.key_type, credential)
         return issue_credential(
             credential,
             signer,

@@ -323,7 +323,7 @@ def issue(
                 issue_credential(
                     document,
                     signer,
-                    cryptosuite=_suite_for(suite, signer.key_type),
+                    cryptosuite=_suite_for(suite, signer.key_type, document),
                     mandatory_pointers=mandatory or None,
                 )
                 for document in documents
@@ -360,12 +360,10 @@ def _unsigned(files: list[str]) -> tuple[list[dict[str, Any]], bool]:
     return documents, len(files) == 1 and not isinstance(found, list)
 
 
-def _suite_for(suite: SuiteChoice | None, key_type: KeyType) -> str:
-    from ..did.multikey import KeyType
+def _suite_for(suite: SuiteChoice | None, key_type: KeyType, document: Any) -> str:
+    from ..credentials.suites import default_suite
 
-    if suite is not None:
-        return suite.value
-    return "eddsa-rdfc-2022" if key_type is KeyType.ED25519 else "ecdsa-rdfc-2019"
+    return suite.value if suite is not None else default_suite(key_type, document)
 
 
 @app.command()

@@ -39,8 +39,8 @@ from ..credentials.issue import issue_credential
 from ..credentials.loader import ContextLoader
 from ..credentials.model import as_list, issuer_id, validate_credential
 from ..credentials.schema import default_registry
+from ..credentials.suites import default_suite
 from ..did.keys import Signer
-from ..did.multikey import KeyType
 from ..did.url import parse_did_url
 from ..errors import BatchInputError, BatchWorkerError, SkillsWalletError
 from ..importing import deferring_signals, fork_pool, kill_pool, worker_started
@@ -186,10 +186,6 @@ class _Signed:
 _POOL_CONTEXT: _Context | None = None  # set in worker processes only
 
 
-def default_suite(key_type: KeyType) -> str:
-    return "eddsa-rdfc-2022" if key_type is KeyType.ED25519 else "ecdsa-rdfc-2019"
-
-
 def file_name(row: int) -> str:
     """The file a row's credential is written to (the same on every run)."""
     return f"row-{row:06d}.json"
@@ -230,7 +226,7 @@ class Batch:
                 raise BatchInputError(f"no status list {url} in the registry")
             lists.append(known[url])
         issuer = parse_did_url(signer.verification_method).did
-        suite = cryptosuite or default_suite(signer.key_type)
+        suite = cryptosuite or default_suite(signer.key_type, template)
         self._check_schemas_known(compiled.document)
         safefile.private_directory(self.directory, BatchInputError)
         digest = hashlib.sha256(

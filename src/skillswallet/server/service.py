@@ -17,7 +17,7 @@ from ..credentials.derive import derive_credential
 from ..credentials.jsoncopy import json_copy
 from ..credentials.loader import ContextLoader, default_loader
 from ..credentials.model import as_list, issuer_id, validate_credential, vc_version
-from ..credentials.suites import ALL_SUITES
+from ..credentials.suites import ALL_SUITES, default_suite
 from ..did.multikey import KeyType
 from ..did.resolver import DIDResolver, KeyResolver, StaticResolver
 from ..errors import (
@@ -187,6 +187,8 @@ class Issuer:
             )
         key_type = self.signer.key_type
         suite = opts.get("cryptosuite", _SUITES_FOR[key_type][0])
+        if "cryptosuite" not in opts and isinstance(credential, dict):
+            suite = default_suite(key_type, credential)  # a text direction: JCS signs it
         if not isinstance(suite, str) or suite not in ALL_SUITES:
             raise invalid(
                 "/options/cryptosuite",
