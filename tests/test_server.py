@@ -394,3 +394,21 @@ def test_the_employer_page_takes_an_uploaded_badge_image(client: TestClient) -> 
     pasted = client.post("/check", data={"document": json.dumps(vc)}, files={"x": ("", b"")})
     assert pasted.status_code == 200  # a multipart form with the text pasted, no file
     assert "enctype=multipart/form-data" in client.get("/").text
+
+
+def test_verify_honours_expected_proof_purpose(client: TestClient) -> None:
+    # Data Integrity, Verify Proof: a proof whose proofPurpose is not the verifier's
+    # expectedProofPurpose fails (the W3C DI suites send it in options).
+    vc = issue(client, unsigned()).json()["verifiableCredential"]
+
+    def check(purpose: Any) -> Any:
+        return client.post(
+            "/credentials/verify",
+            json={"verifiableCredential": vc, "options": {"expectedProofPurpose": purpose}},
+        )
+
+    assert check("assertionMethod").status_code == 200
+    refused = check("authentication")
+    assert refused.status_code == 400 and refused.json()["verified"] is False
+    assert "authentication" in json.dumps(refused.json()["problemDetails"])
+    assert problem(check(["authentication"]), 400)["detail"]

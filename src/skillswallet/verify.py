@@ -99,6 +99,9 @@ class VerifyOptions:
     presentation_holder: str | None = None
     #: A pinned issuer key (public JWK) for JWT credentials, instead of their kid.
     issuer_key: dict[str, Any] | None = None
+    #: The purpose a credential's proofs must state (Data Integrity's
+    #: expectedProofPurpose); credentials inside a presentation keep assertionMethod.
+    proof_purpose: str = "assertionMethod"
 
 
 #: Work one verify() call may do, shared by a presentation and its credentials: the JSON
@@ -141,6 +144,7 @@ def verify(
     status: StatusSource | None = None,
     issuer_key: dict[str, Any] | None = None,
     subject_binding: bool = False,
+    proof_purpose: str = "assertionMethod",
 ) -> VerificationResult:
     """Verify a credential or a presentation (and every credential inside it).
 
@@ -155,6 +159,12 @@ def verify(
     against). A verifier that requested no challenge says so with
     ``challenge=NO_CHALLENGE``: the challenge check is skipped, "no challenge was
     requested" (a proof's challenge is then not compared with anything, so never passed).
+
+    ``proof_purpose`` is the purpose a credential's proofs must state, assertionMethod
+    unless the verifier expects another (Data Integrity, Verify Proof: ``expectedProofPurpose``;
+    a proof whose ``proofPurpose`` does not match fails). It applies to a credential
+    verified on its own: a presentation's proof is checked for authentication and the
+    credentials inside it for assertionMethod.
 
     ``accept_base_proofs`` is for a holder taking an ecdsa-sd-2023 base credential into a
     wallet: its base proof is checked in full (every statement's signature), which a
@@ -194,6 +204,7 @@ def verify(
         subject_binding=subject_binding,
         status=status,
         issuer_key=issuer_key,
+        proof_purpose=proof_purpose,
     )
     if isinstance(document, str):
         from .jose.checks import check_compact, has_key_binding  # (JWTs only: 30 ms to load)
@@ -269,7 +280,7 @@ def _verify_credential(document: Any, target: str, opts: VerifyOptions) -> list[
     elif opts.in_presentation and "proof" not in document:
         proof_check, methods = _secured_by_presentation(document, target, opts)
     else:
-        proof_check, methods = _check_proofs(document, target, "assertionMethod", opts)
+        proof_check, methods = _check_proofs(document, target, opts.proof_purpose, opts)
     checks.append(proof_check)
     if proof_check.status is not Status.PASSED:
         reason = (
@@ -855,6 +866,7 @@ def _verify_presentation(document: dict[str, Any], target: str, opts: VerifyOpti
     inner = replace(  # a verifier's view, always
         opts,
         accept_base_proofs=False,
+        proof_purpose="assertionMethod",
         in_presentation=True,
         presentation_holder=holder_id(document) if bound else None,
     )

@@ -196,7 +196,9 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
 
         def work() -> dict[str, Any]:
             document, options = _document_and_options(parse(raw), "verifiableCredential")
-            report = credential_report(service().verify(document), document)
+            purpose = options.get("expectedProofPurpose")
+            result = service().verify(document, expected_proof_purpose=purpose)
+            report = credential_report(result, document)
             if options.get("returnCredential"):
                 report["credential"] = document
             return report

@@ -408,7 +408,14 @@ class Service:
         *,
         challenge: str | NoChallenge | None = None,
         domain: str | None = None,
+        expected_proof_purpose: Any = None,
     ) -> VerificationResult:
+        """``expected_proof_purpose`` is a credential request's
+        ``options.expectedProofPurpose`` (Data Integrity, Verify Proof): its proofs must
+        state it; assertionMethod when not given."""
+        purpose = "assertionMethod" if expected_proof_purpose is None else expected_proof_purpose
+        if not isinstance(purpose, str):
+            raise invalid("/options/expectedProofPurpose", "must be a string")
         try:
             return verify(
                 document,
@@ -417,6 +424,7 @@ class Service:
                 status=self.status_source,
                 challenge=challenge,
                 domain=domain,
+                proof_purpose=purpose,
             )
         except PresentationChallengeMissing:
             raise invalid(

@@ -1,0 +1,44 @@
+"""Data Integrity, Verify Proof: "If expectedProofPurpose was given, and it does not match
+proof.proofPurpose, an error MUST be raised". verify(proof_purpose=...) is that input
+for a credential (assertionMethod by default); the VC API service takes it from
+options.expectedProofPurpose (the W3C Data Integrity test suites send "authentication"
+for a credential signed for assertionMethod, and expect it refused)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from skillswallet import verify
+from skillswallet.credentials.proofs import add_proof
+from skillswallet.did.key import verification_method_id
+from skillswallet.result import CheckId, Status
+
+from .vaultkit import ISSUER, NOW, credential
+
+
+def _proof(result: Any) -> Any:
+    return next(c for c in result.checks if c.id is CheckId.PROOF)
+
+
+def test_a_proof_for_another_purpose_than_the_expected_one_fails() -> None:
+    vc = credential()
+    assert vc["proof"]["proofPurpose"] == "assertionMethod"
+    assert verify(vc, now=NOW).verified
+    assert verify(vc, now=NOW, proof_purpose="assertionMethod").verified
+    result = verify(vc, now=NOW, proof_purpose="authentication")
+    check = _proof(result)
+    assert not result.verified and check.status is Status.FAILED
+    assert "'assertionMethod'" in check.reason and "'authentication'" in check.reason
+
+
+def test_the_expected_purpose_is_the_one_checked() -> None:
+    # The same credential, signed for authentication (a relationship did:key gives the
+    # key too): it fails a verifier that expects an assertion, as it did before, and
+    # passes one that expects authentication.
+    vc = credential()
+    del vc["proof"]
+    signer = ISSUER.signer(verification_method_id(ISSUER.public))
+    signed = add_proof(vc, signer, proof_purpose="authentication", created=NOW - timedelta(days=1))
+    assert _proof(verify(signed, now=NOW)).status is Status.FAILED
+    assert verify(signed, now=NOW, proof_purpose="authentication").verified
