@@ -138,6 +138,15 @@ def test_other_suites_and_options(client: TestClient) -> None:
     jcs = issue(client, unsigned(), cryptosuite="eddsa-jcs-2022")
     assert jcs.status_code == 201
     assert jcs.json()["verifiableCredential"]["proof"]["cryptosuite"] == "eddsa-jcs-2022"
+    # the legacy proof type (the W3C Ed25519Signature2020 suite issues with it): its
+    # context is added, it has no cryptosuite member, and it verifies
+    legacy = issue(client, unsigned(), cryptosuite="Ed25519Signature2020")
+    assert legacy.status_code == 201, legacy.text
+    vc = legacy.json()["verifiableCredential"]
+    assert vc["proof"]["type"] == "Ed25519Signature2020" and "cryptosuite" not in vc["proof"]
+    assert "https://w3id.org/security/suites/ed25519-2020/v1" in vc["@context"]
+    verified = client.post("/credentials/verify", json={"verifiableCredential": vc})
+    assert verified.status_code == 200, verified.text
     body = problem(issue(client, unsigned(), cryptosuite="rsa-2000"), 400)
     assert body["errors"][0]["pointer"] == "#/options/cryptosuite"
     body = problem(issue(client, unsigned(), cryptosuite="ecdsa-sd-2023"), 400)

@@ -46,7 +46,8 @@ REGISTRY_FILE = "status-lists.sqlite"
 ISSUE_OPTIONS = frozenset({"cryptosuite", "mandatoryPointers", "credentialId"})
 #: Suites an issuer key of each type can sign with.
 _SUITES_FOR = {
-    KeyType.ED25519: ("eddsa-rdfc-2022", "eddsa-jcs-2022"),
+    # Ed25519Signature2020: the legacy proof type the library and `issue --suite` sign too
+    KeyType.ED25519: ("eddsa-rdfc-2022", "eddsa-jcs-2022", "Ed25519Signature2020"),
     KeyType.P256: ("ecdsa-rdfc-2019", "ecdsa-jcs-2019", "ecdsa-sd-2023"),
     KeyType.P384: ("ecdsa-rdfc-2019", "ecdsa-jcs-2019", "ecdsa-sd-2023"),
 }
