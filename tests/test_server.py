@@ -421,3 +421,6 @@ def test_verify_honours_expected_proof_purpose(client: TestClient) -> None:
     assert refused.status_code == 400 and refused.json()["verified"] is False
     assert "authentication" in json.dumps(refused.json()["problemDetails"])
     assert problem(check(["authentication"]), 400)["detail"]
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    options = schemas["VerifyCredentialRequest"]["properties"]["options"]["properties"]
+    assert options["expectedProofPurpose"] == {"type": "string"}

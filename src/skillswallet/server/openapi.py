@@ -167,7 +167,17 @@ def openapi_document() -> dict[str, Any]:
                 "VerifyCredentialRequest": {
                     "type": "object",
                     "required": ["verifiableCredential"],
-                    "properties": {"verifiableCredential": _OBJECT, "options": _OBJECT},
+                    "properties": {
+                        "verifiableCredential": _OBJECT,
+                        "options": {
+                            "type": "object",
+                            "properties": {
+                                # Data Integrity's expectedProofPurpose (assertionMethod)
+                                "expectedProofPurpose": {"type": "string"},
+                                "returnCredential": {"type": "boolean"},
+                            },
+                        },
+                    },
                 },
                 "VerifyPresentationRequest": {
                     "type": "object",
