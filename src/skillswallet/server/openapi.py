@@ -40,6 +40,18 @@ _AUTH = {
 }
 
 
+def _request(member: str, **options: dict[str, Any]) -> dict[str, Any]:
+    """A request body: the document under ``member`` and the ``options`` it may carry."""
+    return {
+        "type": "object",
+        "required": [member],
+        "properties": {
+            member: _OBJECT,
+            "options": {"type": "object", "properties": options},
+        },
+    }
+
+
 def openapi_document() -> dict[str, Any]:
     report = {"$ref": "#/components/schemas/VerificationResult"}
     return {
@@ -164,48 +176,21 @@ def openapi_document() -> dict[str, Any]:
                         },
                     },
                 },
-                "VerifyCredentialRequest": {
-                    "type": "object",
-                    "required": ["verifiableCredential"],
-                    "properties": {
-                        "verifiableCredential": _OBJECT,
-                        "options": {
-                            "type": "object",
-                            "properties": {
-                                # Data Integrity's expectedProofPurpose (assertionMethod)
-                                "expectedProofPurpose": {"type": "string"},
-                                "returnCredential": {"type": "boolean"},
-                            },
-                        },
-                    },
-                },
-                "VerifyPresentationRequest": {
-                    "type": "object",
-                    "required": ["verifiablePresentation"],
-                    "properties": {
-                        "verifiablePresentation": _OBJECT,
-                        "options": {
-                            "type": "object",
-                            "properties": {
-                                "challenge": {"type": "string"},
-                                "domain": {"type": "string"},
-                            },
-                        },
-                    },
-                },
-                "DeriveCredentialRequest": {
-                    "type": "object",
-                    "required": ["verifiableCredential"],
-                    "properties": {
-                        "verifiableCredential": _OBJECT,
-                        "options": {
-                            "type": "object",
-                            "properties": {
-                                "selectivePointers": {"type": "array", "items": {"type": "string"}}
-                            },
-                        },
-                    },
-                },
+                "VerifyCredentialRequest": _request(
+                    "verifiableCredential",
+                    # Data Integrity's expectedProofPurpose (default assertionMethod)
+                    expectedProofPurpose={"type": "string"},
+                    returnCredential={"type": "boolean"},
+                ),
+                "VerifyPresentationRequest": _request(
+                    "verifiablePresentation",
+                    challenge={"type": "string"},
+                    domain={"type": "string"},
+                ),
+                "DeriveCredentialRequest": _request(
+                    "verifiableCredential",
+                    selectivePointers={"type": "array", "items": {"type": "string"}},
+                ),
                 "UpdateCredentialStatusRequest": {
                     "type": "object",
                     "required": ["credentialId", "credentialStatus"],
