@@ -400,6 +400,8 @@ class Wallet:
         kdf_ceiling: KdfCeiling | None = None,
         **kwargs: Any,
     ) -> Wallet:
+        """Create a new vault at ``path``, encrypted under a key derived from ``passphrase``;
+        refuses a path that exists."""
         _make_folder(Path(path).parent, "cannot create the vault in")
         return cls(EncryptedStore.create(path, passphrase, kdf, kdf_ceiling=kdf_ceiling), **kwargs)
 
@@ -422,9 +424,11 @@ class Wallet:
 
     @property
     def path(self) -> Path:
+        """The vault file."""
         return self._store.path
 
     def close(self) -> None:
+        """Close the vault (also done when a ``with`` block ends)."""
         self._store.close()
 
     def __enter__(self) -> Wallet:
@@ -747,6 +751,7 @@ class Wallet:
         return did_web_document(did, [public_key_from_did(k) for k in record.meta["keys"]])
 
     def web_dids(self) -> list[str]:
+        """The did:web DIDs kept in this vault."""
         return [r.meta["did"] for r in self._store.records(DID_WEB) if isinstance(r, Record)]
 
     def _did_web_record(self, did: str, *, missing_ok: bool = False) -> Record | None:
@@ -758,6 +763,7 @@ class Wallet:
         raise RecordNotFoundError(f"no did:web identity {did} in this vault")
 
     def dids(self) -> list[KeySummary]:
+        """The DIDs (did:key and did:web keys) kept in this vault, without their secrets."""
         return [
             KeySummary(id=r.id, **r.meta) for r in self._store.records(KEY) if isinstance(r, Record)
         ]
@@ -1297,6 +1303,8 @@ class Wallet:
         kdf: KdfParams | None = None,
         kdf_ceiling: KdfCeiling | None = None,
     ) -> None:
+        """Rewrap the vault's data key under a new passphrase, in one transaction: the old
+        passphrase works until it commits."""
         self._store.change_passphrase(new_passphrase, kdf, kdf_ceiling=kdf_ceiling)
 
     def backup(self, destination: Path | str) -> Path:

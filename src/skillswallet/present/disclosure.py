@@ -39,6 +39,7 @@ class CredentialDisclosure:
     base_signature: bytes | None = None
 
     def to_json(self) -> dict[str, Any]:
+        """As JSON (for the disclosure log and ``--json``)."""
         return {
             "recordId": self.record_id,
             "credentialId": self.credential.get("id")

@@ -85,6 +85,7 @@ class LinkabilityWarning:
     advice: str
 
     def to_json(self) -> dict[str, Any]:
+        """As JSON (for ``--json``)."""
         return {
             "kind": self.kind,
             "recordId": self.record_id,

@@ -157,6 +157,8 @@ class HeldCredential:
     def of(
         cls, record_id: str, document: dict[str, Any], verified: bool, expired: bool = False
     ) -> HeldCredential:
+        """A held credential from its stored record: what it claims about skills, and whether it
+        verified."""
         return cls(record_id, claim_facts(document), verified, expired)
 
 

@@ -56,6 +56,7 @@ class SkillsProfile:
     skills: tuple[ProfileSkill, ...]
 
     def get(self, uri: str) -> ProfileSkill | None:
+        """The profile entry of the skill ``uri``, or None."""
         return next((s for s in self.skills if s.uri == uri), None)
 
     def level_of(self, uri: str) -> EvidenceLevel | None:
