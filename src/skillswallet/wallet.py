@@ -64,7 +64,7 @@ from .jose import (
     present_sd_jwt,
 )
 from .jose import view as jose_view
-from .openbadges2 import IssuerKey
+from .openbadges2 import DocumentFetcher, IssuerKey
 from .present.disclosure import CredentialDisclosure, spread_pointers
 from .present.disclosure import disclose as disclose_credential
 from .present.linkability import (
@@ -85,6 +85,7 @@ from .skills.evidence import (
     ClaimFacts,
     HeldCredential,
     SkillClaim,
+    checked_by,
     claim_facts,
     skill_claims,
 )
@@ -469,6 +470,7 @@ class Wallet:
         resolver: DIDResolver | None = None,
         issuer_keys: Sequence[IssuerKey] = (),
         recipients: Sequence[str] = (),
+        fetcher: DocumentFetcher | None = None,
     ) -> ImportReport:
         """Verify, then store. Refused credentials are reported, never stored (unless
         ``allow_unverified``, which stores them flagged ``unverified``). Expired ones and
@@ -492,16 +494,20 @@ class Wallet:
         Open Badges 2.0 assertions (JSON, or a compact JWS string for a signed one) are
         imported too: a signed one is verified with ``issuer_keys`` (pinned
         :class:`~skillswallet.openbadges2.IssuerKey`); a hosted one cannot be verified
-        offline and is stored flagged ``hosted-unverified`` (and ``unverified``). One
-        awarded to one of ``recipients`` (the holder's email addresses, say; hashed
-        identities are matched too) counts in the profile like any credential about the
-        holder."""
+        offline and is stored flagged ``hosted-unverified`` (and ``unverified``). With a
+        ``fetcher`` (opt-in network, e.g. :class:`~skillswallet.net.HttpsFetcher`) a hosted
+        one is fetched from its host and, if it matches, stored verified and flagged
+        ``hosted-fetched``; a signed one whose key was not pinned is checked with the key
+        its ``verification.creator`` names (flagged ``key-fetched``); the evidence of their
+        skills says so (``SkillClaim.checked``). One awarded to one of ``recipients`` (the
+        holder's email addresses, say; hashed identities are matched too) counts in the
+        profile like any credential about the holder."""
         context = ImportContext(
             self._store,
             self._loader,
             resolver or self._resolver,
             allow_unverified,
-            OpenBadges2Options(tuple(issuer_keys), tuple(recipients)),
+            OpenBadges2Options(tuple(issuer_keys), tuple(recipients), fetcher),
             status,
         )
         report = run_import(
@@ -899,7 +905,7 @@ class Wallet:
             counts = "unverified" not in flags and not _NOT_COUNTED.intersection(flags)
             counts = counts and (start is None or start <= when)
             expired = end is not None and end < when
-            held.append(HeldCredential(record_id, claims, counts, expired))
+            held.append(HeldCredential(record_id, claims, counts, expired, checked_by(flags)))
         holders = {key.did for key in self.dids()} | {HOLDER_SUBJECT}
         return skill_claims(held, holders, trust)
 
