@@ -801,8 +801,38 @@ def _verify_presentation(document: dict[str, Any], target: str, opts: VerifyOpti
         checks.append(_check_subject_binding(document, target, controllers, proof_check))
     inner = replace(opts, accept_base_proofs=False)  # a verifier's view, always
     for index, vc in enumerate(as_list(document.get("verifiableCredential"))):
-        checks.extend(_guarded(_verify_credential, vc, f"credential[{index}]", inner))
+        run = _verify_enveloped if _is_enveloped(vc) else _verify_credential
+        checks.extend(_guarded(run, vc, f"credential[{index}]", inner))
     return checks
+
+
+def _is_enveloped(vc: Any) -> bool:
+    return isinstance(vc, dict) and "EnvelopedVerifiableCredential" in as_list(vc.get("type"))
+
+
+def _verify_enveloped(vc: dict[str, Any], target: str, opts: VerifyOptions) -> list[Check]:
+    """A JWT credential enveloped in the presentation (VC DM 2.0 §4.13.1; the data: URLs
+    read are in :mod:`skillswallet.jose.envelope`): checked like the JWT on its own, an
+    SD-JWT's key binding against the presentation's challenge and domain."""
+    from .jose.checks import check_compact
+    from .jose.compact import JoseError
+    from .jose.envelope import unwrap
+
+    try:
+        fmt, text = unwrap(vc)
+    except JoseError as exc:
+        detail = {"format": "enveloped", "problems": [str(exc)]}
+        return [Check(CheckId.STRUCTURE, target, Status.FAILED, str(exc), detail)]
+    checks = check_compact(text, target, opts, binding_target=target)
+    first = checks[0]
+    return [
+        replace(
+            first,
+            reason=f"enveloped in the presentation: {first.reason}",
+            detail={**first.detail, "enveloped": True, "format": first.detail.get("format", fmt)},
+        ),
+        *checks[1:],
+    ]
 
 
 def _check_subject_binding(
@@ -817,9 +847,10 @@ def _check_subject_binding(
         )
     strangers = []
     for index, vc in enumerate(as_list(document.get("verifiableCredential"))):
+        said = _enveloped_view(vc) if _is_enveloped(vc) else vc
         subjects = [
             s.get("id")
-            for s in (as_list(vc.get("credentialSubject")) if isinstance(vc, dict) else [])
+            for s in (as_list(said.get("credentialSubject")) if isinstance(said, dict) else [])
             if isinstance(s, dict)
         ]
         if not set(signers).intersection(s for s in subjects if isinstance(s, str)):
@@ -838,6 +869,19 @@ def _check_subject_binding(
         Status.PASSED,
         f"every credential is about the signer {', '.join(signers)}",
     )
+
+
+def _enveloped_view(vc: dict[str, Any]) -> dict[str, Any]:
+    """What an enveloped credential says, in a W3C credential's shape (its own checks
+    decide whether it holds: this only reads its subject)."""
+    from .jose.compact import JoseError
+    from .jose.envelope import unwrap
+    from .jose.holding import summary_source
+
+    try:
+        return summary_source(unwrap(vc)[1])[1]
+    except JoseError:
+        return {}
 
 
 def _match_all(

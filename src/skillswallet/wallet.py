@@ -36,6 +36,7 @@ from .errors import (
     BackupFileError,
     DIDError,
     InvalidDocumentError,
+    PointerError,
     PresentationError,
     RecordCorruptError,
     RecordNotFoundError,
@@ -64,8 +65,11 @@ from .jose import (
     present_sd_jwt,
 )
 from .jose import view as jose_view
+from .jose.envelope import envelope
+from .jose.holding import COMPACT_FORMATS
+from .jose.sdjwt import SdJwtSelection, disclosable_claims, key_bind
 from .openbadges2 import DocumentFetcher, IssuerKey
-from .present.disclosure import CredentialDisclosure, spread_pointers
+from .present.disclosure import CredentialDisclosure, disclose_compact, spread_pointers
 from .present.disclosure import disclose as disclose_credential
 from .present.linkability import (
     EarlierPresentation,
@@ -1051,13 +1055,14 @@ class Wallet:
         holder = did or self.default_did()
         self.signer(holder)  # the holder's key must be in the vault
         record_ids = list(dict.fromkeys(self.resolve_id(c) for c in credential_ids))
-        documents = {}
+        documents: dict[str, Any] = {}
         for record_id in record_ids:
             summary, documents[record_id] = self.get(record_id)
-            if summary.format is not None:
+            if summary.format in COMPACT_FORMATS:
+                documents[record_id] = self.serialization(record_id)
+            elif summary.format is not None:
                 raise PresentationError(
-                    f"{record_id} is a {summary.format} credential: present it on its own "
-                    "(present_sd_jwt; CLI: present --credential ID --disclose CLAIM)"
+                    f"{record_id} is a {summary.format} credential: it cannot be presented"
                 )
         if disclose is None:
             asked: dict[str, list[str]] = {}
@@ -1069,9 +1074,11 @@ class Wallet:
                     "pointers were given for credentials not presented: " + ", ".join(unknown)
                 )
         else:
-            asked = spread_pointers(disclose, documents)
+            asked = _spread(disclose, documents)
         shown = [
-            disclose_credential(
+            disclose_compact(document, asked.get(record_id), record_id=record_id)
+            if isinstance(document, str)
+            else disclose_credential(
                 document, asked.get(record_id), record_id=record_id, loader=self._loader
             )
             for record_id, document in documents.items()
@@ -1122,7 +1129,7 @@ class Wallet:
             raise PresentationError("expires_in must be positive")
         now = self._clock()
         vp = build_presentation(
-            [d.credential for d in plan.disclosures],
+            [self._bound(d, challenge, plan.domain, now) for d in plan.disclosures],
             holder=plan.holder,
             signer=self.signer(plan.holder),
             challenge=challenge,
@@ -1277,6 +1284,24 @@ class Wallet:
         assert log_id is not None
         return SdJwtPresented(made, log_id, digest)
 
+    def _bound(
+        self, item: CredentialDisclosure, challenge: str, domain: str, now: datetime
+    ) -> dict[str, Any]:
+        """What a planned credential is in the signed presentation: an SD-JWT VC gets its
+        key binding JWT for the presentation's challenge (nonce) and domain (audience),
+        signed by the vault key it is bound to, and is enveloped."""
+        if item.format != SD_JWT_VC or item.compact is None:
+            return item.credential
+        chosen = SdJwtSelection(item.compact, [], [])
+        made = key_bind(
+            chosen,
+            nonce=challenge,
+            audience=domain,
+            holder=self._bound_signer(item.compact),
+            now=now,
+        )
+        return envelope(made.serialization, SD_JWT_VC)
+
     def _bound_signer(self, sd_jwt: str) -> VaultSigner:
         """The vault key an SD-JWT is bound to (its ``cnf.jwk``)."""
         cnf = jose_view(sd_jwt).get("cnf")
@@ -1379,6 +1404,31 @@ class RestoreReport:
     @property
     def replaced_another_vault(self) -> bool:
         return self.replaced_vault_id is not None and self.replaced_vault_id != self.vault_id
+
+
+def _spread(disclose: Sequence[str], documents: dict[str, Any]) -> dict[str, list[str]]:
+    """A list given for a whole presentation: JSON Pointers go to its ecdsa-sd-2023 base
+    credentials (:func:`spread_pointers`), claim names (``given_name``, ``address.street``)
+    to its SD-JWT VCs, each to those that have the claim."""
+    json_docs = {k: v for k, v in documents.items() if isinstance(v, dict)}
+    sd_jwts = {
+        k: set(disclosable_claims(v)) | set(jose_view(v))
+        for k, v in documents.items()
+        if isinstance(v, str) and "~" in v
+    }
+    if not sd_jwts:
+        return spread_pointers(disclose, json_docs)
+    if isinstance(disclose, str):
+        raise PointerError("give the JSON Pointers or claim names as a list")
+    pointers = [d for d in disclose if d.startswith("/")]
+    names = [d for d in disclose if not d.startswith("/")]
+    asked = spread_pointers(pointers, json_docs) if pointers else {}
+    for record_id, claims in sd_jwts.items():
+        asked[record_id] = [n for n in names if n in claims or n.split(".")[0] in claims]
+    for name in names:
+        if not any(name in asked[r] for r in sd_jwts):
+            raise PointerError(f"no SD-JWT VC presented has the claim {name!r}")
+    return asked
 
 
 @dataclass(frozen=True)
