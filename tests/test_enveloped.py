@@ -198,3 +198,30 @@ def test_repeated_presentations_of_one_jwt_are_linkable_and_said_so(
     plan = wallet.plan_presentation([sd_id], domain="b.example", did=me)
     kinds = {w.kind for w in plan.warnings}
     assert "signature" in kinds, plan.warnings
+
+
+def test_respond_answers_a_skill_request_with_a_held_sd_jwt_vc(wallet: Wallet, me: str) -> None:
+    from skillswallet.present import check_response
+    from skillswallet.present.request import SkillRequirement, new_request
+
+    _held(wallet, me)
+    request = new_request(domain=DOMAIN, challenge="ch-7", skills=[SkillRequirement(ESCO_PYTHON)])
+    made = wallet.respond(request, did=me)
+    (item,) = made.presentation["verifiableCredential"]
+    _, text = unwrap(item)
+    claims = read_sd_jwt(text).claims
+    # the skill is disclosed, the name is not (data minimisation)
+    assert [s["id"] for s in claims["skills"]] == [ESCO_PYTHON] and "given_name" not in claims
+    result = check_response(made.presentation, request, now=NOW)
+    assert result.verified, _failed(result)
+    (answered,) = [c for c in result.checks if c.id.value == "request"]
+    assert answered.status is Status.PASSED and "credential[0]" in answered.reason
+    # a request the SD-JWT VC cannot answer: the verifier says which query is unanswered
+    other = new_request(domain=DOMAIN, challenge="ch-8", skills=[SkillRequirement(ESCO_PYTHON)])
+    made = wallet.respond(other, did=me)
+    other["query"][0]["credentialQuery"][0]["requiredSkills"] = [
+        {"id": "http://data.europa.eu/esco/skill/00000000-0000-4000-8000-000000000000"}
+    ]
+    result = check_response(made.presentation, other, now=NOW)
+    (unanswered,) = [c for c in result.checks if c.id.value == "request"]
+    assert unanswered.status is Status.FAILED and "not answered" in unanswered.reason

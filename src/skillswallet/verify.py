@@ -810,6 +810,15 @@ def _is_enveloped(vc: Any) -> bool:
     return isinstance(vc, dict) and "EnvelopedVerifiableCredential" in as_list(vc.get("type"))
 
 
+def _said(vc: Any) -> Any:
+    """A presented credential, or what an enveloped one says (its subject, types...)."""
+    if not _is_enveloped(vc):
+        return vc
+    from .jose.envelope import said
+
+    return said(vc)
+
+
 def _verify_enveloped(vc: dict[str, Any], target: str, opts: VerifyOptions) -> list[Check]:
     """A JWT credential enveloped in the presentation (VC DM 2.0 §4.13.1; the data: URLs
     read are in :mod:`skillswallet.jose.envelope`): checked like the JWT on its own, an
@@ -847,7 +856,7 @@ def _check_subject_binding(
         )
     strangers = []
     for index, vc in enumerate(as_list(document.get("verifiableCredential"))):
-        said = _enveloped_view(vc) if _is_enveloped(vc) else vc
+        said = _said(vc)
         subjects = [
             s.get("id")
             for s in (as_list(said.get("credentialSubject")) if isinstance(said, dict) else [])
@@ -869,19 +878,6 @@ def _check_subject_binding(
         Status.PASSED,
         f"every credential is about the signer {', '.join(signers)}",
     )
-
-
-def _enveloped_view(vc: dict[str, Any]) -> dict[str, Any]:
-    """What an enveloped credential says, in a W3C credential's shape (its own checks
-    decide whether it holds: this only reads its subject)."""
-    from .jose.compact import JoseError
-    from .jose.envelope import unwrap
-    from .jose.holding import summary_source
-
-    try:
-        return summary_source(unwrap(vc)[1])[1]
-    except JoseError:
-        return {}
 
 
 def _match_all(

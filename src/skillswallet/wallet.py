@@ -66,7 +66,7 @@ from .jose import (
 )
 from .jose import view as jose_view
 from .jose.envelope import envelope
-from .jose.holding import COMPACT_FORMATS
+from .jose.holding import COMPACT_FORMATS, SKILL_CLAIMS, summary_source
 from .jose.sdjwt import SdJwtSelection, disclosable_claims, key_bind
 from .openbadges2 import DocumentFetcher, IssuerKey
 from .present.disclosure import CredentialDisclosure, disclose_compact, spread_pointers
@@ -1189,7 +1189,10 @@ class Wallet:
                     passed_over[path].append(reason)
             if all(reason is not None for _, reason in reasons):
                 continue  # never decrypted: its summary says it cannot answer
-            _, document = self.get(summary.id)
+            if summary.format in COMPACT_FORMATS:  # what the JWT says, as a credential
+                document = summary_source(self.serialization(summary.id) or "")[1]
+            else:
+                _, document = self.get(summary.id)
             held.append(HeldDocument(summary.id, document, _unusable(summary, now)))
         return match_request(
             parsed,
@@ -1218,14 +1221,30 @@ class Wallet:
                 "your vault cannot answer this request: " + "; ".join(found.unanswered),
                 found.unanswered,
             )
+        disclose = {k: v for k, v in found.disclose.items() if v is not None}
+        for record_id in found.disclose:
+            if self.credential_format(record_id) == SD_JWT_VC:
+                disclose[record_id] = self._sd_jwt_answer(record_id, found)
         return self.plan_presentation(
             list(found.disclose),
             domain=parsed.domain,
-            disclose={k: v for k, v in found.disclose.items() if v is not None},
+            disclose=disclose,
             did=holder,
             request=parsed,
             match=found,
         )
+
+    def _sd_jwt_answer(self, record_id: str, found: RequestMatch) -> list[str]:
+        """The claims of a held SD-JWT VC that answer the queries it was chosen for: its
+        skill claims when one asks for skills (the whole claim: every skill in it), else
+        none of its selectively disclosable claims (data minimisation)."""
+        asks_skills = any(
+            outcome.chosen == record_id and outcome.query.skills for outcome in found.outcomes
+        )
+        if not asks_skills:
+            return []
+        names = {n.split(".")[0] for n in disclosable_claims(self.serialization(record_id) or "")}
+        return [n for n in SKILL_CLAIMS if n in names]
 
     def respond(
         self,
@@ -1444,8 +1463,8 @@ class SdJwtPresented:
 def _why_not(summary: CredentialSummary, query: Any) -> str | None:
     """Why a credential cannot answer a query, by its summary alone (so it need not be
     decrypted): its types, issuer and skills; None when it might."""
-    if summary.format is not None:
-        return f"a {summary.format} credential cannot answer a request yet"
+    if summary.format is not None and summary.format not in COMPACT_FORMATS:
+        return f"a {summary.format} credential cannot answer a request"
     missing = [t for t in query.types if t not in summary.types]
     if missing:
         return f"not of type {', '.join(missing)}"

@@ -91,3 +91,16 @@ def unwrap(value: dict[str, Any]) -> tuple[str, str]:
     if fmt == SD_JWT_VC and "~" not in compact:
         raise JoseError(f"the data: URL says {media} but holds a JWT without disclosures")
     return fmt, compact
+
+
+def said(value: dict[str, Any]) -> dict[str, Any]:
+    """What an enveloped credential says, in a W3C credential's shape (a vc+jwt's payload,
+    an SD-JWT VC's disclosed claims as :func:`~skillswallet.jose.holding.as_credential`
+    reads them), for matching a request or a subject; ``{}`` when it cannot be read.
+    Nothing here is checked: only a credential that verified may be read this way."""
+    from .holding import summary_source
+
+    try:
+        return summary_source(unwrap(value)[1])[1]
+    except JoseError:
+        return {}

@@ -69,6 +69,15 @@ def check_response(
     )
 
 
+def _said(vc: dict[str, Any]) -> dict[str, Any]:
+    """What a presented credential says: itself, or an enveloped JWT credential's view."""
+    if "EnvelopedVerifiableCredential" not in as_list(vc.get("type")):
+        return vc
+    from ..jose.envelope import said
+
+    return said(vc)
+
+
 def request_checks(
     presentation: dict[str, Any],
     request: PresentationRequest,
@@ -80,7 +89,7 @@ def request_checks(
     credentials = as_list(presentation.get("verifiableCredential"))
     bad = {c.target for c in result.failures}
     verified = [
-        (index, vc)
+        (index, _said(vc))
         for index, vc in enumerate(credentials)
         if isinstance(vc, dict) and f"credential[{index}]" not in bad
     ]
