@@ -296,3 +296,26 @@ def test_the_default_fetcher_refuses_what_is_not_allowed() -> None:
     assert fetcher is not None
     with pytest.raises(FetchError, match="not on the allow-list"):
         fetcher.get("https://evil.example/a.json")
+
+
+def test_the_profile_command_says_how_a_fetched_badge_was_checked(
+    tmp_path: Path,
+    cli_vault: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(
+        importlib.import_module("skillswallet.cli.vault"),
+        "badge_fetcher",
+        lambda hosts: Web({HOSTED_ID: assertion("hosted")}) if hosts else None,
+    )
+    hosted = _write(tmp_path, "hosted.json", json.dumps(assertion("hosted")))
+    assert invoke_main(monkeypatch, capsys, "init")[0] == 0
+    args = ("import", "--allow-network", "badges.example.org", "--recipient", EMAIL, hosted)
+    assert invoke_main(monkeypatch, capsys, *args)[0] == 0
+    code, out, _ = invoke_main(monkeypatch, capsys, "profile", "--json")
+    assert code == 0
+    (skill,) = json.loads(out)["skills"]
+    assert skill["uri"] == ESCO_SKILL and skill["checked"] == [CHECKED]
+    code, out, _ = invoke_main(monkeypatch, capsys, "profile")
+    assert code == 0 and f"({CHECKED})" in out

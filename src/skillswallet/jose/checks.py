@@ -160,9 +160,7 @@ def _skipped(target: str, reason: str, *ids: CheckId) -> list[Check]:
 # --- SD-JWT VC -------------------------------------------------------------------------------
 
 
-def _check_sd_jwt(
-    text: str, target: str, opts: VerifyOptions, binding_target: str
-) -> list[Check]:
+def _check_sd_jwt(text: str, target: str, opts: VerifyOptions, binding_target: str) -> list[Check]:
     checks: list[Check] = []
     try:
         read = read_sd_jwt(text)
