@@ -225,3 +225,22 @@ def test_respond_answers_a_skill_request_with_a_held_sd_jwt_vc(wallet: Wallet, m
     result = check_response(made.presentation, other, now=NOW)
     (unanswered,) = [c for c in result.checks if c.id.value == "request"]
     assert unanswered.status is Status.FAILED and "not answered" in unanswered.reason
+
+
+def test_an_sd_jwt_bound_to_a_key_outside_the_vault_is_refused_when_planned(
+    wallet: Wallet, me: str
+) -> None:
+    from skillswallet.did.key import did_from_public_key
+    from skillswallet.did.keys import KeyPair
+    from skillswallet.errors import PresentationError
+
+    school = wallet.create_did("p256", label="school")
+    stranger = did_from_public_key(KeyPair.generate("ed25519").public)
+    sd_jwt = wallet.issue_sd_jwt(
+        CLAIMS, school, vct=VCT, disclosable=["given_name"], holder=stranger
+    )
+    (outcome,) = wallet.import_credentials([sd_jwt]).outcomes
+    assert outcome.status == "stored", outcome.reasons
+    with pytest.raises(PresentationError, match="not in this vault"):
+        wallet.plan_presentation([outcome.record_id or ""], domain=DOMAIN, did=me)
+    assert wallet.disclosures() == []

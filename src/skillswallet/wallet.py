@@ -1083,6 +1083,9 @@ class Wallet:
             )
             for record_id, document in documents.items()
         ]
+        for item in shown:  # an SD-JWT VC is key-bound when signed: by a key of this vault
+            if item.format == SD_JWT_VC and item.compact is not None:
+                self._bound_signer(item.compact)
         warnings = warnings_for(handles(holder, shown), domain, self._earlier_presentations())
         return PresentationPlan(holder, domain, shown, warnings, request, match)
 
@@ -1105,7 +1108,12 @@ class Wallet:
         it has no entry), any other credential is shown whole (pointers for it raise
         :class:`~skillswallet.errors.NotDerivableError`). A plain list of pointers
         applies to every ecdsa-sd-2023 base credential presented
-        (:func:`~skillswallet.present.disclosure.spread_pointers`). The presentation's ``holder`` is
+        (:func:`~skillswallet.present.disclosure.spread_pointers`); in that list, names that
+        are not JSON Pointers (``given_name``) choose the claims of the SD-JWT VCs presented.
+        JWT credentials go in enveloped (``data:`` URLs, :mod:`skillswallet.jose.envelope`):
+        a vc+jwt whole, an SD-JWT VC with the disclosures of the claims its ``disclose``
+        entry names (every one without an entry) and a KB-JWT for ``challenge`` and
+        ``domain``, signed by the vault key it is bound to. The presentation's ``holder`` is
         ``did`` (default: the vault's only DID), whose vault key signs an
         ``authentication`` proof with ``challenge`` and ``domain`` that expires after
         ``expires_in`` (the proof's ``expires``: see :mod:`skillswallet.present.presentation`)."""

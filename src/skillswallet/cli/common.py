@@ -137,12 +137,14 @@ def verifier_inputs(
 
 def badge_fetcher(hosts: list[str] | None) -> HttpsFetcher | None:
     """What ``--allow-network`` lets an Open Badges 2.0 check fetch (hosted assertions,
-    issuer keys) over HTTPS from those hosts; None (offline) without it."""
+    issuer keys, linked BadgeClasses: at most 1 MiB each) over HTTPS from those hosts;
+    None (offline) without it."""
     if not hosts:
         return None
     from ..net.fetch import HttpsFetcher
+    from ..openbadges2 import MAX_JWS_BYTES
 
-    return HttpsFetcher(hosts)
+    return HttpsFetcher(hosts, max_bytes=MAX_JWS_BYTES)  # an assertion or a key is small
 
 
 def say(*lines: str, err: bool = False) -> None:
