@@ -6,6 +6,7 @@ bound to the presentation's challenge and domain; bad envelopes refused with a r
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,8 +20,9 @@ from skillswallet.result import Status, VerificationResult
 from skillswallet.verify import verify
 from skillswallet.wallet import Wallet
 
-from .conftest import NOW
+from .conftest import NOW, invoke_main
 from .test_sdjwt import CLAIMS, ESCO_PYTHON
+from .test_vc_jwt import _holder_with_sd_jwt, present_and_verify
 
 V2 = "https://www.w3.org/ns/credentials/v2"
 VCT = "https://credentials.example/skills"
@@ -244,3 +246,34 @@ def test_an_sd_jwt_bound_to_a_key_outside_the_vault_is_refused_when_planned(
     with pytest.raises(PresentationError, match="not in this vault"):
         wallet.plan_presentation([outcome.record_id or ""], domain=DOMAIN, did=me)
     assert wallet.disclosures() == []
+
+
+@pytest.mark.usefixtures("cli_vault")
+def test_cli_presents_an_sd_jwt_vc_with_another_credential_and_verifies_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    held = _holder_with_sd_jwt(tmp_path, monkeypatch, capsys)[1]
+    code, out, err = invoke_main(monkeypatch, capsys, "import", "--json", str(held))
+    assert code == 0, err
+    sd_record = json.loads(out)[0]["id"]
+    skill = "http://data.europa.eu/esco/skill/7a6a4e0a-4b16-4b59-b7e6-4a1f2d7e8a9b"
+    code, out, err = invoke_main(
+        monkeypatch, capsys, "self-assess", "--skill", skill, "--label", "teamwork",
+        "--level", "B", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    code, out, _ = invoke_main(monkeypatch, capsys, "list", "--json")
+    (own,) = [item["id"] for item in json.loads(out) if item["id"] != sd_record]
+    presented = tmp_path / "vp.json"
+    said, report = present_and_verify(
+        monkeypatch, capsys,
+        ["--credential", own[:8], "--credential", sd_record[:8], "--disclose", "given_name"],
+        "c-5", presented,
+    )  # fmt: skip
+    assert "enveloped dc+sd-jwt, chosen claims" in said and "withholds /skills" in said
+    formats = {
+        c["target"]: c.get("detail", {}).get("format")
+        for c in report["checks"]
+        if c["id"] == "structure"
+    }
+    assert formats["credential[1]"] == "dc+sd-jwt"
