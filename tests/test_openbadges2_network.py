@@ -319,3 +319,21 @@ def test_the_profile_command_says_how_a_fetched_badge_was_checked(
     assert skill["uri"] == ESCO_SKILL and skill["checked"] == [CHECKED]
     code, out, _ = invoke_main(monkeypatch, capsys, "profile")
     assert code == 0 and f"({CHECKED})" in out
+
+
+def test_a_linked_badge_fetched_from_the_issuers_host_feeds_the_profile(wallet: Wallet) -> None:
+    doc = assertion("hosted")
+    badge = doc["badge"]
+    doc["badge"] = badge["id"]
+    web = Web({HOSTED_ID: doc, badge["id"]: badge})
+    (outcome,) = wallet.import_credentials([doc], recipients=[EMAIL], fetcher=web).outcomes
+    assert outcome.status == "stored" and outcome.skills == [ESCO_SKILL]
+    summary, body = wallet.get(outcome.record_id or "")
+    assert body == doc  # stored as it came: the badge linked
+    assert summary.name == "MIG welding" and summary.issuer == ISSUER
+    assert [c.skill for c in wallet.skill_claims(now=NOW)] == [ESCO_SKILL]
+    # offline, the same assertion says nothing about its badge, and counts for nothing
+    from skillswallet.openbadges2 import badge_class_of
+
+    offline = verify_openbadge2(doc, now=NOW)
+    assert badge_class_of(doc, offline) == doc

@@ -39,6 +39,7 @@ from .openbadges2 import (
     DocumentFetcher,
     IssuerKey,
     assertion_of,
+    badge_class_of,
     credential_view,
     is_openbadge2,
     recipient_matches,
@@ -392,7 +393,7 @@ def _prepare_openbadge2(
         return outcome, None
     serialized = _compact_json(assertion)
     mine = recipient_matches(assertion, options.recipients)
-    view = credential_view(assertion, _RECIPIENT)
+    view = credential_view(badge_class_of(assertion, result), _RECIPIENT)
     meta = _summary_meta(view, outcome.flags, now)
     facts = claim_facts(view)
     if mine:

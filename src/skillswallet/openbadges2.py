@@ -353,8 +353,9 @@ def verify_openbadge2(
         )
     ]
     issuer, profile = _issuer(assertion)
+    linked: dict[str, Any] | None = None  # the BadgeClass fetched for a linked badge
     if issuer is None and fetcher is not None:
-        issuer, profile = _linked_issuer(assertion, fetcher)
+        issuer, profile, linked = _linked_issuer(assertion, fetcher)
     verification = _verification(assertion)
     creator = verification.get("creator")
     candidates = [
@@ -395,7 +396,20 @@ def verify_openbadge2(
             {"format": FORMAT, "hostedUnverified": True},
         )
     checks.append(proof)
-    checks.append(_issuer_binding(assertion, kind, issuer, profile, creator, target))
+    binding = _issuer_binding(assertion, kind, issuer, profile, creator, target)
+    served = hosted_copy.get("badge") if hosted_copy is not None else None
+    badge_class = linked or (served if isinstance(served, dict) else None)
+    if badge_class is not None and binding.status is Status.PASSED:
+        # What the issuer's host says the badge is (its name, criteria, alignments), for
+        # describing a badge the assertion only links: see badge_class_of().
+        binding = Check(
+            binding.id,
+            binding.target,
+            binding.status,
+            binding.reason,
+            {**binding.detail, "badgeClass": badge_class},
+        )
+    checks.append(binding)
     checks.append(_validity(assertion, when, target))
     checks.append(_status(hosted_copy or assertion, profile, target))
     return VerificationResult(tuple(checks))
@@ -410,22 +424,35 @@ _HOST_MAY_CHANGE = frozenset({"revoked", "revocationReason"})
 
 def _linked_issuer(
     assertion: dict[str, Any], fetcher: DocumentFetcher
-) -> tuple[str | None, dict[str, Any]]:
-    """The issuer a linked BadgeClass names (fetched; None when it cannot be had). Only
-    the issuer's id is taken from it, and the BadgeClass must lie on that issuer's host."""
+) -> tuple[str | None, dict[str, Any], dict[str, Any] | None]:
+    """The issuer a linked BadgeClass names, its profile and the BadgeClass (fetched;
+    Nones when it cannot be had). The BadgeClass must lie on that issuer's host."""
     url = assertion.get("badge")
     if not isinstance(url, str) or _host(url) is None:
-        return None, {}
+        return None, {}, None
     try:
         badge = fetcher.get_object(url, "the BadgeClass", FetchError)
     except FetchError:
-        return None, {}
+        return None, {}, None
     if badge.get("id") != url:
-        return None, {}
+        return None, {}, None
     issuer, profile = _issuer({"badge": badge})
     if issuer is None or _off_host([("the BadgeClass", url)], issuer, profile):
-        return None, {}
-    return issuer, profile
+        return None, {}, None
+    return issuer, profile, badge
+
+
+def badge_class_of(assertion: dict[str, Any], result: VerificationResult) -> dict[str, Any]:
+    """The assertion with its badge described: as it came when it embeds its BadgeClass;
+    with the BadgeClass its issuer's host served (opt-in network, ``result`` of
+    :func:`verify_openbadge2` having bound it to the issuer) when it only links it."""
+    if isinstance(assertion.get("badge"), dict):
+        return assertion
+    binding = next((c for c in result.checks if c.id is CheckId.ISSUER_BINDING), None)
+    found = binding.detail.get("badgeClass") if binding is not None else None
+    if not isinstance(found, dict) or found.get("id") != assertion.get("badge"):
+        return assertion
+    return {**assertion, "badge": found}
 
 
 def _check_with_fetched_key(

@@ -415,6 +415,7 @@ def verify_any(
     ``fetcher`` (``--allow-network``) serves Open Badges 2.0 checks."""
     from ..openbadges2 import (
         assertion_of,
+        badge_class_of,
         credential_view,
         is_openbadge2,
         recipient_text,
@@ -424,8 +425,9 @@ def verify_any(
 
     if is_openbadge2(document):
         assertion = assertion_of(document)
-        view = credential_view(assertion, recipient_text(assertion))
-        return verify_openbadge2(document, keys=keys, fetcher=fetcher), view
+        result = verify_openbadge2(document, keys=keys, fetcher=fetcher)
+        view = credential_view(badge_class_of(assertion, result), recipient_text(assertion))
+        return result, view
     return verify_document(document, **options), document
 
 
