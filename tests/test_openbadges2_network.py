@@ -85,12 +85,59 @@ def test_a_hosted_assertion_that_differs_from_its_hosts_copy_fails(member: str, 
 
 def test_a_badge_presented_embedded_and_served_linked_is_the_same() -> None:
     served = assertion("hosted")
-    served["badge"] = served["badge"]["id"]
-    result = verify_openbadge2(assertion("hosted"), fetcher=Web({HOSTED_ID: served}), now=NOW)
+    badge = served["badge"]
+    served["badge"] = badge["id"]
+    web = Web({HOSTED_ID: served, badge["id"]: badge})
+    result = verify_openbadge2(assertion("hosted"), fetcher=web, now=NOW)
     assert result.verified, result.checks
+    assert web.hits == [HOSTED_ID, badge["id"]]  # the embedded badge checked at its id
     other = dict(served, badge="https://badges.example.org/badges/other")
     result = verify_openbadge2(assertion("hosted"), fetcher=Web({HOSTED_ID: other}), now=NOW)
     assert _check(result, CheckId.PROOF).detail["differ"] == ["badge"]
+
+
+def test_an_embedded_badge_that_is_not_the_issuers_fails() -> None:
+    """A real hosted assertion (its host links the badge) presented with an embedded
+    badge whose alignments were made up: they would feed the profile."""
+    served = assertion("hosted")
+    badge = served["badge"]
+    served["badge"] = badge["id"]
+    forged = assertion("hosted")
+    forged["badge"]["alignment"][0]["targetUrl"] = ESCO_SKILL + "-forged"
+    web = Web({HOSTED_ID: served, badge["id"]: badge})
+    proof = _check(verify_openbadge2(forged, fetcher=web, now=NOW), CheckId.PROOF)
+    assert proof.status is Status.FAILED and "embedded badge differs" in proof.reason
+
+
+@pytest.mark.parametrize("kind", ["hosted", "signed"])
+def test_allowed_origins_are_read_from_the_issuers_own_profile(kind: str) -> None:
+    """A forger embeds the issuer's profile with his own host as an allowed origin and
+    serves the assertion (or the key) from there: the rules that count are the ones the
+    issuer's Profile serves at its id."""
+    evil = "https://evil.example/a/1"
+    evil_key = "https://evil.example/keys/1"
+    forger = EC_KEY
+    rules = {"allowedOrigins": ["evil.example"]}
+    if kind == "hosted":
+        doc = assertion("hosted", id=evil)
+        doc["badge"]["issuer"]["verification"] = rules
+        value: Any = doc
+        pages = {evil: doc}
+    else:
+        doc = assertion(verification={"type": "SignedBadge", "creator": evil_key})
+        doc["badge"]["issuer"]["verification"] = rules
+        value = sign(doc, "ES256", forger)
+        pages = {evil_key: dict(_key_document(forger), id=evil_key)}
+    profile = {k: v for k, v in doc["badge"]["issuer"].items() if k != "verification"}
+    web = Web({**pages, ISSUER: profile})  # the issuer's real profile allows no other host
+    result = verify_openbadge2(value, fetcher=web, now=NOW)
+    assert not result.verified
+    assert _check(result, CheckId.PROOF).status is Status.FAILED
+    assert "evil.example" in _check(result, CheckId.ISSUER_BINDING).reason
+    assert web.hits == [ISSUER]  # the forger's host is never asked
+    # when the issuer's own profile does allow that origin, it counts
+    web = Web({**pages, ISSUER: {**profile, "verification": rules}})
+    assert verify_openbadge2(value, fetcher=web, now=NOW).verified
 
 
 def test_a_hosted_assertion_its_host_revoked_fails_on_status() -> None:
@@ -128,13 +175,17 @@ def test_a_linked_badge_is_fetched_for_its_issuer() -> None:
     result = verify_openbadge2(doc, fetcher=web, now=NOW)
     assert result.verified, result.checks
     assert _check(result, CheckId.ISSUER_BINDING).detail["issuer"] == ISSUER
-    # a BadgeClass served from another host than its issuer's does not name the issuer
+    # a BadgeClass served from another host than its issuer's does not name the issuer,
+    # not even when it says its issuer allows that host (the issuer's profile does not)
     elsewhere = "https://cdn.example.net/badges/welding"
     doc["badge"] = elsewhere
-    web = Web({HOSTED_ID: doc, elsewhere: dict(badge, id=elsewhere)})
-    result = verify_openbadge2(doc, fetcher=web, now=NOW)
-    assert _check(result, CheckId.ISSUER_BINDING).status is Status.INCONCLUSIVE
-    assert not result.verified
+    claimed = copy.deepcopy(badge)
+    claimed["issuer"]["verification"] = {"allowedOrigins": ["cdn.example.net"]}
+    for served in (badge, claimed):
+        web = Web({HOSTED_ID: doc, elsewhere: dict(served, id=elsewhere), ISSUER: badge["issuer"]})
+        result = verify_openbadge2(doc, fetcher=web, now=NOW)
+        assert _check(result, CheckId.ISSUER_BINDING).status is Status.INCONCLUSIVE
+        assert not result.verified
 
 
 # --- signed assertions: the key from verification.creator ----------------------------------------

@@ -356,6 +356,8 @@ def verify_openbadge2(
     linked: dict[str, Any] | None = None  # the BadgeClass fetched for a linked badge
     if issuer is None and fetcher is not None:
         issuer, profile, linked = _linked_issuer(assertion, fetcher)
+    elif fetcher is not None:
+        profile = _served_rules(issuer, profile, fetcher)
     verification = _verification(assertion)
     creator = verification.get("creator")
     candidates = [
@@ -422,6 +424,27 @@ def verify_openbadge2(
 _HOST_MAY_CHANGE = frozenset({"revoked", "revocationReason"})
 
 
+def _served_rules(
+    issuer: str | None, profile: dict[str, Any], fetcher: DocumentFetcher
+) -> dict[str, Any]:
+    """The issuer profile whose ``verification`` rules (``allowedOrigins``, ``startsWith``)
+    decide what lies on the issuer's host, when the network decides: the rules as the
+    issuer's own Profile serves them from its id, never as a presented assertion (or a
+    BadgeClass it links to) states them, for those would let a forger name his own host.
+    Without them only the issuer id's own host counts."""
+    plain = {k: v for k, v in profile.items() if k != "verification"}
+    if issuer is None or not isinstance(profile.get("verification"), dict):
+        return plain
+    try:
+        served = fetcher.get_object(issuer, "the issuer's Profile", FetchError)
+    except FetchError:
+        return plain
+    rules = served.get("verification")
+    if served.get("id") != issuer or not isinstance(rules, dict):
+        return plain
+    return {**plain, "verification": rules}
+
+
 def _linked_issuer(
     assertion: dict[str, Any], fetcher: DocumentFetcher
 ) -> tuple[str | None, dict[str, Any], dict[str, Any] | None]:
@@ -437,6 +460,7 @@ def _linked_issuer(
     if badge.get("id") != url:
         return None, {}, None
     issuer, profile = _issuer({"badge": badge})
+    profile = _served_rules(issuer, profile, fetcher)
     if issuer is None or _off_host([("the BadgeClass", url)], issuer, profile):
         return None, {}, None
     return issuer, profile, badge
@@ -523,6 +547,14 @@ def _check_hosted(
     except FetchError as exc:
         return Check(CheckId.PROOF, target, Status.INCONCLUSIVE, str(exc), detail), None
     differences = _differences(assertion, served)
+    mine, theirs = assertion.get("badge"), served.get("badge")
+    if not differences and isinstance(mine, dict) and isinstance(theirs, str):
+        # the host links the badge the presentation embeds: the embedded one must be
+        # what the issuer's host serves at that id (its alignments feed the profile)
+        problem = _embedded_badge_problem(mine, theirs, issuer, profile, fetcher)
+        if problem is not None:
+            status, reason = problem
+            return Check(CheckId.PROOF, target, status, reason, detail), None
     if differences:
         reason = (
             f"the assertion its host serves at {url} differs from the one presented "
@@ -535,6 +567,27 @@ def _check_hosted(
     return Check(
         CheckId.PROOF, target, Status.PASSED, reason, {**detail, "hostedFetched": True}
     ), served
+
+
+def _embedded_badge_problem(
+    badge: dict[str, Any],
+    url: str,
+    issuer: str,
+    profile: dict[str, Any],
+    fetcher: DocumentFetcher,
+) -> tuple[Status, str] | None:
+    """Why an embedded BadgeClass cannot be taken for the one at ``url`` on the issuer's
+    host (None: it is that one)."""
+    off = _off_host([("the BadgeClass", url)], issuer, profile)
+    if off:
+        return Status.FAILED, f"{off[0]}: not fetched"
+    try:
+        served = fetcher.get_object(url, "the BadgeClass", FetchError)
+    except FetchError as exc:
+        return Status.INCONCLUSIVE, f"the embedded badge cannot be checked: {exc}"
+    if not _same(badge, served, "badge"):
+        return Status.FAILED, f"the embedded badge differs from the BadgeClass at {url}"
+    return None
 
 
 def _differences(presented: dict[str, Any], served: dict[str, Any]) -> list[str]:
