@@ -184,7 +184,7 @@ def disclose_compact(
     return CredentialDisclosure(
         record_id,
         envelope(chosen.sd_jwt, fmt),
-        bool(chosen.withheld),
+        False,  # (derived: an ecdsa-sd-2023 disclosure; this is an SD-JWT cut down)
         ["/" + "/".join(_escape(s) for s in name.split(".")) for name in chosen.disclosed],
         ["/" + "/".join(_escape(s) for s in name.split(".")) for name in chosen.withheld],
         [] if names is None else names,
