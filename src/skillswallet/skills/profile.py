@@ -42,6 +42,9 @@ class ProfileSkill:
     latest: datetime | None
     history: tuple[Upgrade, ...]
     proficiency: str | None = None
+    #: How the current claims were checked when not by their credential's own proof
+    #: offline (e.g. "fetched from the issuer's host and matched").
+    checked: tuple[str, ...] = ()
 
     @property
     def expired(self) -> bool:
@@ -110,4 +113,5 @@ def _skill(
         latest=max(dates) if dates else None,
         history=tuple(history),
         proficiency=strongest.proficiency if strongest else None,
+        checked=tuple(sorted({c.checked for c in claims if c.checked and not c.expired})),
     )
