@@ -34,7 +34,7 @@ from .credentials.sd.proofvalue import parse_base_proof_value
 from .credentials.suites import ALL_SUITES, DEFAULT_SUITES, Cryptosuite, suite_name_of
 from .credentials.suites.base import Canonicalizer
 from .credentials.suites.ecdsa_sd_2023 import EcdsaSd2023, add_derived_proof
-from .credentials.types import type_terms
+from .credentials.types import has_type, type_terms
 from .did.multikey import PublicKey
 from .did.resolver import DIDResolver, KeyResolver, dereference_verification_method
 from .errors import (
@@ -871,8 +871,47 @@ def _verify_presentation(document: dict[str, Any], target: str, opts: VerifyOpti
         presentation_holder=holder_id(document) if bound else None,
     )
     for index, vc in enumerate(as_list(document.get("verifiableCredential"))):
-        checks.extend(_guarded(_verify_credential, vc, f"credential[{index}]", inner))
+        run = _verify_enveloped if _is_enveloped(vc) else _verify_credential
+        checks.extend(_guarded(run, vc, f"credential[{index}]", inner))
     return checks
+
+
+def _is_enveloped(vc: Any) -> bool:
+    return isinstance(vc, dict) and has_type(vc, "EnvelopedVerifiableCredential")
+
+
+def _said(vc: Any) -> Any:
+    """A presented credential, or what an enveloped one says (its subject, types...)."""
+    if not _is_enveloped(vc):
+        return vc
+    from .jose.envelope import said
+
+    return said(vc)
+
+
+def _verify_enveloped(vc: dict[str, Any], target: str, opts: VerifyOptions) -> list[Check]:
+    """A JWT credential enveloped in the presentation (VC DM 2.0 §4.13.1; the data: URLs
+    read are in :mod:`skillswallet.jose.envelope`): checked like the JWT on its own, an
+    SD-JWT's key binding against the presentation's challenge and domain."""
+    from .jose.checks import check_compact
+    from .jose.compact import JoseError
+    from .jose.envelope import unwrap
+
+    try:
+        fmt, text = unwrap(vc)
+    except JoseError as exc:
+        detail = {"format": "enveloped", "problems": [str(exc)]}
+        return [Check(CheckId.STRUCTURE, target, Status.FAILED, str(exc), detail)]
+    checks = check_compact(text, target, opts, binding_target=target)
+    first = checks[0]
+    return [
+        replace(
+            first,
+            reason=f"enveloped in the presentation: {first.reason}",
+            detail={**first.detail, "enveloped": True, "format": first.detail.get("format", fmt)},
+        ),
+        *checks[1:],
+    ]
 
 
 def _check_subject_binding(
@@ -887,9 +926,10 @@ def _check_subject_binding(
         )
     strangers = []
     for index, vc in enumerate(as_list(document.get("verifiableCredential"))):
+        said = _said(vc)
         subjects = [
             s.get("id")
-            for s in (as_list(vc.get("credentialSubject")) if isinstance(vc, dict) else [])
+            for s in (as_list(said.get("credentialSubject")) if isinstance(said, dict) else [])
             if isinstance(s, dict)
         ]
         if not set(signers).intersection(s for s in subjects if isinstance(s, str)):

@@ -28,6 +28,7 @@ from .common import (
     DidWebDirOpt,
     IssuerKeyOpt,
     StatusDirOpt,
+    badge_fetcher,
     context_loader,
     fail,
     issuer_keys,
@@ -471,8 +472,9 @@ def verify(
     if loader is not None:
         options["loader"] = loader
     reports: list[tuple[str | None, VerificationResult, Any]] = []
+    fetcher = badge_fetcher(allow_network)
     for label, document in documents:
-        result, shown = _verify_one(document, asked, issuer_key, options)
+        result, shown = _verify_one(document, asked, issuer_key, options, fetcher)
         reports.append((label, result, shown))
     if report_out is not None:
         _archive(documents[0][1], report_out, as_did, vault, passphrase_file, options)
@@ -543,7 +545,11 @@ def _check_verify_usage(
 
 
 def _verify_one(
-    document: Any, asked: Any, issuer_key: list[Path] | None, options: dict[str, Any]
+    document: Any,
+    asked: Any,
+    issuer_key: list[Path] | None,
+    options: dict[str, Any],
+    fetcher: Any = None,
 ) -> tuple[VerificationResult, Any]:
     """(the result, what the report shows as claimed) for one document."""
     from ..openbadges2 import is_openbadge2
@@ -564,7 +570,7 @@ def _verify_one(
     compact = isinstance(document, str) and not is_openbadge2(document)
     jwt_key = {"issuer_key": pinned_jwk(issuer_key)} if compact else {}
     result, document = verify_any(
-        document, [] if compact else issuer_keys(issuer_key), **options, **jwt_key
+        document, [] if compact else issuer_keys(issuer_key), fetcher, **options, **jwt_key
     )
     return result, _readable(document)
 

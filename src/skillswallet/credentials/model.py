@@ -265,17 +265,12 @@ def validate_presentation(document: Any) -> list[str]:
 
 def _check_enveloped(vc: dict[str, Any], where: str, problems: list[str]) -> None:
     """VC 2.0 §4.13.1: an enveloped credential has an @context (defining its terms), an id
-    that is a ``data:`` URL and the type EnvelopedVerifiableCredential. Its MUSTs are
-    checked, then it is refused: we verify embedded proofs only (a vc+jwt is verified on
-    its own, by ``skillswallet verify``)."""
+    that is a ``data:`` URL and the type EnvelopedVerifiableCredential. What the data: URL
+    holds is checked apart, as that credential (:mod:`skillswallet.jose.envelope`)."""
     if VC_V2_CONTEXT not in as_list(vc.get("@context")):
         problems.append(f"{where}: an enveloped credential's @context must include {VC_V2_CONTEXT}")
     if not (isinstance(vc.get("id"), str) and str(vc["id"]).startswith("data:")):
         problems.append(f"{where}: an enveloped credential's id must be a data: URL")
-    problems.append(
-        f"{where}: enveloped credentials are not verified inside a presentation here; "
-        "present the credential with its embedded proof"
-    )
 
 
 def holder_id(document: dict[str, Any]) -> str | None:

@@ -62,7 +62,9 @@ class RowSource(Protocol):
     """Rows to issue from: its column names, and the rows (iterated twice)."""
 
     @property
-    def header(self) -> list[str]: ...
+    def header(self) -> list[str]:
+        """The column names."""
+        ...
 
     def __iter__(self) -> Iterator[Row]: ...
 
@@ -94,6 +96,7 @@ class RowError:
         return f"{where}: {self.message}"
 
     def to_json(self) -> dict[str, Any]:
+        """As JSON: row, line, column and message."""
         return {"row": self.row, "line": self.line, "column": self.column, "error": self.message}
 
 
@@ -114,9 +117,11 @@ class BatchReport:
 
     @property
     def manifest(self) -> Path:
+        """The path of the batch's manifest (``manifest.jsonl``)."""
         return self.directory / MANIFEST
 
     def to_json(self) -> dict[str, Any]:
+        """The summary as JSON (what ``issue batch --json`` prints)."""
         return {
             "directory": str(self.directory),
             "manifest": str(self.manifest),
@@ -282,6 +287,8 @@ class Batch:
         self.close()
 
     def close(self) -> None:
+        """Stop the worker processes and close the manifest; a batch closed before it finished
+        resumes in a new run."""
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None

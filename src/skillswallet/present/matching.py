@@ -204,6 +204,7 @@ class QueryOutcome:
     levels: dict[str, EvidenceLevel] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
+        """As JSON (for ``--json``)."""
         return {
             "query": self.query.path,
             "asks": self.query.describe(),
@@ -227,6 +228,7 @@ class RequestMatch:
 
     @property
     def satisfied(self) -> bool:
+        """Whether every required query has a credential chosen and nothing asked is unsupported."""
         return not self.unsupported and all(
             o.chosen is not None for o in self.outcomes if o.query.required
         )
@@ -243,6 +245,7 @@ class RequestMatch:
         return lines
 
     def to_json(self) -> dict[str, Any]:
+        """As JSON (for ``--json``)."""
         return {
             "satisfied": self.satisfied,
             "queries": [o.to_json() for o in self.outcomes],
