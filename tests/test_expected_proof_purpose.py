@@ -42,3 +42,24 @@ def test_the_expected_purpose_is_the_one_checked() -> None:
     signed = add_proof(vc, signer, proof_purpose="authentication", created=NOW - timedelta(days=1))
     assert _proof(verify(signed, now=NOW)).status is Status.FAILED
     assert verify(signed, now=NOW, proof_purpose="authentication").verified
+
+
+def test_a_domain_or_challenge_the_verifier_expects_must_be_in_the_proof() -> None:
+    # Data Integrity, Verify Proof: a domain (or challenge) given to the verifier that the
+    # proof does not state is an error; none given, none is checked.
+    plain = credential()
+    assert verify(plain, now=NOW).verified
+    assert all(c.id is not CheckId.DOMAIN for c in verify(plain, now=NOW).checks)
+    result = verify(plain, now=NOW, domain="jobs.example")
+    assert not result.verified and result.check("domain").status is Status.FAILED
+
+    bound = credential()
+    del bound["proof"]
+    signer = ISSUER.signer(verification_method_id(ISSUER.public))
+    bound = add_proof(
+        bound, signer, domain="jobs.example", challenge="c-9", created=NOW - timedelta(minutes=1)
+    )
+    assert verify(bound, now=NOW, domain="jobs.example", challenge="c-9").verified
+    other = verify(bound, now=NOW, domain="elsewhere.example")
+    assert not other.verified and "elsewhere.example" in other.check("domain").reason
+    assert not verify(bound, now=NOW, challenge="c-10").verified

@@ -424,3 +424,16 @@ def test_verify_honours_expected_proof_purpose(client: TestClient) -> None:
     schemas = client.get("/openapi.json").json()["components"]["schemas"]
     options = schemas["VerifyCredentialRequest"]["properties"]["options"]["properties"]
     assert options["expectedProofPurpose"] == {"type": "string"}
+
+
+def test_a_credential_verify_request_checks_the_domain_it_names(client: TestClient) -> None:
+    vc = issue(client, unsigned()).json()["verifiableCredential"]
+    plain = client.post("/credentials/verify", json={"verifiableCredential": vc})
+    assert plain.status_code == 200, plain.text
+    body = {"verifiableCredential": vc, "options": {"domain": "jobs.example"}}
+    named = client.post("/credentials/verify", json=body)
+    assert named.status_code == 400 and "domain" in named.text
+    wrong = client.post(
+        "/credentials/verify", json={"verifiableCredential": vc, "options": {"domain": 7}}
+    )
+    assert wrong.status_code == 400 and "/options/domain" in wrong.text

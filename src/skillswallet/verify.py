@@ -330,6 +330,8 @@ def _verify_credential(document: Any, target: str, opts: VerifyOptions) -> list[
                 {"issuer": issuer, "signers": controllers},
             )
         )
+    if not opts.in_presentation:  # (a presentation's challenge and domain are its own)
+        checks.extend(_requested_of_credential(document, target, opts))
     checks.append(_check_validity(document, target, opts))
     checks.append(_check_status(document, target, opts))
     if opts.trust:
@@ -344,6 +346,20 @@ _TRUST_STATUS = {
     TrustVerdict.UNKNOWN: Status.FAILED,
     TrustVerdict.NO_LIST: Status.INCONCLUSIVE,
 }
+
+
+def _requested_of_credential(
+    document: dict[str, Any], target: str, opts: VerifyOptions
+) -> list[Check]:
+    """A challenge or domain the verifier expects of a credential's proofs (Data
+    Integrity, Verify Proof: a given domain or challenge that a proof does not state is an
+    error); none asked for, no check."""
+    proofs = [p for p in as_list(document.get("proof")) if isinstance(p, dict)]
+    return [
+        _match_all(proofs, name, expected, target)
+        for name, expected in (("challenge", opts.challenge), ("domain", opts.domain))
+        if isinstance(expected, str)
+    ]
 
 
 def _secured_by_presentation(

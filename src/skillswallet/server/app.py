@@ -197,7 +197,10 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
         def work() -> dict[str, Any]:
             document, options = _document_and_options(parse(raw), "verifiableCredential")
             purpose = options.get("expectedProofPurpose")
-            result = service().verify(document, expected_proof_purpose=purpose)
+            challenge, domain = _challenge_and_domain(options)
+            result = service().verify(
+                document, challenge=challenge, domain=domain, expected_proof_purpose=purpose
+            )
             report = credential_report(result, document)
             if options.get("returnCredential"):
                 report["credential"] = document
@@ -213,10 +216,7 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
             if "verifiablePresentation" not in body and "presentation" in body:
                 body["verifiablePresentation"] = body.pop("presentation")
             document, options = _document_and_options(body, "verifiablePresentation")
-            challenge, domain = options.get("challenge"), options.get("domain")
-            for name, value in (("challenge", challenge), ("domain", domain)):
-                if value is not None and not isinstance(value, str):
-                    raise invalid(f"/options/{name}", "must be a string")
+            challenge, domain = _challenge_and_domain(options)
             # VC API: options.challenge is optional; none given means none was requested
             # (the challenge check is skipped, never passed), not a forgotten one.
             wanted = NO_CHALLENGE if challenge is None else challenge
@@ -405,6 +405,15 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
             Exception: on_error,
         },
     )
+
+
+def _challenge_and_domain(options: dict[str, Any]) -> tuple[str | None, str | None]:
+    """A request's ``options.challenge`` and ``options.domain`` (strings, or absent)."""
+    challenge, domain = options.get("challenge"), options.get("domain")
+    for name, value in (("challenge", challenge), ("domain", domain)):
+        if value is not None and not isinstance(value, str):
+            raise invalid(f"/options/{name}", "must be a string")
+    return challenge, domain
 
 
 def _document_and_options(body: dict[str, Any], member: str) -> tuple[Any, dict[str, Any]]:

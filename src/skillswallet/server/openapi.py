@@ -181,6 +181,9 @@ def openapi_document() -> dict[str, Any]:
                     # Data Integrity's expectedProofPurpose (default assertionMethod)
                     expectedProofPurpose={"type": "string"},
                     returnCredential={"type": "boolean"},
+                    # a challenge or domain the credential's proofs must state
+                    challenge={"type": "string"},
+                    domain={"type": "string"},
                 ),
                 "VerifyPresentationRequest": _request(
                     "verifiablePresentation",
