@@ -932,8 +932,12 @@ class Wallet:
         by skill group, evidence shown, how they grew, the credentials behind them, and
         the gap to ``occupation`` when given). See :mod:`skillswallet.render.passport`."""
         profile = self.profile(taxonomy=taxonomy, trust=trust, lang=lang, now=now)
+        mine = [key.did for key in self.dids()]
         notes = {
-            s.id: CredentialNote(s.name or "(no name)", s.issuer_name or s.issuer or "unknown")
+            s.id: CredentialNote(
+                s.name or "(no name)",
+                "yourself" if s.issuer in mine else s.issuer_name or s.issuer or "unknown",
+            )
             for s in self.scan()
         }
         gap = None
@@ -941,7 +945,7 @@ class Wallet:
             gap = match(profile, occupation_requirements(taxonomy, occupation, lang=lang))
         return passport_html(
             profile,
-            holder=", ".join(key.did for key in self.dids()) or None,
+            holder=", ".join(mine) or None,
             generated=now or self._clock(),
             group_of=lambda uri: skill_group(taxonomy, uri, lang),
             credentials=notes,

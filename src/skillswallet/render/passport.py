@@ -123,7 +123,7 @@ def _skill_block(skill: ProfileSkill, notes: Mapping[str, CredentialNote]) -> st
         else f"<li>record {_text(r[:12])}</li>"
         for r in skill.records
     ]
-    rows.append(f"<details><summary>{len(skill.records)} credential(s)</summary>")
+    rows.append(f"<details open><summary>{len(skill.records)} credential(s)</summary>")
     rows.append(f"<ul>{''.join(behind)}</ul></details></article>")
     return "\n".join(rows)
 
