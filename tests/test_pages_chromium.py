@@ -69,7 +69,7 @@ def test_the_report_page_says_the_verdict_first(pages: dict[str, Path]) -> None:
     assert body.index("Verified") < body.index("What it claims") < body.index("Checks")
     assert "14 check(s): 12 passed, 2 not checked" in dom
     bad = dump_dom(pages["report-not-verified"])
-    assert "Not verified: <span class=\"why\">the signature does not match" in bad
+    assert 'Not verified: <span class="why">the signature does not match' in bad
     assert "FAILED" in bad and "1 FAILED" in bad
 
 

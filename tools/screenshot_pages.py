@@ -88,7 +88,7 @@ def sample_pages(tmp: Path) -> dict[str, str]:
         )
         wallet.add(issue_credential(vouch, colleague.signer(vm(colleague.public)), created=NOW))
         taxonomy = load_esco_directory(ESCO_DIR)
-        passport = wallet.passport(taxonomy=taxonomy, occupation=DIRECTOR, now=NOW)
+        passport = wallet.passport(taxonomy=taxonomy, occupation=DIRECTOR, now=NOW, link=LINK)
 
         request = new_request(
             domain="jobs.example.com",

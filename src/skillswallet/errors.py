@@ -271,6 +271,22 @@ class AlreadyBakedError(BakedImageError):
     """The image already carries a credential and replacing it was not asked for."""
 
 
+class QRCodeError(SkillsWalletError):
+    """A QR code cannot be made as asked (file type, link)."""
+
+
+class QRTooLargeError(QRCodeError):
+    """The text is more than a QR code holds; ``size`` and ``limit`` are in bytes."""
+
+    def __init__(self, size: int, limit: int, what: str = "it") -> None:
+        super().__init__(
+            f"{what} is {size:,} bytes and a QR code holds at most {limit:,}: "
+            "share it as a file instead"
+        )
+        self.size = size
+        self.limit = limit
+
+
 class PresentationError(SkillsWalletError):
     """A presentation cannot be made as asked (a credential cannot be shown that way)."""
 

@@ -927,10 +927,12 @@ class Wallet:
         trust: TrustList | None = None,
         lang: str = "en",
         now: datetime | None = None,
+        link: str | None = None,
     ) -> str:
         """The skills profile as a self-contained HTML page (a "skills passport": skills
-        by skill group, evidence shown, how they grew, the credentials behind them, and
-        the gap to ``occupation`` when given). See :mod:`skillswallet.render.passport`."""
+        by skill group, evidence shown, how they grew, the credentials behind them, the
+        gap to ``occupation`` when given, and ``link``, an http(s) address, written out
+        and as a QR code). See :mod:`skillswallet.render.passport`."""
         profile = self.profile(taxonomy=taxonomy, trust=trust, lang=lang, now=now)
         mine = [key.did for key in self.dids()]
         notes = {
@@ -950,6 +952,7 @@ class Wallet:
             group_of=lambda uri: skill_group(taxonomy, uri, lang),
             credentials=notes,
             gap=gap,
+            link=link,
         )
 
     def sign_report(self, report: dict[str, Any], did: str) -> dict[str, Any]:

@@ -90,7 +90,7 @@ def report_html(result: VerificationResult, document: Any, *, checked_at: dateti
 
 
 def _tally(result: VerificationResult) -> str:
-    """"14 checks: 11 passed, 1 FAILED, 2 not checked", in the order of _WORDS."""
+    """ "14 checks: 11 passed, 1 FAILED, 2 not checked", in the order of _WORDS."""
     counts = {status: 0 for status in _WORDS}
     for check in result.checks:
         counts[check.status] += 1
