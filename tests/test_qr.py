@@ -104,11 +104,9 @@ def test_request_new_writes_the_request_as_a_qr_code(
 def test_present_qr_when_it_fits_and_a_clear_error_when_not(
     holder: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    request = tmp_path / "request.json"
-    code, _, err = invoke_main(
-        monkeypatch, capsys, "request", "new", "--skill", ADVICE, "--domain", "jobs.example.com",
-        "--out", str(request),
-    )  # fmt: skip
+    request = test_cli_present._request(
+        tmp_path, monkeypatch, capsys, "--skill", ADVICE, "--domain", "jobs.example.com"
+    )
     vp, image = tmp_path / "vp.json", tmp_path / "vp.svg"
     # a derived disclosure of one skill fits (about 2.8 kB: version 40)
     code, out, err = invoke_main(
