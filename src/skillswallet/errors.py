@@ -117,6 +117,14 @@ class WrongPassphraseError(VaultError):
     """The passphrase does not open this vault (or its header was deliberately altered)."""
 
 
+class AgentError(VaultError):
+    """The unlock agent cannot be started or used here (platform, runtime folder)."""
+
+
+class WrongVaultKeyError(VaultError):
+    """A data key (from the unlock agent) does not open this vault."""
+
+
 class CorruptVaultError(VaultError):
     """The vault file is damaged, truncated, not a vault, or was tampered with."""
 

@@ -419,6 +419,27 @@ class Wallet:
         )
         return cls(store, **kwargs)
 
+    @classmethod
+    def open_with_key(
+        cls,
+        path: Path | str,
+        data_key: bytes,
+        *,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        **kwargs: Any,
+    ) -> Wallet:
+        """Open a vault with its data key (from the unlock agent, :mod:`skillswallet.agent`)
+        instead of the passphrase: no KDF. A key that does not open it raises
+        :class:`~skillswallet.errors.WrongVaultKeyError`."""
+        return cls(
+            EncryptedStore.open_with_key(path, data_key, busy_timeout=busy_timeout), **kwargs
+        )
+
+    def vault_key(self) -> tuple[bytes, bytes]:
+        """The vault's id and data key, for the unlock agent only: whoever holds the key
+        reads and writes the vault without the passphrase. Never write it anywhere."""
+        return self._store.vault_id, self._store.data_key()
+
     @property
     def path(self) -> Path:
         return self._store.path
