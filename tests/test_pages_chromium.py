@@ -71,6 +71,7 @@ def test_the_report_page_says_the_verdict_first(pages: dict[str, Path]) -> None:
     bad = dump_dom(pages["report-not-verified"])
     assert 'Not verified: <span class="why">the signature does not match' in bad
     assert "FAILED" in bad and "1 FAILED" in bad
+    assert "What it claims <small>(not verified: do not rely on it)</small>" in bad
 
 
 def test_the_pages_print_to_pdf(pages: dict[str, Path], tmp_path: Path) -> None:

@@ -79,7 +79,9 @@ def report_html(result: VerificationResult, document: Any, *, checked_at: dateti
             f"<p class=tally>{escape(_tally(result))}</p>",
             f"<p>Checked {escape(checked_at.strftime('%Y-%m-%d %H:%M UTC'))} by skillswallet, "
             "offline unless a network source was allowed.</p>",
-            "<h2>What it claims</h2>",
+            "<h2>What it claims</h2>"
+            if verified
+            else "<h2>What it claims <small>(not verified: do not rely on it)</small></h2>",
             f"<pre>{escape(claimed) or 'Not a credential or presentation.'}</pre>",
             "<h2>Checks</h2>",
             *sections,
