@@ -94,6 +94,8 @@ def test_the_passport_shows_skills_evidence_growth_and_the_gap(tmp_path: Path) -
     gap = page[page.index("Compared with") :]
     # the essential knowledge of Hungarian is missing; both skills held are listed as had
     assert "Hungarian" in gap[gap.index("<h3>Missing</h3>") :]
+    assert "(essential; asked: any evidence; not held)" in gap  # words, not level names
+    assert "(essential; asked: any evidence; you have: assessed)" in gap
     assert "give advice to others" in gap[: gap.index("<h3>Missing</h3>")]
 
 

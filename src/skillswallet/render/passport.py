@@ -154,10 +154,15 @@ def _outcomes(outcomes: Sequence[Outcome], empty: str) -> str:
     for outcome in outcomes:
         requirement = outcome.requirement
         essential = "essential" if requirement.essential else "optional"
-        state = f"held: {outcome.held.label}" if outcome.held is not None else "not held"
+        state = f"you have: {outcome.held.label}" if outcome.held is not None else "not held"
+        asked = (
+            "any evidence"
+            if requirement.minimum is EvidenceLevel.SELF
+            else f"{requirement.minimum.label} or stronger"
+        )
         lines.append(
-            f"<li>{_text(outcome.label)} <span class=who>({essential}; wanted: "
-            f"{requirement.minimum.label}; {state})</span></li>"
+            f"<li>{_text(outcome.label)} <span class=who>({essential}; asked: {asked}; "
+            f"{state})</span></li>"
         )
     return f"<ul>{''.join(lines)}</ul>" if lines else f"<p>{empty}</p>"
 
