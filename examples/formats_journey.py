@@ -1,7 +1,8 @@
 """The credentials people already hold, in one wallet: a person imports an Open Badges 2.0
 badge (a signed assertion), an Ed25519Signature2020 diploma and an SD-JWT VC, sees all
 three in the skills profile, and presents the SD-JWT VC to an employer with one claim
-disclosed (the skill, not the grade).
+disclosed (the skill, not the grade); then the diploma and that skill together in one W3C
+presentation (the SD-JWT VC enveloped in it).
 
 Run: .venv/bin/python examples/formats_journey.py
 """
@@ -153,8 +154,28 @@ def main() -> int:
             result = verify(sent.serialization, challenge="n-4711", domain="jobs.example")
             print("disclosed:", sent.disclosed, "withheld:", sent.withheld)
             print("employer's check, verified:", result.verified)
+
+            # 6. Another employer wants the diploma and the skill in one W3C presentation:
+            #    the SD-JWT VC goes inside it enveloped (a data: URL), still showing only
+            #    the skill, its key binding tied to this presentation's challenge and domain.
+            diploma_id = next(s.id for s in ada.credentials() if s.name and "office" in s.name)
+            both = ada.present(
+                [diploma_id, record],
+                challenge="c-0815",
+                domain="office.example",
+                disclose={record: ["skills"]},
+                did=me,
+            )
+            checked = verify(both.presentation, challenge="c-0815", domain="office.example")
+            formats = [
+                c.detail.get("format", c.detail.get("suite", "data integrity"))
+                for c in checked.checks
+                if c.id.value == "structure" and c.target.startswith("credential[")
+            ]
+            print("one presentation, credentials:", formats, "verified:", checked.verified)
             ok = (
                 result.verified
+                and checked.verified
                 and len(profile.skills) == 3
                 and all(s.level is not None for s in profile.skills)
                 and "grade" in sent.withheld

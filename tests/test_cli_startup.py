@@ -137,3 +137,60 @@ def test_shell_completion_reaches_commands_the_root_builds_lazily(tmp_path: Path
         [str(script), "--show-completion", "bash"], capture_output=True, text=True
     )
     assert shown.returncode == 0 and "_skillswallet_completion" in shown.stdout
+
+
+def _modules_after(code: str, names: tuple[str, ...]) -> dict[str, object]:
+    probe = (
+        "import sys, json\n"
+        f"{code}\n"
+        f"print(json.dumps({{n: n in sys.modules for n in {names!r}}} | {{'out': OUT}}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    result: dict[str, object] = json.loads(out.splitlines()[-1])
+    return result
+
+
+NETWORK_STACK = ("requests", "urllib3", "aiohttp", "lxml.etree")
+
+
+def test_verifying_loads_none_of_pylds_network_or_html_stack() -> None:
+    code = (
+        "from skillswallet import KeyPair, verification_method_id\n"
+        "from skillswallet.credentials.issue import issue_credential\n"
+        "from skillswallet.verify import verify\n"
+        "pair = KeyPair.generate()\n"
+        "key = pair.signer(verification_method_id(pair.public))\n"
+        "vc = issue_credential({'@context': ['https://www.w3.org/ns/credentials/v2'],"
+        " 'type': ['VerifiableCredential'], 'credentialSubject': {'name': 'A'}}, key)\n"
+        "OUT = verify(vc).verified"
+    )
+    seen = _modules_after(code, NETWORK_STACK)
+    assert seen.pop("out") is True
+    assert not any(seen.values()), seen
+
+
+def test_pylds_default_loader_is_still_pylds_own_for_other_code() -> None:
+    # Code elsewhere in the process that calls pyld without a loader gets what pyld gives:
+    # its requests loader, built on first use (here it fails to reach a closed port).
+    code = (
+        "import skillswallet.credentials.jsonld\n"
+        "from pyld import jsonld\n"
+        "try:\n    jsonld.get_document_loader()('http://127.0.0.1:9/c.jsonld', {})\n"
+        "except jsonld.JsonLdError:\n    pass\n"
+        "import lxml.html\n"
+        "OUT = [type(jsonld.get_document_loader()).__name__, lxml.html.fromstring('<p>x</p>').tag]"
+    )
+    seen = _modules_after(code, ("requests",))
+    assert seen == {"requests": True, "out": ["RequestsDocumentLoader", "p"]}
+
+
+def test_requests_imported_first_gives_pyld_its_loader_at_once() -> None:
+    code = (
+        "import requests\n"
+        "import skillswallet.credentials.jsonld\n"
+        "from pyld import jsonld\n"
+        "OUT = type(jsonld.get_document_loader()).__name__"
+    )
+    assert _modules_after(code, ())["out"] == "RequestsDocumentLoader"

@@ -118,6 +118,22 @@ def test_issuer_is_kept_only_when_it_is_ours(client: TestClient) -> None:
     assert body["errors"][0]["pointer"] == "#/credential/issuer"
 
 
+def test_a_text_direction_is_signed_with_jcs_unless_a_suite_is_named(client: TestClient) -> None:
+    # RDF canonicalization drops @direction (a holder could flip it unnoticed), so with no
+    # suite asked for, such a credential is signed with the key's JCS suite, and verifies;
+    # asked for by name, the RDFC suite refuses it.
+    name = {"@value": "Level 3", "@language": "ar", "@direction": "rtl"}
+    directed = unsigned(name=name)
+    response = issue(client, directed)
+    assert response.status_code == 201, response.text
+    vc = response.json()["verifiableCredential"]
+    assert vc["proof"]["cryptosuite"] == "eddsa-jcs-2022" and vc["name"] == name
+    verified = client.post("/credentials/verify", json={"verifiableCredential": vc})
+    assert verified.status_code == 200, verified.text
+    body = problem(issue(client, directed, cryptosuite="eddsa-rdfc-2022"), 400)
+    assert "@direction" in json.dumps(body)
+
+
 def test_other_suites_and_options(client: TestClient) -> None:
     jcs = issue(client, unsigned(), cryptosuite="eddsa-jcs-2022")
     assert jcs.status_code == 201
@@ -254,8 +270,16 @@ def test_presentation_challenge_and_domain(client: TestClient, tmp_path: Path) -
     wrong = client.post("/presentations/verify", json=body)
     assert wrong.status_code == 400 and wrong.json()["verified"] is False
     assert any("CHALLENGE" in p["type"] for p in wrong.json()["problemDetails"])
+    # VC API: options.challenge is optional. A verifier that asked for none gets the
+    # proof, domain and holder checked; the challenge check is skipped, never passed.
     body["options"] = {"domain": "jobs.example"}
-    problem(client.post("/presentations/verify", json=body), 400)
+    unasked = client.post("/presentations/verify", json=body)
+    assert unasked.status_code == 200, unasked.text
+    assert "challenge" not in unasked.json()["results"]["presentation"]
+    challenge = [c for c in unasked.json()["checks"] if c["id"] == "challenge"]
+    assert [c["status"] for c in challenge] == ["skipped"], challenge
+    body["options"] = {"domain": "elsewhere.example"}
+    assert client.post("/presentations/verify", json=body).status_code == 400
 
 
 # --- ecdsa-sd-2023: issue with mandatory pointers, derive, verify ---------------------------

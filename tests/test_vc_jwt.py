@@ -132,6 +132,29 @@ def _holder_with_sd_jwt(
     return did.strip(), path
 
 
+def present_and_verify(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    chosen: list[str],
+    challenge: str,
+    out: Path,
+) -> tuple[str, dict[str, Any]]:
+    """``present`` (the credentials and disclosures ``chosen``) for jobs.example into
+    ``out``, then ``verify --json`` of it: (what present said, the verified report)."""
+    code, said, err = invoke_main(
+        monkeypatch, capsys, "present", *chosen, "--challenge", challenge,
+        "--domain", "jobs.example", "--out", str(out),
+    )  # fmt: skip
+    assert code == 0, err
+    code, printed, _ = invoke_main(
+        monkeypatch, capsys, "verify", str(out), "--challenge", challenge,
+        "--domain", "jobs.example", "--json",
+    )  # fmt: skip
+    report: dict[str, Any] = json.loads(printed)
+    assert code == 0 and report["verified"], printed
+    return said, report
+
+
 def test_cli_imports_lists_verifies_and_presents_an_sd_jwt_vc(
     cli_vault: Path,
     tmp_path: Path,
@@ -148,18 +171,11 @@ def test_cli_imports_lists_verifies_and_presents_an_sd_jwt_vc(
     code, out, _ = invoke_main(monkeypatch, capsys, "show", record)
     assert code == 0 and "format:   dc+sd-jwt" in out and '"given_name": "Ada"' in out
     presented = tmp_path / "presented.txt"
-    code, out, err = invoke_main(
-        monkeypatch, capsys, "present", "--credential", record[:8], "--disclose", "given_name",
-        "--challenge", "nonce-42", "--domain", "jobs.example", "--out", str(presented),
+    said, report = present_and_verify(
+        monkeypatch, capsys, ["--credential", record[:8], "--disclose", "given_name"],
+        "nonce-42", presented,
     )  # fmt: skip
-    assert code == 0, err
-    assert "reveals   given_name" in out and "withholds skills" in out
-    code, out, err = invoke_main(
-        monkeypatch, capsys, "verify", str(presented), "--challenge", "nonce-42",
-        "--domain", "jobs.example", "--json",
-    )  # fmt: skip
-    report = json.loads(out)
-    assert code == 0 and report["verified"], out
+    assert "reveals   given_name" in said and "withholds skills" in said
     assert {c["id"] for c in report["checks"]} >= {"holder_binding", "challenge", "domain"}
     code, out, err = invoke_main(monkeypatch, capsys, "verify", str(presented))
     assert code == 2 and "--challenge" in err

@@ -8,7 +8,9 @@
 //   {"cmd": "run", "case": ID, "op": "sign" | "verify" | "base" | "derive", "n": N}
 //       times N operations, answers {"samples_ms": [...]};
 //   {"cmd": "versions"} answers the pinned package versions.
-// Contexts come from the same pinned files as the Python side (common.mjs; no network).
+// Suites: the Data Integrity cryptosuites, and Ed25519Signature2020 (the legacy proof
+// type, @digitalbazaar/ed25519-signature-2020). Contexts come from the same pinned files
+// as the Python side (common.mjs; no network).
 import {readFileSync} from 'node:fs';
 import {createInterface} from 'node:readline';
 import {fileURLToPath} from 'node:url';
@@ -25,6 +27,7 @@ import {
   createVerifyCryptosuite as sdVerify
 } from '@digitalbazaar/ecdsa-sd-2023-cryptosuite';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import {Ed25519Signature2020} from '@digitalbazaar/ed25519-signature-2020';
 import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
 import {documentLoader, edKey, keyPairFor, pKey} from './common.mjs';
 
@@ -41,6 +44,8 @@ const SUITES = {
   'ecdsa-sd-2023': {key: pKey, Multikey: EcdsaMultikey,
     sign: ({mandatory}) => sdSign({mandatoryPointers: mandatory}),
     verify: () => sdVerify()},
+  // The legacy proof type (not a Data Integrity cryptosuite): its own suite class.
+  'Ed25519Signature2020': {key: edKey, Multikey: Ed25519Multikey, legacy: Ed25519Signature2020},
 };
 
 const cases = new Map();
@@ -53,9 +58,12 @@ async function setup({case: id, suite, document, mandatory = [], selective = []}
   const keyPair = await keyPairFor(spec.key, spec.Multikey);
   const unsigned = structuredClone(document);
   unsigned.issuer.id = spec.key.did;
-  const signSuite = () => new DataIntegrityProof({
-    signer: keyPair.signer(), date: DATE, cryptosuite: spec.sign({mandatory})});
-  const verifySuite = new DataIntegrityProof({cryptosuite: spec.verify()});
+  const signSuite = () => spec.legacy ?
+    new spec.legacy({signer: keyPair.signer(), date: DATE}) :
+    new DataIntegrityProof({
+      signer: keyPair.signer(), date: DATE, cryptosuite: spec.sign({mandatory})});
+  const verifySuite = spec.legacy ? new spec.legacy() :
+    new DataIntegrityProof({cryptosuite: spec.verify()});
   const issue = () => vc.issue({credential: structuredClone(unsigned), suite: signSuite(),
     documentLoader});
   const signed = await issue();

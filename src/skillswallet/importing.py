@@ -29,6 +29,7 @@ from typing import Any
 from .credentials.dates import format_datetime
 from .credentials.loader import ContextLoader
 from .credentials.model import as_list, is_presentation, issuer_id, text_value, vc_version
+from .credentials.types import type_terms
 from .did.multikey import decode_multibase_base58, encode_multibase_base58
 from .did.resolver import DIDResolver
 from .errors import ImportWorkerError, InvalidKeyError, SkillsWalletError
@@ -36,8 +37,10 @@ from .jose.checks import has_key_binding
 from .jose.holding import dedupe_content, summary_source
 from .openbadges2 import (
     FORMAT,
+    DocumentFetcher,
     IssuerKey,
     assertion_of,
+    badge_class_of,
     credential_view,
     is_openbadge2,
     recipient_matches,
@@ -45,7 +48,13 @@ from .openbadges2 import (
     verify_openbadge2,
 )
 from .result import CheckId, Status, VerificationResult
-from .skills.evidence import HOLDER_SUBJECT, claim_facts, skill_alignments
+from .skills.evidence import (
+    HOLDER_SUBJECT,
+    HOSTED_FETCHED,
+    KEY_FETCHED,
+    claim_facts,
+    skill_alignments,
+)
 from .status.sources import StatusSource
 from .storage.vault import EncryptedStore, SealedRecord
 from .verify import verify
@@ -184,7 +193,7 @@ def _summary_meta(credential: dict[str, Any], flags: list[str], now: datetime) -
     valid_until = credential.get("expirationDate" if v1 else "validUntil")
     return {
         "credential_id": credential.get("id") if isinstance(credential.get("id"), str) else None,
-        "types": [t for t in as_list(credential.get("type")) if isinstance(t, str)],
+        "types": type_terms(credential.get("type")),
         "name": text_value(credential.get("name")),
         "issuer": issuer_id(credential),
         "issuer_name": text_value(issuer.get("name")) if isinstance(issuer, dict) else None,
@@ -245,6 +254,9 @@ class OpenBadges2Options:
 
     keys: tuple[IssuerKey, ...] = ()
     recipients: tuple[str, ...] = ()
+    #: Opt-in network: hosted assertions fetched from their host, signed ones' keys from
+    #: their ``verification.creator`` (None: offline).
+    fetcher: DocumentFetcher | None = None
 
 
 @dataclass(frozen=True)
@@ -364,19 +376,25 @@ def _prepare_openbadge2(
     """An Open Badges 2.0 assertion: verified as far as it can be offline, stored as it
     came (the JWS of a signed one kept in its summary) with a summary derived from it."""
     options = context.openbadges
-    result = verify_openbadge2(value, keys=options.keys, now=now)
+    result = verify_openbadge2(value, keys=options.keys, fetcher=options.fetcher, now=now)
     ok, flags, reasons = classify(result)
     proof = next((c for c in result.checks if c.id is CheckId.PROOF), None)
-    hosted = proof is not None and proof.detail.get("hostedUnverified") is True
-    if hosted and all(r.startswith(f"{CheckId.PROOF.value}:") for r in reasons):
+    found = proof.detail if proof is not None else {}
+    if found.get("hostedUnverified") is True and all(
+        r.startswith(f"{CheckId.PROOF.value}:") for r in reasons
+    ):
         ok, flags = True, [HOSTED_UNVERIFIED, "unverified", *flags]
+    elif ok and found.get("hostedFetched") is True:
+        flags = [HOSTED_FETCHED, *flags]
+    elif ok and found.get("keyFetched") is True:
+        flags = [KEY_FETCHED, *flags]
     assertion = assertion_of(value)
     outcome = _outcome(assertion, (ok, flags, reasons), context.allow_unverified)
     if outcome.status != "stored":
         return outcome, None
     serialized = _compact_json(assertion)
     mine = recipient_matches(assertion, options.recipients)
-    view = credential_view(assertion, _RECIPIENT)
+    view = credential_view(badge_class_of(assertion, result), _RECIPIENT)
     meta = _summary_meta(view, outcome.flags, now)
     facts = claim_facts(view)
     if mine:

@@ -30,6 +30,10 @@ MAX_SAFE_INTEGER = 2**53 - 1
 
 
 def _check_depth(text: str, max_depth: int) -> None:
+    # Nesting cannot be deeper than the number of opening brackets (in strings or not):
+    # counting them (C speed) spares most small documents the scan below.
+    if text.count("[") + text.count("{") <= max_depth:
+        return
     # A linear scan that tracks string state, so brackets inside strings do not count.
     depth = 0
     in_string = False
@@ -107,6 +111,15 @@ def _refuse_lone_surrogates(value: Any) -> None:
             stack.extend(item)
 
 
+#: The strict decoder, made once (json.loads with hooks builds one a call).
+_DECODER = json.JSONDecoder(
+    object_pairs_hook=_no_duplicates,
+    parse_constant=_no_constant,
+    parse_int=_bounded_int,
+    parse_float=_finite_float,
+)
+
+
 def loads(data: str | bytes, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH) -> Any:
     """Parse JSON strictly. Raises :class:`InvalidJSONError` with a readable message."""
     if isinstance(data, bytes):
@@ -122,13 +135,7 @@ def loads(data: str | bytes, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX
             raise InvalidJSONError(f"JSON input is larger than {max_bytes} bytes")
     _check_depth(text, max_depth)
     try:
-        value = json.loads(
-            text,
-            object_pairs_hook=_no_duplicates,
-            parse_constant=_no_constant,
-            parse_int=_bounded_int,
-            parse_float=_finite_float,
-        )
+        value = _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         raise InvalidJSONError(
             f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"

@@ -8,10 +8,19 @@ as they can be, and described in the shape of our credentials' summaries.
   key) whose ``owner`` is the assertion's issuer; ``verification.creator``, when given, must
   name that key and lie on the issuer's host.
 * **Hosted** assertions (``HostedBadge``) are verified by fetching their ``id`` from the
-  issuer's host. Offline that is not done: the proof check is inconclusive, and an import
-  stores them flagged ``hosted-unverified`` ("issued by a host, not verified offline"),
-  never as verified. Their ``id`` (and a legacy ``verify.url``) must still lie on the
-  issuer's host (or an origin the issuer's ``verification`` allows).
+  issuer's host. Offline (the default) that is not done: the proof check is inconclusive,
+  and an import stores them flagged ``hosted-unverified`` ("issued by a host, not verified
+  offline"), never as verified. Their ``id`` (and a legacy ``verify.url``) must still lie
+  on the issuer's host (or an origin the issuer's ``verification`` allows).
+
+**Network, opt-in**: given a ``fetcher`` (a :class:`~skillswallet.net.HttpsFetcher`, with
+its allow-list, size and time limits and private-address refusal), a hosted assertion is
+fetched from its ``id`` and must match what was presented (a badge or issuer embedded on
+one side and linked by the same id on the other counts as the same; the host's
+``revoked`` is its status), and a signed assertion whose key was not pinned gets its key
+from ``verification.creator``: a ``CryptographicKey`` whose ``id`` is that URL and whose
+``owner`` is the issuer. Nothing off the issuer's host is fetched: such a URL fails with
+the reason. A badge given only by its URL is fetched too (its BadgeClass names the issuer).
 
 The result is a :class:`~skillswallet.result.VerificationResult` like ``verify()``'s, its
 structure check naming the format. :func:`credential_view` describes an assertion as a
@@ -28,7 +37,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
@@ -39,7 +48,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from . import jsonio
 from .credentials.dates import parse_datetime
 from .credentials.model import as_list
-from .errors import InvalidDocumentError, InvalidJSONError
+from .errors import FetchError, InvalidDocumentError, InvalidJSONError, SkillsWalletError
 from .result import Check, CheckId, Status, VerificationResult
 
 FORMAT = "openbadges-2.0"
@@ -66,23 +75,38 @@ class IssuerKey:
     owner: str | None = None
 
 
+class DocumentFetcher(Protocol):
+    """Obtains a JSON object from a URL (opt-in network): what
+    :class:`~skillswallet.net.HttpsFetcher` does, or a test's stand-in."""
+
+    def get_object(self, url: str, what: str, error: type[SkillsWalletError]) -> dict[str, Any]: ...
+
+
 def load_issuer_key(data: bytes) -> IssuerKey:
     """An issuer key from a pinned file: the issuer's OB 2.0 ``CryptographicKey`` JSON
     (``id``, ``owner``, ``publicKeyPem``) or a PEM public key. InvalidDocumentError else."""
     text = data.decode("utf-8", "replace").strip()
-    key_id: str | None = None
-    owner: str | None = None
     if text.startswith("{"):
         try:
             document = jsonio.loads_object(data, what="CryptographicKey")
         except InvalidJSONError as exc:
             raise InvalidDocumentError(f"the issuer key is not valid JSON: {exc}") from None
-        pem = document.get("publicKeyPem")
-        if not isinstance(pem, str):
-            raise InvalidDocumentError("the CryptographicKey has no publicKeyPem")
-        key_id = document.get("id") if isinstance(document.get("id"), str) else None
-        owner = document.get("owner") if isinstance(document.get("owner"), str) else None
-        text = pem
+        return key_of_document(document)
+    return _pem_key(text, None, None)
+
+
+def key_of_document(document: dict[str, Any]) -> IssuerKey:
+    """The key of an OB 2.0 ``CryptographicKey`` document (``id``, ``owner``,
+    ``publicKeyPem``); InvalidDocumentError if it holds no acceptable key."""
+    pem = document.get("publicKeyPem")
+    if not isinstance(pem, str):
+        raise InvalidDocumentError("the CryptographicKey has no publicKeyPem")
+    key_id = document.get("id") if isinstance(document.get("id"), str) else None
+    owner = document.get("owner") if isinstance(document.get("owner"), str) else None
+    return _pem_key(pem, key_id, owner)
+
+
+def _pem_key(text: str, key_id: str | None, owner: str | None) -> IssuerKey:
     try:
         key = serialization.load_pem_public_key(text.encode("utf-8"))
     except (ValueError, UnsupportedAlgorithm):
@@ -297,11 +321,14 @@ def verify_openbadge2(
     value: Any,
     *,
     keys: Sequence[IssuerKey] = (),
+    fetcher: DocumentFetcher | None = None,
     now: datetime | None = None,
     target: str = "credential",
 ) -> VerificationResult:
-    """Verify an OB 2.0 assertion (JSON) or signed assertion (compact JWS) offline. Never
-    raises for a bad document: every problem is a failed check with its reason."""
+    """Verify an OB 2.0 assertion (JSON) or signed assertion (compact JWS): offline, or,
+    with a ``fetcher`` (opt-in network), a hosted one against its host's copy and a
+    signed one with the key its ``verification.creator`` names when none was pinned.
+    Never raises for a bad document: every problem is a failed check with its reason."""
     when = now or datetime.now(UTC)
     jws = value.strip() if isinstance(value, str) else None
     if jws is not None and not is_compact_jws(jws):
@@ -326,6 +353,11 @@ def verify_openbadge2(
         )
     ]
     issuer, profile = _issuer(assertion)
+    linked: dict[str, Any] | None = None  # the BadgeClass fetched for a linked badge
+    if issuer is None and fetcher is not None:
+        issuer, profile, linked = _linked_issuer(assertion, fetcher)
+    elif fetcher is not None:
+        profile = _served_rules(issuer, profile, fetcher)
     verification = _verification(assertion)
     creator = verification.get("creator")
     candidates = [
@@ -337,6 +369,7 @@ def verify_openbadge2(
     if issuer is None:  # the badge is only linked: its key's owner says who issued it
         owners = {k.owner for k in candidates if k.owner is not None}
         issuer = owners.pop() if len(owners) == 1 else None
+    hosted_copy: dict[str, Any] | None = None
     if kind == "signed" and jws is None:
         proof = Check(
             CheckId.PROOF, target, Status.FAILED, "a signed assertion without its JWS signature"
@@ -344,11 +377,17 @@ def verify_openbadge2(
     elif kind == "signed":
         assert jws is not None
         status, reason, jws_detail = _check_jws(jws, candidates)
+        if status is Status.INCONCLUSIVE and fetcher is not None:
+            status, reason, jws_detail = _check_with_fetched_key(
+                jws, creator, issuer, profile, fetcher
+            )
         proof = Check(CheckId.PROOF, target, status, reason, {**jws_detail, "format": FORMAT})
     elif jws is not None:
         proof = Check(
             CheckId.PROOF, target, Status.FAILED, "a JWS whose assertion says it is hosted"
         )
+    elif fetcher is not None:
+        proof, hosted_copy = _check_hosted(assertion, issuer, profile, fetcher, target)
     else:
         proof = Check(
             CheckId.PROOF,
@@ -359,10 +398,219 @@ def verify_openbadge2(
             {"format": FORMAT, "hostedUnverified": True},
         )
     checks.append(proof)
-    checks.append(_issuer_binding(assertion, kind, issuer, profile, creator, target))
+    binding = _issuer_binding(assertion, kind, issuer, profile, creator, target)
+    served = hosted_copy.get("badge") if hosted_copy is not None else None
+    badge_class = linked or (served if isinstance(served, dict) else None)
+    if badge_class is not None and binding.status is Status.PASSED:
+        # What the issuer's host says the badge is (its name, criteria, alignments), for
+        # describing a badge the assertion only links: see badge_class_of().
+        binding = Check(
+            binding.id,
+            binding.target,
+            binding.status,
+            binding.reason,
+            {**binding.detail, "badgeClass": badge_class},
+        )
+    checks.append(binding)
     checks.append(_validity(assertion, when, target))
-    checks.append(_status(assertion, profile, target))
+    checks.append(_status(hosted_copy or assertion, profile, target))
     return VerificationResult(tuple(checks))
+
+
+# --- opt-in network -----------------------------------------------------------------------------
+
+#: What a host may change in the copy it serves without it being another assertion: its
+#: revocation (the status check reads it from the host's copy).
+_HOST_MAY_CHANGE = frozenset({"revoked", "revocationReason"})
+
+
+def _served_rules(
+    issuer: str | None, profile: dict[str, Any], fetcher: DocumentFetcher
+) -> dict[str, Any]:
+    """The issuer profile whose ``verification`` rules (``allowedOrigins``, ``startsWith``)
+    decide what lies on the issuer's host, when the network decides: the rules as the
+    issuer's own Profile serves them from its id, never as a presented assertion (or a
+    BadgeClass it links to) states them, for those would let a forger name his own host.
+    Without them only the issuer id's own host counts."""
+    plain = {k: v for k, v in profile.items() if k != "verification"}
+    if issuer is None or not isinstance(profile.get("verification"), dict):
+        return plain
+    try:
+        served = fetcher.get_object(issuer, "the issuer's Profile", FetchError)
+    except FetchError:
+        return plain
+    rules = served.get("verification")
+    if served.get("id") != issuer or not isinstance(rules, dict):
+        return plain
+    return {**plain, "verification": rules}
+
+
+def _linked_issuer(
+    assertion: dict[str, Any], fetcher: DocumentFetcher
+) -> tuple[str | None, dict[str, Any], dict[str, Any] | None]:
+    """The issuer a linked BadgeClass names, its profile and the BadgeClass (fetched;
+    Nones when it cannot be had). The BadgeClass must lie on that issuer's host."""
+    url = assertion.get("badge")
+    if not isinstance(url, str) or _host(url) is None:
+        return None, {}, None
+    try:
+        badge = fetcher.get_object(url, "the BadgeClass", FetchError)
+    except FetchError:
+        return None, {}, None
+    if badge.get("id") != url:
+        return None, {}, None
+    issuer, profile = _issuer({"badge": badge})
+    profile = _served_rules(issuer, profile, fetcher)
+    if issuer is None or _off_host([("the BadgeClass", url)], issuer, profile):
+        return None, {}, None
+    return issuer, profile, badge
+
+
+def badge_class_of(assertion: dict[str, Any], result: VerificationResult) -> dict[str, Any]:
+    """The assertion with its badge described: as it came when it embeds its BadgeClass;
+    with the BadgeClass its issuer's host served (opt-in network, ``result`` of
+    :func:`verify_openbadge2` having bound it to the issuer) when it only links it."""
+    if isinstance(assertion.get("badge"), dict):
+        return assertion
+    binding = next((c for c in result.checks if c.id is CheckId.ISSUER_BINDING), None)
+    found = binding.detail.get("badgeClass") if binding is not None else None
+    if not isinstance(found, dict) or found.get("id") != assertion.get("badge"):
+        return assertion
+    return {**assertion, "badge": found}
+
+
+def _check_with_fetched_key(
+    jws: str, creator: Any, issuer: str | None, profile: dict[str, Any], fetcher: DocumentFetcher
+) -> tuple[Status, str, dict[str, Any]]:
+    """The JWS checked with the key fetched from ``verification.creator``: a
+    ``CryptographicKey`` at that URL, on the issuer's host, owned by the issuer."""
+    detail: dict[str, Any] = {"keyUrl": creator}
+    if not isinstance(creator, str):
+        return (
+            Status.INCONCLUSIVE,
+            "the assertion names no verification.creator to fetch its key from "
+            "(pin the issuer's key)",
+            detail,
+        )
+    if issuer is None:
+        return Status.INCONCLUSIVE, "the issuer is not named: its key cannot be fetched", detail
+    off = _off_host([("verification.creator", creator)], issuer, profile)
+    if off:
+        return Status.FAILED, f"{off[0]}: its key is not fetched", detail
+    try:
+        document = fetcher.get_object(creator, "the issuer's key", FetchError)
+    except FetchError as exc:
+        return Status.INCONCLUSIVE, str(exc), detail
+    if document.get("id") != creator:
+        return (
+            Status.FAILED,
+            f"the document at {creator} is not that key (its id is {document.get('id')!r})",
+            detail,
+        )
+    if document.get("owner") != issuer:
+        return (
+            Status.FAILED,
+            f"the key at {creator} is owned by {document.get('owner')!r}, not by the issuer "
+            f"{issuer}",
+            detail,
+        )
+    try:
+        key = key_of_document(document)
+    except InvalidDocumentError as exc:
+        return Status.FAILED, f"the key at {creator}: {exc}", detail
+    status, reason, jws_detail = _check_jws(jws, [key])
+    if status is Status.PASSED:
+        reason += f"; the key fetched from {creator}"
+    return status, reason, {**jws_detail, **detail, "keyFetched": True}
+
+
+def _check_hosted(
+    assertion: dict[str, Any],
+    issuer: str | None,
+    profile: dict[str, Any],
+    fetcher: DocumentFetcher,
+    target: str,
+) -> tuple[Check, dict[str, Any] | None]:
+    """A hosted assertion fetched from its id and compared with what was presented: (the
+    proof check, the host's copy when it matched)."""
+    url = assertion.get("id")
+    detail: dict[str, Any] = {"format": FORMAT, "fetchedFrom": url}
+    if issuer is None:
+        reason = "the issuer is not named: the hosted assertion's host cannot be checked"
+        return Check(CheckId.PROOF, target, Status.INCONCLUSIVE, reason, detail), None
+    off = _off_host([("the hosted assertion id", url)], issuer, profile)
+    if off:
+        return Check(CheckId.PROOF, target, Status.FAILED, f"{off[0]}: not fetched", detail), None
+    assert isinstance(url, str)  # a structure check
+    try:
+        served = fetcher.get_object(url, "the hosted assertion", FetchError)
+    except FetchError as exc:
+        return Check(CheckId.PROOF, target, Status.INCONCLUSIVE, str(exc), detail), None
+    differences = _differences(assertion, served)
+    mine, theirs = assertion.get("badge"), served.get("badge")
+    if not differences and isinstance(mine, dict) and isinstance(theirs, str):
+        # the host links the badge the presentation embeds: the embedded one must be
+        # what the issuer's host serves at that id (its alignments feed the profile)
+        problem = _embedded_badge_problem(mine, theirs, issuer, profile, fetcher)
+        if problem is not None:
+            status, reason = problem
+            return Check(CheckId.PROOF, target, status, reason, detail), None
+    if differences:
+        reason = (
+            f"the assertion its host serves at {url} differs from the one presented "
+            f"({', '.join(differences)})"
+        )
+        return Check(
+            CheckId.PROOF, target, Status.FAILED, reason, {**detail, "differ": differences}
+        ), None
+    reason = f"fetched from its host ({url}): the same assertion as presented"
+    return Check(
+        CheckId.PROOF, target, Status.PASSED, reason, {**detail, "hostedFetched": True}
+    ), served
+
+
+def _embedded_badge_problem(
+    badge: dict[str, Any],
+    url: str,
+    issuer: str,
+    profile: dict[str, Any],
+    fetcher: DocumentFetcher,
+) -> tuple[Status, str] | None:
+    """Why an embedded BadgeClass cannot be taken for the one at ``url`` on the issuer's
+    host (None: it is that one)."""
+    off = _off_host([("the BadgeClass", url)], issuer, profile)
+    if off:
+        return Status.FAILED, f"{off[0]}: not fetched"
+    try:
+        served = fetcher.get_object(url, "the BadgeClass", FetchError)
+    except FetchError as exc:
+        return Status.INCONCLUSIVE, f"the embedded badge cannot be checked: {exc}"
+    if not _same(badge, served, "badge"):
+        return Status.FAILED, f"the embedded badge differs from the BadgeClass at {url}"
+    return None
+
+
+def _differences(presented: dict[str, Any], served: dict[str, Any]) -> list[str]:
+    """The members in which two assertions differ (a badge, or a badge's issuer, embedded
+    in one and linked by the same id in the other is the same)."""
+    names = (set(presented) | set(served)) - _HOST_MAY_CHANGE
+    return sorted(n for n in names if not _same(presented.get(n), served.get(n), n))
+
+
+def _same(a: Any, b: Any, name: str) -> bool:
+    if a == b:
+        return True
+    if name not in ("badge", "issuer"):
+        return False
+    if isinstance(a, dict) and isinstance(b, dict):
+        if name == "badge":  # the issuer inside may be linked on one side
+            rest = (set(a) | set(b)) - {"issuer"}
+            return all(a.get(k) == b.get(k) for k in rest) and _same(
+                a.get("issuer"), b.get("issuer"), "issuer"
+            )
+        return False
+    ids = [v.get("id") if isinstance(v, dict) else v for v in (a, b)]
+    return isinstance(ids[0], str) and ids[0] == ids[1]
 
 
 def _failed(target: str, reason: str, detail: dict[str, Any] | None = None) -> VerificationResult:

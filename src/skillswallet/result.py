@@ -50,6 +50,7 @@ class Check:
     detail: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
+        """This check as JSON (the report's per-check entry)."""
         out: dict[str, Any] = {
             "id": self.id.value,
             "target": self.target,
@@ -70,6 +71,8 @@ class VerificationResult:
 
     @property
     def verified(self) -> bool:
+        """True only when every check passed or was skipped for a stated reason; never when one
+        failed or could not be decided."""
         if not self.checks:
             return False
         bad = {Status.FAILED, Status.INCONCLUSIVE}
@@ -93,7 +96,9 @@ class VerificationResult:
 
     @property
     def failures(self) -> tuple[Check, ...]:
+        """The checks that failed or could not be decided (inconclusive)."""
         return tuple(c for c in self.checks if c.status in (Status.FAILED, Status.INCONCLUSIVE))
 
     def to_json(self) -> dict[str, Any]:
+        """The report as JSON (the shape the CLI's ``--json`` and the VC API service give)."""
         return {"verified": self.verified, "checks": [c.to_json() for c in self.checks]}

@@ -5,6 +5,7 @@ challenge to check)."""
 
 from __future__ import annotations
 
+import enum
 import json
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -33,6 +34,7 @@ from .credentials.sd.proofvalue import parse_base_proof_value
 from .credentials.suites import ALL_SUITES, DEFAULT_SUITES, Cryptosuite, suite_name_of
 from .credentials.suites.base import Canonicalizer
 from .credentials.suites.ecdsa_sd_2023 import EcdsaSd2023, add_derived_proof
+from .credentials.types import has_type, type_terms
 from .did.multikey import PublicKey
 from .did.resolver import DIDResolver, KeyResolver, dereference_verification_method
 from .errors import (
@@ -52,6 +54,19 @@ from .trust.lists import TrustList
 
 #: Clock skew tolerated on validity periods and proof timestamps.
 DEFAULT_SKEW = timedelta(minutes=5)
+
+
+class NoChallenge(enum.Enum):
+    """The verifier asked the holder for no challenge (see :data:`NO_CHALLENGE`)."""
+
+    NO_CHALLENGE = "no challenge requested"
+
+
+#: ``verify(presentation, challenge=NO_CHALLENGE)``: the verifier requested no challenge
+#: (the W3C VC API makes ``options.challenge`` optional). The challenge check is then
+#: skipped, "no challenge was requested", never passed; leaving ``challenge`` out stays
+#: an error, so a verifier that forgets it is told rather than replayable.
+NO_CHALLENGE = NoChallenge.NO_CHALLENGE
 
 
 @dataclass(frozen=True)
@@ -76,6 +91,12 @@ class VerifyOptions:
     trust: tuple[TrustList, ...] = ()
     #: Require every credential of a presentation to be about its signer.
     subject_binding: bool = False
+    #: Set for the credentials of a presentation: whether they are inside one, and its
+    #: holder when the presentation's proof binds it (named and signed by the holder).
+    #: A credential with no proof of its own is then secured by the presentation's proof
+    #: if, and only if, it is that holder's own (VC DM 2.0 §4.13.4, holder claims).
+    in_presentation: bool = False
+    presentation_holder: str | None = None
     #: A pinned issuer key (public JWK) for JWT credentials, instead of their kid.
     issuer_key: dict[str, Any] | None = None
 
@@ -112,7 +133,7 @@ def verify(
     loader: ContextLoader | None = None,
     now: datetime | None = None,
     skew: timedelta = DEFAULT_SKEW,
-    challenge: str | None = None,
+    challenge: str | NoChallenge | None = None,
     domain: str | None = None,
     schemas: SchemaRegistry | None = None,
     accept_base_proofs: bool = False,
@@ -131,7 +152,9 @@ def verify(
     one a status entry is inconclusive, never passed).
     For a presentation, ``challenge`` is required; without it :class:`ValueError` is raised
     (misuse: a verifier that does not bind the presentation to its request can be replayed
-    against).
+    against). A verifier that requested no challenge says so with
+    ``challenge=NO_CHALLENGE``: the challenge check is skipped, "no challenge was
+    requested" (a proof's challenge is then not compared with anything, so never passed).
 
     ``accept_base_proofs`` is for a holder taking an ecdsa-sd-2023 base credential into a
     wallet: its base proof is checked in full (every statement's signature), which a
@@ -163,7 +186,7 @@ def verify(
         loader=loader or default_loader(),
         now=now or datetime.now(UTC),
         skew=skew,
-        challenge=challenge,
+        challenge=None if challenge is NO_CHALLENGE else challenge,
         domain=domain,
         schemas=schemas or default_registry(),
         accept_base_proofs=accept_base_proofs,
@@ -243,6 +266,8 @@ def _verify_credential(document: Any, target: str, opts: VerifyOptions) -> list[
     if contexts.status is not Status.PASSED:
         # Nothing is canonicalized under contexts we do not accept (bounded work, too).
         proof_check = Check(CheckId.PROOF, target, Status.SKIPPED, _NO_CONTEXTS)
+    elif opts.in_presentation and "proof" not in document:
+        proof_check, methods = _secured_by_presentation(document, target, opts)
     else:
         proof_check, methods = _check_proofs(document, target, "assertionMethod", opts)
     checks.append(proof_check)
@@ -308,6 +333,33 @@ _TRUST_STATUS = {
     TrustVerdict.UNKNOWN: Status.FAILED,
     TrustVerdict.NO_LIST: Status.INCONCLUSIVE,
 }
+
+
+def _secured_by_presentation(
+    document: dict[str, Any], target: str, opts: VerifyOptions
+) -> tuple[Check, list[str]]:
+    """A credential with no proof of its own, inside a presentation: a holder's claim,
+    secured by the presentation's proof when the presentation names its holder, that
+    holder signed it, and the credential's issuer is that holder (VC DM 2.0 §4.13.4)."""
+    issuer = issuer_id(document)
+    holder = opts.presentation_holder
+    rule = "a credential secured only by the presentation must be its named holder's own"
+    if holder is None:
+        reason = (
+            "it has no proof of its own, and the presentation's proof does not bind a named "
+            f"holder: {rule} (VC DM 2.0 §4.13.4)"
+        )
+    elif issuer != holder:
+        reason = (
+            f"it has no proof of its own, and its issuer {issuer} is not the presentation's "
+            f"holder {holder}: {rule} (VC DM 2.0 §4.13.4)"
+        )
+    else:
+        why = f"a claim of the holder {holder}, secured by the presentation's proof"
+        return Check(CheckId.PROOF, target, Status.PASSED, why, {"securedBy": "presentation"}), [
+            holder
+        ]
+    return Check(CheckId.PROOF, target, Status.FAILED, reason), []
 
 
 def _check_trust(document: dict[str, Any], target: str, opts: VerifyOptions) -> Check:
@@ -697,7 +749,7 @@ def _check_schema(document: dict[str, Any], target: str, opts: VerifyOptions) ->
     errors: dict[str, list[str]] = {}
     for entry in entries:
         schema_id = entry.get("id")
-        types = set(as_list(entry.get("type")))
+        types = set(type_terms(entry.get("type")))
         if not isinstance(schema_id, str) or not types & JSON_SCHEMA_TYPES:
             unavailable.append(str(schema_id))
         elif schema_id not in opts.schemas:
@@ -799,10 +851,55 @@ def _verify_presentation(document: dict[str, Any], target: str, opts: VerifyOpti
         )
     if opts.subject_binding:
         checks.append(_check_subject_binding(document, target, controllers, proof_check))
-    inner = replace(opts, accept_base_proofs=False)  # a verifier's view, always
+    bound = [c for c in checks if c.id is CheckId.HOLDER_BINDING and c.status is Status.PASSED]
+    inner = replace(  # a verifier's view, always
+        opts,
+        accept_base_proofs=False,
+        in_presentation=True,
+        presentation_holder=holder_id(document) if bound else None,
+    )
     for index, vc in enumerate(as_list(document.get("verifiableCredential"))):
-        checks.extend(_guarded(_verify_credential, vc, f"credential[{index}]", inner))
+        run = _verify_enveloped if _is_enveloped(vc) else _verify_credential
+        checks.extend(_guarded(run, vc, f"credential[{index}]", inner))
     return checks
+
+
+def _is_enveloped(vc: Any) -> bool:
+    return isinstance(vc, dict) and has_type(vc, "EnvelopedVerifiableCredential")
+
+
+def _said(vc: Any) -> Any:
+    """A presented credential, or what an enveloped one says (its subject, types...)."""
+    if not _is_enveloped(vc):
+        return vc
+    from .jose.envelope import said
+
+    return said(vc)
+
+
+def _verify_enveloped(vc: dict[str, Any], target: str, opts: VerifyOptions) -> list[Check]:
+    """A JWT credential enveloped in the presentation (VC DM 2.0 §4.13.1; the data: URLs
+    read are in :mod:`skillswallet.jose.envelope`): checked like the JWT on its own, an
+    SD-JWT's key binding against the presentation's challenge and domain."""
+    from .jose.checks import check_compact
+    from .jose.compact import JoseError
+    from .jose.envelope import unwrap
+
+    try:
+        fmt, text = unwrap(vc)
+    except JoseError as exc:
+        detail = {"format": "enveloped", "problems": [str(exc)]}
+        return [Check(CheckId.STRUCTURE, target, Status.FAILED, str(exc), detail)]
+    checks = check_compact(text, target, opts, binding_target=target)
+    first = checks[0]
+    return [
+        replace(
+            first,
+            reason=f"enveloped in the presentation: {first.reason}",
+            detail={**first.detail, "enveloped": True, "format": first.detail.get("format", fmt)},
+        ),
+        *checks[1:],
+    ]
 
 
 def _check_subject_binding(
@@ -817,9 +914,10 @@ def _check_subject_binding(
         )
     strangers = []
     for index, vc in enumerate(as_list(document.get("verifiableCredential"))):
+        said = _said(vc)
         subjects = [
             s.get("id")
-            for s in (as_list(vc.get("credentialSubject")) if isinstance(vc, dict) else [])
+            for s in (as_list(said.get("credentialSubject")) if isinstance(said, dict) else [])
             if isinstance(s, dict)
         ]
         if not set(signers).intersection(s for s in subjects if isinstance(s, str)):

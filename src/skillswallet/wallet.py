@@ -25,6 +25,7 @@ from . import safefile
 from .credentials.dates import format_datetime, parse_datetime
 from .credentials.issue import issue_credential
 from .credentials.loader import ContextLoader
+from .credentials.suites import default_suite
 from .did.key import did_from_public_key, public_key_from_did, verification_method_id
 from .did.keyfile import read_key_file
 from .did.keys import KeyPair, KeySigner
@@ -36,6 +37,7 @@ from .errors import (
     BackupFileError,
     DIDError,
     InvalidDocumentError,
+    PointerError,
     PresentationError,
     RecordCorruptError,
     RecordNotFoundError,
@@ -64,8 +66,11 @@ from .jose import (
     present_sd_jwt,
 )
 from .jose import view as jose_view
-from .openbadges2 import IssuerKey
-from .present.disclosure import CredentialDisclosure, spread_pointers
+from .jose.envelope import envelope
+from .jose.holding import COMPACT_FORMATS, SKILL_CLAIMS, summary_source
+from .jose.sdjwt import SdJwtSelection, disclosable_claims, key_bind
+from .openbadges2 import DocumentFetcher, IssuerKey
+from .present.disclosure import CredentialDisclosure, disclose_compact, spread_pointers
 from .present.disclosure import disclose as disclose_credential
 from .present.linkability import (
     EarlierPresentation,
@@ -85,6 +90,7 @@ from .skills.evidence import (
     ClaimFacts,
     HeldCredential,
     SkillClaim,
+    checked_by,
     claim_facts,
     skill_claims,
 )
@@ -399,6 +405,8 @@ class Wallet:
         kdf_ceiling: KdfCeiling | None = None,
         **kwargs: Any,
     ) -> Wallet:
+        """Create a new vault at ``path``, encrypted under a key derived from ``passphrase``;
+        refuses a path that exists."""
         _make_folder(Path(path).parent, "cannot create the vault in")
         return cls(EncryptedStore.create(path, passphrase, kdf, kdf_ceiling=kdf_ceiling), **kwargs)
 
@@ -442,9 +450,11 @@ class Wallet:
 
     @property
     def path(self) -> Path:
+        """The vault file."""
         return self._store.path
 
     def close(self) -> None:
+        """Close the vault (also done when a ``with`` block ends)."""
         self._store.close()
 
     def __enter__(self) -> Wallet:
@@ -490,6 +500,7 @@ class Wallet:
         resolver: DIDResolver | None = None,
         issuer_keys: Sequence[IssuerKey] = (),
         recipients: Sequence[str] = (),
+        fetcher: DocumentFetcher | None = None,
     ) -> ImportReport:
         """Verify, then store. Refused credentials are reported, never stored (unless
         ``allow_unverified``, which stores them flagged ``unverified``). Expired ones and
@@ -513,16 +524,20 @@ class Wallet:
         Open Badges 2.0 assertions (JSON, or a compact JWS string for a signed one) are
         imported too: a signed one is verified with ``issuer_keys`` (pinned
         :class:`~skillswallet.openbadges2.IssuerKey`); a hosted one cannot be verified
-        offline and is stored flagged ``hosted-unverified`` (and ``unverified``). One
-        awarded to one of ``recipients`` (the holder's email addresses, say; hashed
-        identities are matched too) counts in the profile like any credential about the
-        holder."""
+        offline and is stored flagged ``hosted-unverified`` (and ``unverified``). With a
+        ``fetcher`` (opt-in network, e.g. :class:`~skillswallet.net.HttpsFetcher`) a hosted
+        one is fetched from its host and, if it matches, stored verified and flagged
+        ``hosted-fetched``; a signed one whose key was not pinned is checked with the key
+        its ``verification.creator`` names (flagged ``key-fetched``); the evidence of their
+        skills says so (``SkillClaim.checked``). One awarded to one of ``recipients`` (the
+        holder's email addresses, say; hashed identities are matched too) counts in the
+        profile like any credential about the holder."""
         context = ImportContext(
             self._store,
             self._loader,
             resolver or self._resolver,
             allow_unverified,
-            OpenBadges2Options(tuple(issuer_keys), tuple(recipients)),
+            OpenBadges2Options(tuple(issuer_keys), tuple(recipients), fetcher),
             status,
         )
         report = run_import(
@@ -767,6 +782,7 @@ class Wallet:
         return did_web_document(did, [public_key_from_did(k) for k in record.meta["keys"]])
 
     def web_dids(self) -> list[str]:
+        """The did:web DIDs kept in this vault."""
         return [r.meta["did"] for r in self._store.records(DID_WEB) if isinstance(r, Record)]
 
     def _did_web_record(self, did: str, *, missing_ok: bool = False) -> Record | None:
@@ -778,6 +794,7 @@ class Wallet:
         raise RecordNotFoundError(f"no did:web identity {did} in this vault")
 
     def dids(self) -> list[KeySummary]:
+        """The DIDs (did:key and did:web keys) kept in this vault, without their secrets."""
         return [
             KeySummary(id=r.id, **r.meta) for r in self._store.records(KEY) if isinstance(r, Record)
         ]
@@ -836,11 +853,9 @@ class Wallet:
         """Sign a credential with a vault key (the issuer side); ``mandatory_pointers`` as
         for :func:`~skillswallet.credentials.issue.issue_credential` (ecdsa-sd-2023)."""
         signer = self.signer(did)
-        suite = cryptosuite or (
-            "eddsa-rdfc-2022" if signer.key_type is KeyType.ED25519 else "ecdsa-rdfc-2019"
-        )
         if not isinstance(credential, dict):
             raise InvalidDocumentError("a credential must be a JSON object")
+        suite = cryptosuite or default_suite(signer.key_type, credential)
         return issue_credential(
             credential,
             signer,
@@ -920,7 +935,7 @@ class Wallet:
             counts = "unverified" not in flags and not _NOT_COUNTED.intersection(flags)
             counts = counts and (start is None or start <= when)
             expired = end is not None and end < when
-            held.append(HeldCredential(record_id, claims, counts, expired))
+            held.append(HeldCredential(record_id, claims, counts, expired, checked_by(flags)))
         holders = {key.did for key in self.dids()} | {HOLDER_SUBJECT}
         return skill_claims(held, holders, trust)
 
@@ -1073,13 +1088,14 @@ class Wallet:
         holder = did or self.default_did()
         self.signer(holder)  # the holder's key must be in the vault
         record_ids = list(dict.fromkeys(self.resolve_id(c) for c in credential_ids))
-        documents = {}
+        documents: dict[str, Any] = {}
         for record_id in record_ids:
             summary, documents[record_id] = self.get(record_id)
-            if summary.format is not None:
+            if summary.format in COMPACT_FORMATS:
+                documents[record_id] = self.serialization(record_id)
+            elif summary.format is not None:
                 raise PresentationError(
-                    f"{record_id} is a {summary.format} credential: present it on its own "
-                    "(present_sd_jwt; CLI: present --credential ID --disclose CLAIM)"
+                    f"{record_id} is a {summary.format} credential: it cannot be presented"
                 )
         if disclose is None:
             asked: dict[str, list[str]] = {}
@@ -1091,13 +1107,18 @@ class Wallet:
                     "pointers were given for credentials not presented: " + ", ".join(unknown)
                 )
         else:
-            asked = spread_pointers(disclose, documents)
+            asked = _spread(disclose, documents)
         shown = [
-            disclose_credential(
+            disclose_compact(document, asked.get(record_id), record_id=record_id)
+            if isinstance(document, str)
+            else disclose_credential(
                 document, asked.get(record_id), record_id=record_id, loader=self._loader
             )
             for record_id, document in documents.items()
         ]
+        for item in shown:  # an SD-JWT VC is key-bound when signed: by a key of this vault
+            if item.format == SD_JWT_VC and item.compact is not None:
+                self._bound_signer(item.compact)
         warnings = warnings_for(handles(holder, shown), domain, self._earlier_presentations())
         return PresentationPlan(holder, domain, shown, warnings, request, match)
 
@@ -1120,7 +1141,12 @@ class Wallet:
         it has no entry), any other credential is shown whole (pointers for it raise
         :class:`~skillswallet.errors.NotDerivableError`). A plain list of pointers
         applies to every ecdsa-sd-2023 base credential presented
-        (:func:`~skillswallet.present.disclosure.spread_pointers`). The presentation's ``holder`` is
+        (:func:`~skillswallet.present.disclosure.spread_pointers`); in that list, names that
+        are not JSON Pointers (``given_name``) choose the claims of the SD-JWT VCs presented.
+        JWT credentials go in enveloped (``data:`` URLs, :mod:`skillswallet.jose.envelope`):
+        a vc+jwt whole, an SD-JWT VC with the disclosures of the claims its ``disclose``
+        entry names (every one without an entry) and a KB-JWT for ``challenge`` and
+        ``domain``, signed by the vault key it is bound to. The presentation's ``holder`` is
         ``did`` (default: the vault's only DID), whose vault key signs an
         ``authentication`` proof with ``challenge`` and ``domain`` that expires after
         ``expires_in`` (the proof's ``expires``: see :mod:`skillswallet.present.presentation`)."""
@@ -1144,7 +1170,7 @@ class Wallet:
             raise PresentationError("expires_in must be positive")
         now = self._clock()
         vp = build_presentation(
-            [d.credential for d in plan.disclosures],
+            [self._bound(d, challenge, plan.domain, now) for d in plan.disclosures],
             holder=plan.holder,
             signer=self.signer(plan.holder),
             challenge=challenge,
@@ -1204,7 +1230,10 @@ class Wallet:
                     passed_over[path].append(reason)
             if all(reason is not None for _, reason in reasons):
                 continue  # never decrypted: its summary says it cannot answer
-            _, document = self.get(summary.id)
+            if summary.format in COMPACT_FORMATS:  # what the JWT says, as a credential
+                document = summary_source(self.serialization(summary.id) or "")[1]
+            else:
+                _, document = self.get(summary.id)
             held.append(HeldDocument(summary.id, document, _unusable(summary, now)))
         return match_request(
             parsed,
@@ -1233,14 +1262,30 @@ class Wallet:
                 "your vault cannot answer this request: " + "; ".join(found.unanswered),
                 found.unanswered,
             )
+        disclose = {k: v for k, v in found.disclose.items() if v is not None}
+        for record_id in found.disclose:
+            if self.credential_format(record_id) == SD_JWT_VC:
+                disclose[record_id] = self._sd_jwt_answer(record_id, found)
         return self.plan_presentation(
             list(found.disclose),
             domain=parsed.domain,
-            disclose={k: v for k, v in found.disclose.items() if v is not None},
+            disclose=disclose,
             did=holder,
             request=parsed,
             match=found,
         )
+
+    def _sd_jwt_answer(self, record_id: str, found: RequestMatch) -> list[str]:
+        """The claims of a held SD-JWT VC that answer the queries it was chosen for: its
+        skill claims when one asks for skills (the whole claim: every skill in it), else
+        none of its selectively disclosable claims (data minimisation)."""
+        asks_skills = any(
+            outcome.chosen == record_id and outcome.query.skills for outcome in found.outcomes
+        )
+        if not asks_skills:
+            return []
+        names = {n.split(".")[0] for n in disclosable_claims(self.serialization(record_id) or "")}
+        return [n for n in SKILL_CLAIMS if n in names]
 
     def respond(
         self,
@@ -1299,6 +1344,24 @@ class Wallet:
         assert log_id is not None
         return SdJwtPresented(made, log_id, digest)
 
+    def _bound(
+        self, item: CredentialDisclosure, challenge: str, domain: str, now: datetime
+    ) -> dict[str, Any]:
+        """What a planned credential is in the signed presentation: an SD-JWT VC gets its
+        key binding JWT for the presentation's challenge (nonce) and domain (audience),
+        signed by the vault key it is bound to, and is enveloped."""
+        if item.format != SD_JWT_VC or item.compact is None:
+            return item.credential
+        chosen = SdJwtSelection(item.compact, [], [])
+        made = key_bind(
+            chosen,
+            nonce=challenge,
+            audience=domain,
+            holder=self._bound_signer(item.compact),
+            now=now,
+        )
+        return envelope(made.serialization, SD_JWT_VC)
+
     def _bound_signer(self, sd_jwt: str) -> VaultSigner:
         """The vault key an SD-JWT is bound to (its ``cnf.jwk``)."""
         cnf = jose_view(sd_jwt).get("cnf")
@@ -1326,6 +1389,8 @@ class Wallet:
         kdf: KdfParams | None = None,
         kdf_ceiling: KdfCeiling | None = None,
     ) -> None:
+        """Rewrap the vault's data key under a new passphrase, in one transaction: the old
+        passphrase works until it commits."""
         self._store.change_passphrase(new_passphrase, kdf, kdf_ceiling=kdf_ceiling)
 
     def backup(self, destination: Path | str) -> Path:
@@ -1403,6 +1468,31 @@ class RestoreReport:
         return self.replaced_vault_id is not None and self.replaced_vault_id != self.vault_id
 
 
+def _spread(disclose: Sequence[str], documents: dict[str, Any]) -> dict[str, list[str]]:
+    """A list given for a whole presentation: JSON Pointers go to its ecdsa-sd-2023 base
+    credentials (:func:`spread_pointers`), claim names (``given_name``, ``address.street``)
+    to its SD-JWT VCs, each to those that have the claim."""
+    json_docs = {k: v for k, v in documents.items() if isinstance(v, dict)}
+    sd_jwts = {
+        k: set(disclosable_claims(v)) | set(jose_view(v))
+        for k, v in documents.items()
+        if isinstance(v, str) and "~" in v
+    }
+    if not sd_jwts:
+        return spread_pointers(disclose, json_docs)
+    if isinstance(disclose, str):
+        raise PointerError("give the JSON Pointers or claim names as a list")
+    pointers = [d for d in disclose if d.startswith("/")]
+    names = [d for d in disclose if not d.startswith("/")]
+    asked = spread_pointers(pointers, json_docs) if pointers else {}
+    for record_id, claims in sd_jwts.items():
+        asked[record_id] = [n for n in names if n in claims or n.split(".")[0] in claims]
+    for name in names:
+        if not any(name in asked[r] for r in sd_jwts):
+            raise PointerError(f"no SD-JWT VC presented has the claim {name!r}")
+    return asked
+
+
 @dataclass(frozen=True)
 class SdJwtPresented:
     """An SD-JWT+KB made for a verifier (``presentation.serialization``: what to send),
@@ -1416,8 +1506,8 @@ class SdJwtPresented:
 def _why_not(summary: CredentialSummary, query: Any) -> str | None:
     """Why a credential cannot answer a query, by its summary alone (so it need not be
     decrypted): its types, issuer and skills; None when it might."""
-    if summary.format is not None:
-        return f"a {summary.format} credential cannot answer a request yet"
+    if summary.format is not None and summary.format not in COMPACT_FORMATS:
+        return f"a {summary.format} credential cannot answer a request"
     missing = [t for t in query.types if t not in summary.types]
     if missing:
         return f"not of type {', '.join(missing)}"

@@ -28,6 +28,7 @@ from .common import (
     DidWebDirOpt,
     IssuerKeyOpt,
     StatusDirOpt,
+    badge_fetcher,
     context_loader,
     fail,
     issuer_keys,
@@ -340,7 +341,7 @@ def issue(
                 issue_credential(
                     document,
                     signer,
-                    cryptosuite=_suite_for(suite, signer.key_type),
+                    cryptosuite=_suite_for(suite, signer.key_type, document),
                     mandatory_pointers=mandatory or None,
                 )
                 for document in documents
@@ -379,12 +380,10 @@ def _unsigned(files: list[str]) -> tuple[list[dict[str, Any]], bool]:
     return documents, len(files) == 1 and not isinstance(found, list)
 
 
-def _suite_for(suite: SuiteChoice | None, key_type: KeyType) -> str:
-    from ..did.multikey import KeyType
+def _suite_for(suite: SuiteChoice | None, key_type: KeyType, document: Any) -> str:
+    from ..credentials.suites import default_suite
 
-    if suite is not None:
-        return suite.value
-    return "eddsa-rdfc-2022" if key_type is KeyType.ED25519 else "ecdsa-rdfc-2019"
+    return suite.value if suite is not None else default_suite(key_type, document)
 
 
 @app.command()
@@ -492,8 +491,9 @@ def verify(
     if loader is not None:
         options["loader"] = loader
     reports: list[tuple[str | None, VerificationResult, Any]] = []
+    fetcher = badge_fetcher(allow_network)
     for label, document in documents:
-        result, shown = _verify_one(document, asked, issuer_key, options)
+        result, shown = _verify_one(document, asked, issuer_key, options, fetcher)
         reports.append((label, result, shown))
     if report_out is not None:
         _archive(documents[0][1], report_out, as_did, vault, passphrase_file, options)
@@ -564,7 +564,11 @@ def _check_verify_usage(
 
 
 def _verify_one(
-    document: Any, asked: Any, issuer_key: list[Path] | None, options: dict[str, Any]
+    document: Any,
+    asked: Any,
+    issuer_key: list[Path] | None,
+    options: dict[str, Any],
+    fetcher: Any = None,
 ) -> tuple[VerificationResult, Any]:
     """(the result, what the report shows as claimed) for one document."""
     from ..openbadges2 import is_openbadge2
@@ -585,7 +589,7 @@ def _verify_one(
     compact = isinstance(document, str) and not is_openbadge2(document)
     jwt_key = {"issuer_key": pinned_jwk(issuer_key)} if compact else {}
     result, document = verify_any(
-        document, [] if compact else issuer_keys(issuer_key), **options, **jwt_key
+        document, [] if compact else issuer_keys(issuer_key), fetcher, **options, **jwt_key
     )
     return result, _readable(document)
 

@@ -25,6 +25,7 @@ from ..render.text import visible
 if TYPE_CHECKING:
     from ..credentials.loader import ContextLoader
     from ..did.resolver import DIDResolver
+    from ..net.fetch import HttpsFetcher
     from ..openbadges2 import (
         IssuerKey,
     )
@@ -65,8 +66,9 @@ AllowNetworkOpt = Annotated[
     typer.Option(
         "--allow-network",
         metavar="HOST",
-        help="Allow fetching status lists and did:web documents over HTTPS from this host "
-        "(repeat it for several). Nothing is fetched otherwise.",
+        help="Allow fetching status lists, did:web documents and Open Badges 2.0 hosted "
+        "assertions and issuer keys over HTTPS from this host (repeat it for several). "
+        "Nothing is fetched otherwise.",
         show_default=False,
     ),
 ]
@@ -131,6 +133,18 @@ def verifier_inputs(
     source = FirstOf(sources) if sources else None
     resolver = WebResolver(did_web_dir, fetcher) if did_web_dir or fetcher else None
     return source, resolver
+
+
+def badge_fetcher(hosts: list[str] | None) -> HttpsFetcher | None:
+    """What ``--allow-network`` lets an Open Badges 2.0 check fetch (hosted assertions,
+    issuer keys, linked BadgeClasses: at most 1 MiB each) over HTTPS from those hosts;
+    None (offline) without it."""
+    if not hosts:
+        return None
+    from ..net.fetch import HttpsFetcher
+    from ..openbadges2 import MAX_JWS_BYTES
+
+    return HttpsFetcher(hosts, max_bytes=MAX_JWS_BYTES)  # an assertion or a key is small
 
 
 def say(*lines: str, err: bool = False) -> None:
@@ -438,12 +452,14 @@ def issuer_keys(paths: list[Path] | None) -> list[IssuerKey]:
 
 
 def verify_any(
-    document: Any, keys: list[IssuerKey], **options: Any
+    document: Any, keys: list[IssuerKey], fetcher: HttpsFetcher | None = None, **options: Any
 ) -> tuple[VerificationResult, Any]:
     """Verify what :func:`parse_import` read, whatever its format: (the result, the
-    document the report describes: an Open Badges 2.0 assertion's VC-shaped view)."""
+    document the report describes: an Open Badges 2.0 assertion's VC-shaped view). The
+    ``fetcher`` (``--allow-network``) serves Open Badges 2.0 checks."""
     from ..openbadges2 import (
         assertion_of,
+        badge_class_of,
         credential_view,
         is_openbadge2,
         recipient_text,
@@ -453,8 +469,9 @@ def verify_any(
 
     if is_openbadge2(document):
         assertion = assertion_of(document)
-        view = credential_view(assertion, recipient_text(assertion))
-        return verify_openbadge2(document, keys=keys), view
+        result = verify_openbadge2(document, keys=keys, fetcher=fetcher)
+        view = credential_view(badge_class_of(assertion, result), recipient_text(assertion))
+        return result, view
     return verify_document(document, **options), document
 
 

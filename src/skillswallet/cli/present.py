@@ -145,7 +145,9 @@ def register(app: typer.Typer) -> None:
         in your disclosure log. Says exactly what is revealed and what is withheld.
         An SD-JWT VC is presented on its own: --disclose names its claims (e.g.
         given_name, address.street), --challenge is the verifier's nonce and --domain its
-        audience; the file written is the SD-JWT with a key binding JWT."""
+        audience; the file written is the SD-JWT with a key binding JWT. With other
+        credentials, JWT credentials go inside the presentation (enveloped; an SD-JWT VC
+        with the claims --disclose names, bound to the challenge and domain)."""
         from ..jose import SD_JWT_VC
 
         with opened(vault, passphrase_file) as wallet:
@@ -455,8 +457,10 @@ def _plan_lines(plan: PresentationPlan, wallet: Wallet | None = None) -> list[st
             lines.append(f"  {outcome.query.describe()}: {answered}")
     lines.append(f"Presenting as {plan.holder} to {plan.domain}:")
     for item in plan.disclosures:
-        shown = item.credential
+        shown = item.said()
         how = "derived (ecdsa-sd-2023)" if item.derived else "whole"
+        if item.format is not None:
+            how = f"enveloped {item.format}" + (", chosen claims" if item.withheld else "")
         name = f" {shown.get('name')!r}" if isinstance(shown.get("name"), str) else ""
         lines.append(f"  credential {item.record_id}{name}: {how}")
         source = shown

@@ -56,6 +56,7 @@ def skill_json(skill: ProfileSkill) -> dict[str, Any]:
         "expired": skill.expired,
         "category": skill.category,
         "proficiency": skill.proficiency,
+        "checked": list(skill.checked),
         "records": list(skill.records),
         "first": _date(skill.first),
         "latest": _date(skill.latest),
@@ -87,6 +88,7 @@ def _profile_lines(profile: SkillsProfile) -> list[str]:
             extra = f"  level {s.proficiency}" if s.proficiency else ""
             since = f"  since {_date(s.first)}" if s.first else ""
             lines.append(f"  {level:<12} {s.label}{extra}{since}  [{grown}]")
+            lines.extend(f"               ({how})" for how in s.checked)
     return lines
 
 

@@ -28,6 +28,7 @@ from .common import (
     ImportFiles,
     IssuerKeyOpt,
     StatusDirOpt,
+    badge_fetcher,
     confirm,
     context_loader,
     fail,
@@ -281,13 +282,15 @@ def register(app: typer.Typer) -> typer.Typer:
         are ones whose status could not be checked (give --status-dir: a credential with a
         valid status then counts as evidence of its skills). Open Badges 2.0 assertions are
         read too (JSON, JWS, baked PNG/SVG): signed ones are checked with --issuer-key;
-        hosted ones are stored marked hosted-unverified."""
+        hosted ones are stored marked hosted-unverified, unless --allow-network HOST lets
+        them be fetched from their host (then also a signed one's key)."""
         from ..skills.store import full_esco
         from ..wallet import ImportInterrupted
 
         status, resolver = verifier_inputs(status_dir, did_web_dir, allow_network)
         keys = issuer_keys(issuer_key)
         options: dict[str, Any] = {"issuer_keys": keys, "recipients": recipient or []}
+        options["fetcher"] = badge_fetcher(allow_network)
         signals: list[int] = []
         try:
             with _interruptible(signals):

@@ -28,7 +28,9 @@ import re
 import uuid
 from typing import Any
 
-from pyld import jsonld as pyld_jsonld
+from .pyldimport import import_pyld
+
+pyld_jsonld = import_pyld()
 
 _KEYWORDS = frozenset(pyld_jsonld.KEYWORDS)
 _KEYWORD_LIKE = re.compile(pyld_jsonld.KEYWORD_PATTERN)

@@ -10,7 +10,7 @@ from typing import Any
 from ..did.keys import Signer
 from ..did.url import parse_did_url
 from ..errors import InvalidDocumentError, SelectableMandatoryWarning
-from .contextpolicy import context_problem
+from .contextpolicy import context_problem, related_resource_problems
 from .jsoncopy import json_copy
 from .jsonld import canonicalize_expanded, expand
 from .loader import ContextLoader, default_loader
@@ -70,6 +70,11 @@ def issue_credential(
     refused = context_problem(as_list(doc.get("@context")), loader or default_loader())
     if refused is not None:
         raise InvalidDocumentError(f"the credential's contexts: {refused[0]}")
+    # VC DM 2.0 §5.3: a related resource we hold whose digest is wrong fails the verifier's
+    # contexts check; refused here by the same function, not issued.
+    mismatched = related_resource_problems(doc, loader or default_loader())
+    if mismatched:
+        raise InvalidDocumentError("the credential's relatedResource: " + "; ".join(mismatched))
     if issuer_id(doc) != signer_did:
         raise InvalidDocumentError(
             f"the credential's issuer {issuer_id(doc)!r} is not the signing key's DID "

@@ -5,19 +5,23 @@ context caches."""
 
 from __future__ import annotations
 
+import importlib
 import uuid
 from typing import Any
-
-from pyld import jsonld as pyld_jsonld
-from pyld.context_resolver import ContextResolver
-from pyld.resolved_context import ResolvedContext
 
 from ..errors import CanonicalizationError, ContextError, DataLossError
 from .expansion import ExpansionMemos, FastExpander, Unsupported
 from .loader import ContextLoader, default_loader
 from .nquads import Quad
+from .pyldimport import import_pyld
 from .rdf import expanded_to_quads
 from .rdfc import canonicalize_quads
+
+# pyld is imported through import_pyld (its unused network stack deferred), then its parts.
+pyld_jsonld = import_pyld()
+ContextResolver: Any = importlib.import_module("pyld.context_resolver").ContextResolver
+ResolvedContext: Any = importlib.import_module("pyld.resolved_context").ResolvedContext
+_JsonLdProcessor: Any = pyld_jsonld.JsonLdProcessor
 
 
 def _find_cause(exc: BaseException) -> BaseException | None:
@@ -75,7 +79,7 @@ class _PinnedContextResolver(ContextResolver):  # type: ignore[misc]
         return out
 
 
-class _Processor(pyld_jsonld.JsonLdProcessor):  # type: ignore[misc]
+class _Processor(_JsonLdProcessor):  # type: ignore[misc]
     """pyld's processor with one fix for its processed-context cache.
 
     A type-scoped context (``propagate=False``) is applied to a fresh clone of the active
@@ -224,7 +228,7 @@ def _with_defaults(options: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _resolver(loader: ContextLoader) -> ContextResolver:
+def _resolver(loader: ContextLoader) -> _PinnedContextResolver:
     if loader.resolved_cache is None:
         loader.resolved_cache = _BoundedCache(maxsize=512)
     return _PinnedContextResolver(loader)

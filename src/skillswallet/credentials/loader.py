@@ -100,9 +100,12 @@ class ContextLoader:
 
     @property
     def urls(self) -> frozenset[str]:
+        """The context URLs this loader knows (bundled and added)."""
         return frozenset(self._docs)
 
     def load(self, url: str) -> dict[str, Any]:
+        """The pinned context at ``url``; unknown URLs raise
+        :class:`~skillswallet.errors.ContextError` (never fetched)."""
         doc = self._docs.get(url)
         if doc is None:
             raise UnknownContextError(url)

@@ -11,6 +11,7 @@ from typing import Any
 from .dates import parse_datetime
 from .plainform import as_list as as_list  # re-exported: the shared list helper
 from .plainform import plain_form_problems
+from .types import has_type, type_terms
 
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 #: Credentials one presentation may carry (each is verified on its own).
@@ -37,7 +38,7 @@ def vc_version(document: dict[str, Any]) -> int | None:
 
 
 def is_presentation(document: dict[str, Any]) -> bool:
-    return "VerifiablePresentation" in as_list(document.get("type"))
+    return has_type(document, "VerifiablePresentation")
 
 
 def text_value(value: Any) -> str | None:
@@ -75,7 +76,7 @@ def _check_common(document: dict[str, Any], kind: str, problems: list[str]) -> i
         problems.append("type is missing")
     elif not all(isinstance(t, str) for t in types):
         problems.append("type must be a string or a list of strings")
-    elif kind not in types:
+    elif kind not in type_terms(types):
         problems.append(f"type must include {kind!r}")
     if "id" in document and not is_url(document["id"]):
         problems.append("id must be a URL")
@@ -251,7 +252,7 @@ def validate_presentation(document: Any) -> list[str]:
                 "(VC Data Model 2.0 §4.13)"
             )
             break
-        if "EnvelopedVerifiableCredential" in as_list(vc.get("type")):
+        if has_type(vc, "EnvelopedVerifiableCredential"):
             _check_enveloped(vc, f"verifiableCredential[{index}]", problems)
     _check_names(document, problems)
     _check_proofs(document, problems)
@@ -264,17 +265,12 @@ def validate_presentation(document: Any) -> list[str]:
 
 def _check_enveloped(vc: dict[str, Any], where: str, problems: list[str]) -> None:
     """VC 2.0 §4.13.1: an enveloped credential has an @context (defining its terms), an id
-    that is a ``data:`` URL and the type EnvelopedVerifiableCredential. Its MUSTs are
-    checked, then it is refused: we verify embedded proofs only (a vc+jwt is verified on
-    its own, by ``skillswallet verify``)."""
+    that is a ``data:`` URL and the type EnvelopedVerifiableCredential. What the data: URL
+    holds is checked apart, as that credential (:mod:`skillswallet.jose.envelope`)."""
     if VC_V2_CONTEXT not in as_list(vc.get("@context")):
         problems.append(f"{where}: an enveloped credential's @context must include {VC_V2_CONTEXT}")
     if not (isinstance(vc.get("id"), str) and str(vc["id"]).startswith("data:")):
         problems.append(f"{where}: an enveloped credential's id must be a data: URL")
-    problems.append(
-        f"{where}: enveloped credentials are not verified inside a presentation here; "
-        "present the credential with its embedded proof"
-    )
 
 
 def holder_id(document: dict[str, Any]) -> str | None:

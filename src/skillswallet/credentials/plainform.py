@@ -54,10 +54,12 @@ JSON_LITERAL_KEYS = frozenset({"jsonSchema", "jwk", "_sd", "publicKeyJwk", "secr
 #: context, and repeats would be work that RDF then collapses).
 MAX_TYPES = 32
 #: A type term: what expands, through the contexts' definitions or their @vocab, to an
-#: IRI (VC Data Model 2.0 §4.5: "one or more terms and absolute URL strings"). Absolute
-#: URLs are the other half of that rule, refused by the plain form (above): one spelling
-#: per type, so that a check comparing type names reads what was signed.
+#: IRI (VC Data Model 2.0 §4.5: "one or more terms and/or absolute URL strings"). The
+#: other half of that rule, an absolute IRI, is accepted too: checks compare types
+#: through credentials.types, which reads either spelling as the same type.
 _TERM = re.compile(r"[^\s:@\x00-\x1f][^\s:\x00-\x1f]*\Z")
+#: An absolute IRI (RFC 3987: a scheme, a colon, no whitespace or characters IRIs forbid).
+ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+\Z")
 #: Keys under which an object starts a document of its own, with its own ``@context``.
 NESTED_DOCUMENT_KEYS = frozenset({"verifiableCredential", "proof"})
 #: The keyword aliases every pinned context defines.
@@ -214,8 +216,8 @@ def _value_object_problem(value: dict[str, Any]) -> str | None:
 
 
 def _type_problem(value: Any) -> str | None:
-    """Why a ``type`` value is not plain: each entry a term (a type written as an IRI
-    would be read differently by a check that compares names), none twice, not too many."""
+    """Why a ``type`` value is not plain: each entry a term or an absolute IRI (VC Data
+    Model 2.0 §4.5), none twice in either spelling, not too many."""
     if type(value) is list and len(value) == 1:  # the usual case, e.g. ["Alignment"]
         value = value[0]
     if type(value) is str and _TERM.match(value):
@@ -224,15 +226,32 @@ def _type_problem(value: Any) -> str | None:
     if len(types) > MAX_TYPES:
         return f"{len(types)} types; at most {MAX_TYPES} are accepted"
     for entry in types:
-        if not isinstance(entry, str) or ":" in entry:
-            return f"{str(entry)[:80]!r} is not a term; write the type's term, not its IRI"
-        if not _TERM.match(entry):
+        if not isinstance(entry, str):
+            return f"{str(entry)[:80]!r} is not a term or an absolute IRI"
+        if ":" in entry and not (ABSOLUTE_IRI.match(entry) and not entry.startswith("_:")):
+            return (
+                f"{entry[:80]!r} is not an absolute IRI: a type is a term or an absolute "
+                "URL (VC Data Model 2.0 §4.5)"
+            )
+        if ":" not in entry and not _TERM.match(entry):
             return (
                 f"{entry[:80]!r} is not a term: a type must be a term that expands to an IRI "
-                "(VC Data Model 2.0 §4.5), not empty, a keyword or with spaces"
+                "or an absolute URL (VC Data Model 2.0 §4.5), not empty, a keyword or with "
+                "spaces"
             )
-    if len(set(types)) != len(types):
-        return "a type is listed more than once"
+    from .types import scoped_type_term, type_terms  # (types reads the pinned contexts)
+
+    for entry in types:
+        term = scoped_type_term(entry)
+        if term is not None:
+            return (
+                f"write the term {term!r}, not its IRI {entry[:80]!r}: the context gives "
+                f"{term!r} definitions of its own (issuer, validFrom...) that JSON-LD "
+                "applies for the term only, so with the IRI the other properties would mean "
+                "something else"
+            )
+    if len(set(type_terms(types))) != len(types):
+        return "a type is listed more than once (as a term and as its IRI, or twice)"
     return None
 
 

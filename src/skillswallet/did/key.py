@@ -14,12 +14,14 @@ DID_CONTEXT_V1_1 = "https://www.w3.org/ns/did/v1.1"
 
 
 def did_from_public_key(key: PublicKey) -> str:
+    """The did:key of a public key (``did:key:`` and its Multikey encoding)."""
     if key.type is KeyType.X25519:
         raise InvalidKeyError("did:key for signing needs an Ed25519 or P-256/P-384 key")
     return f"did:key:{key.multibase}"
 
 
 def verification_method_id(key: PublicKey) -> str:
+    """The did:key verification method of a public key (``did:key:z...#z...``)."""
     mb = key.multibase
     return f"did:key:{mb}#{mb}"
 

@@ -39,12 +39,18 @@ class Signer(Protocol):
     """Signs bytes with one key. Suites receive a signer, never a private key."""
 
     @property
-    def verification_method(self) -> str: ...
+    def verification_method(self) -> str:
+        """The DID URL proofs name as their ``verificationMethod``."""
+        ...
 
     @property
-    def key_type(self) -> KeyType: ...
+    def key_type(self) -> KeyType:
+        """The key's type, which decides the cryptosuites it can sign."""
+        ...
 
-    def sign(self, data: bytes) -> bytes: ...
+    def sign(self, data: bytes) -> bytes:
+        """Sign ``data`` with the key (the secret never leaves the signer)."""
+        ...
 
 
 @lru_cache(maxsize=256)
@@ -143,6 +149,7 @@ class KeyPair:
 
     @classmethod
     def generate(cls, key_type: KeyType | str = KeyType.ED25519) -> KeyPair:
+        """A new key pair of ``key_type`` (Ed25519, P-256 or P-384) from the OS's random source."""
         key_type = KeyType(key_type)
         if key_type is KeyType.ED25519:
             return cls.from_secret(key_type, os.urandom(32))
@@ -156,6 +163,7 @@ class KeyPair:
 
     @classmethod
     def from_secret(cls, key_type: KeyType, secret: bytes) -> KeyPair:
+        """The key pair of a raw secret key (32 bytes for Ed25519 and P-256, 48 for P-384)."""
         if key_type is KeyType.ED25519:
             if len(secret) == 64:  # seed || public key
                 seed, claimed = secret[:32], secret[32:]
@@ -184,6 +192,7 @@ class KeyPair:
 
     @classmethod
     def from_secret_multibase(cls, value: str) -> KeyPair:
+        """The key pair of a Multikey ``secretKeyMultibase`` value."""
         key_type, raw = decode_secret_multibase(value)
         return cls.from_secret(key_type, raw)
 
@@ -198,6 +207,7 @@ class KeyPair:
         return ec.derive_private_key(int.from_bytes(self._secret, "big"), _CURVES[self.type][0])
 
     def sign(self, data: bytes) -> bytes:
+        """Sign ``data`` (Ed25519, or ECDSA with SHA-256/384 as the curve asks; P1363 form)."""
         key = self._signing_key
         if isinstance(key, nacl.signing.SigningKey):
             return bytes(key.sign(data).signature)
@@ -206,6 +216,7 @@ class KeyPair:
         return r.to_bytes(size, "big") + s.to_bytes(size, "big")
 
     def signer(self, verification_method: str) -> KeySigner:
+        """A :class:`Signer` that signs as ``verification_method`` (a DID URL of this key)."""
         return KeySigner(self, verification_method)
 
 

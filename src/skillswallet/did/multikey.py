@@ -103,6 +103,7 @@ class PublicKey:
 
     @classmethod
     def from_multibase(cls, value: str) -> PublicKey:
+        """The public key of a Multikey ``publicKeyMultibase`` value (Ed25519, P-256, P-384)."""
         data = decode_multibase_base58(value)
         for key_type, header in _PUBLIC_HEADERS.items():
             if data.startswith(header):

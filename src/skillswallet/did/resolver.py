@@ -25,13 +25,17 @@ VERIFICATION_RELATIONSHIPS = (
 class DIDResolver(Protocol):
     """Resolves a DID to its DID document, raising DIDError when it cannot."""
 
-    def resolve(self, did: str) -> dict[str, Any]: ...
+    def resolve(self, did: str) -> dict[str, Any]:
+        """The DID document of ``did``; raises :class:`~skillswallet.errors.DIDError` when
+        it cannot."""
+        ...
 
 
 class KeyResolver:
     """Resolves did:key, offline. Refuses other methods with UnsupportedDIDMethodError."""
 
     def resolve(self, did: str) -> dict[str, Any]:
+        """The DID document of a did:key, made from the key itself (offline)."""
         parsed = parse_did_url(did)
         if parsed.method != "key":
             hint = (
@@ -56,6 +60,7 @@ class StaticResolver:
         self._fallback = KeyResolver()
 
     def resolve(self, did: str) -> dict[str, Any]:
+        """The DID document given for ``did`` (did:key ones are made from the key)."""
         parsed = parse_did_url(did)
         doc = self._documents.get(parsed.did)
         if doc is not None:

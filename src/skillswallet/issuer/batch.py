@@ -39,8 +39,8 @@ from ..credentials.issue import issue_credential
 from ..credentials.loader import ContextLoader
 from ..credentials.model import as_list, issuer_id, validate_credential
 from ..credentials.schema import default_registry
+from ..credentials.suites import default_suite
 from ..did.keys import Signer
-from ..did.multikey import KeyType
 from ..did.url import parse_did_url
 from ..errors import BatchInputError, BatchWorkerError, SkillsWalletError
 from ..importing import deferring_signals, fork_pool, kill_pool, worker_started
@@ -62,7 +62,9 @@ class RowSource(Protocol):
     """Rows to issue from: its column names, and the rows (iterated twice)."""
 
     @property
-    def header(self) -> list[str]: ...
+    def header(self) -> list[str]:
+        """The column names."""
+        ...
 
     def __iter__(self) -> Iterator[Row]: ...
 
@@ -94,6 +96,7 @@ class RowError:
         return f"{where}: {self.message}"
 
     def to_json(self) -> dict[str, Any]:
+        """As JSON: row, line, column and message."""
         return {"row": self.row, "line": self.line, "column": self.column, "error": self.message}
 
 
@@ -114,9 +117,11 @@ class BatchReport:
 
     @property
     def manifest(self) -> Path:
+        """The path of the batch's manifest (``manifest.jsonl``)."""
         return self.directory / MANIFEST
 
     def to_json(self) -> dict[str, Any]:
+        """The summary as JSON (what ``issue batch --json`` prints)."""
         return {
             "directory": str(self.directory),
             "manifest": str(self.manifest),
@@ -186,10 +191,6 @@ class _Signed:
 _POOL_CONTEXT: _Context | None = None  # set in worker processes only
 
 
-def default_suite(key_type: KeyType) -> str:
-    return "eddsa-rdfc-2022" if key_type is KeyType.ED25519 else "ecdsa-rdfc-2019"
-
-
 def file_name(row: int) -> str:
     """The file a row's credential is written to (the same on every run)."""
     return f"row-{row:06d}.json"
@@ -230,7 +231,7 @@ class Batch:
                 raise BatchInputError(f"no status list {url} in the registry")
             lists.append(known[url])
         issuer = parse_did_url(signer.verification_method).did
-        suite = cryptosuite or default_suite(signer.key_type)
+        suite = cryptosuite or default_suite(signer.key_type, template)
         self._check_schemas_known(compiled.document)
         safefile.private_directory(self.directory, BatchInputError)
         digest = hashlib.sha256(
@@ -286,6 +287,8 @@ class Batch:
         self.close()
 
     def close(self) -> None:
+        """Stop the worker processes and close the manifest; a batch closed before it finished
+        resumes in a new run."""
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None

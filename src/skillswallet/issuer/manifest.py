@@ -43,6 +43,7 @@ class Issued:
     status: tuple[tuple[str, int], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
+        """As the manifest's JSON line."""
         return {
             "type": "issued",
             "row": self.row,
@@ -143,15 +144,20 @@ class Manifest:
 
     @property
     def batch_id(self) -> str:
+        """The batch's random id, kept in its manifest (each row's credential id derives from it,
+        so a resumed run gives a row the same id)."""
         return str(self.header["batch"])
 
     def plan(self, rows: Iterable[tuple[int, str]]) -> None:
+        """Record, before signing, which rows (number, hash) are about to be issued, so a crash
+        cannot issue a row twice."""
         pairs = list(rows)
         if pairs:
             self._append([{"type": "planned", "rows": [list(pair) for pair in pairs]}])
             self.planned.update(pairs)
 
     def record(self, entries: list[Issued]) -> None:
+        """Record issued rows (appended to the manifest and synced to disk)."""
         if entries:
             self._append([entry.to_json() for entry in entries])
             self.issued.update((entry.row, entry) for entry in entries)
@@ -168,5 +174,6 @@ class Manifest:
         os.fsync(self.fd)
 
     def close(self) -> None:
+        """Close the manifest file."""
         with contextlib.suppress(OSError):
             os.close(self.fd)

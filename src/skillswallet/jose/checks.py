@@ -53,10 +53,15 @@ def has_key_binding(text: str) -> bool:
         return False
 
 
-def check_compact(text: str, target: str, opts: VerifyOptions) -> list[Check]:
+def check_compact(
+    text: str, target: str, opts: VerifyOptions, binding_target: str = "presentation"
+) -> list[Check]:
+    """The checks of a compact JWT or SD-JWT; an SD-JWT's key binding checks (with a
+    challenge) go to ``binding_target``: the presentation it is, or, enveloped in a
+    presentation, the credential itself."""
     fmt = compact_format(text)
     if fmt == SD_JWT_VC:
-        return _check_sd_jwt(text, target, opts)
+        return _check_sd_jwt(text, target, opts, binding_target)
     if fmt == VC_JWT:
         return _check_vc_jwt(text, target, opts)
     reason = (
@@ -155,7 +160,7 @@ def _skipped(target: str, reason: str, *ids: CheckId) -> list[Check]:
 # --- SD-JWT VC -------------------------------------------------------------------------------
 
 
-def _check_sd_jwt(text: str, target: str, opts: VerifyOptions) -> list[Check]:
+def _check_sd_jwt(text: str, target: str, opts: VerifyOptions, binding_target: str) -> list[Check]:
     checks: list[Check] = []
     try:
         read = read_sd_jwt(text)
@@ -184,7 +189,7 @@ def _check_sd_jwt(text: str, target: str, opts: VerifyOptions) -> list[Check]:
             {"disclosed": disclosed, "undisclosed": read.processed.undisclosed},
         )
     )
-    bound = _key_binding(read, opts)
+    bound = _key_binding(read, opts, binding_target)
     if key is None:
         checks += _skipped(
             target,
@@ -261,10 +266,9 @@ def _status(claims: dict[str, Any], target: str) -> Check:
     )
 
 
-def _key_binding(read: SdJwt, opts: VerifyOptions) -> list[Check]:
+def _key_binding(read: SdJwt, opts: VerifyOptions, target: str) -> list[Check]:
     """Key binding is required when the caller gives a challenge (a verifier's nonce);
     never decided by whether a KB-JWT happens to be there (SD-JWT §7.3 step 1)."""
-    target = "presentation"
     if opts.challenge is None:
         return []
     try:

@@ -30,6 +30,7 @@ KB_JWT = "kb+jwt"
 _B64URL = r"[A-Za-z0-9_-]"
 _JWT_RE = re.compile(rf"{_B64URL}+\.{_B64URL}+\.{_B64URL}*")
 _COMPACT_RE = re.compile(rf"{_B64URL}+\.{_B64URL}+\.{_B64URL}*(~[A-Za-z0-9_.-]*)*")
+_B64URL_RE = re.compile(rf"{_B64URL}*")
 
 
 class JoseError(SkillsWalletError):
@@ -42,7 +43,7 @@ def b64url_encode(data: bytes) -> str:
 
 def b64url_decode(text: str, what: str) -> bytes:
     """Strict base64url without padding (RFC 7515 §2): other alphabets and padding fail."""
-    if not re.fullmatch(rf"{_B64URL}*", text) or len(text) % 4 == 1:
+    if not _B64URL_RE.fullmatch(text) or len(text) % 4 == 1:
         raise JoseError(f"{what} is not base64url")
     try:
         return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
@@ -121,7 +122,7 @@ def split(text: str) -> Parts:
     for disclosure in disclosures:
         if not disclosure:
             raise JoseError("the SD-JWT has an empty disclosure (two '~' in a row)")
-        if not re.fullmatch(rf"{_B64URL}+", disclosure):
+        if not _B64URL_RE.fullmatch(disclosure):  # (not empty: checked above)
             raise JoseError("a disclosure is not base64url")
     if last and not _JWT_RE.fullmatch(last):
         raise JoseError("the part after the last '~' is neither empty nor a KB-JWT")

@@ -32,6 +32,8 @@ from .vcjwt import view as vc_jwt_view
 
 #: The formats of records whose body is a compact serialization.
 COMPACT_FORMATS = (VC_JWT, SD_JWT_VC)
+#: The claims of an SD-JWT VC that the profile reads skills from (see the module's doc).
+SKILL_CLAIMS = ("skills", "alignment", "alignments", "achievement")
 
 
 def _compact_format(text: str) -> str:

@@ -152,42 +152,71 @@ def present_sd_jwt(
     must be the key the SD-JWT binds (``cnf.jwk``)."""
     if not nonce or not audience:
         raise PresentationError("an SD-JWT presentation needs the verifier's nonce and audience")
+    chosen = select_disclosures(text, disclose)
+    return key_bind(chosen, nonce=nonce, audience=audience, holder=holder, now=now)
+
+
+@dataclass(frozen=True)
+class SdJwtSelection:
+    """An SD-JWT cut down to the chosen disclosures, not yet key-bound."""
+
+    sd_jwt: str
+    disclosed: list[str]
+    withheld: list[str]
+
+
+def select_disclosures(text: str, disclose: Sequence[str] | None) -> SdJwtSelection:
+    """The SD-JWT with only the disclosures of the claims in ``disclose`` (see
+    :func:`present_sd_jwt`; None keeps them all), ending in ``~`` for a KB-JWT."""
     read = read_sd_jwt(text)
     if read.parts.kb_jwt:
         raise PresentationError("this is already a presentation (it ends in a KB-JWT)")
+    paths = read.processed.paths
+    names = {".".join(p) for p in paths.values()}
+    if disclose is None:
+        keep = list(read.parts.disclosures)
+    else:
+        wanted = [tuple(name.split(".")) for name in dict.fromkeys(disclose)]
+        for want in wanted:
+            if not any(_starts(path, want) or _starts(want, path) for path in paths.values()):
+                top = set(read.claims)
+                if ".".join(want) in top or (want[0] in top and len(want) == 1):
+                    continue  # always disclosed: nothing to choose
+                raise PresentationError(
+                    f"the credential has no claim {'.'.join(want)!r}; selectively disclosable: "
+                    + (", ".join(sorted(names)) or "none")
+                )
+        keep = [
+            encoded
+            for encoded in read.parts.disclosures
+            if _kept(paths.get(_digest_of(encoded, read)), wanted)
+        ]
+    kept_paths = {".".join(paths[_digest_of(e, read)]) for e in keep}
+    return SdJwtSelection(
+        "~".join((read.parts.jwt, *keep)) + "~", sorted(kept_paths), sorted(names - kept_paths)
+    )
+
+
+def key_bind(
+    chosen: SdJwtSelection, *, nonce: str, audience: str, holder: Signer, now: datetime
+) -> SdJwtPresentation:
+    """Sign a KB-JWT (``nonce``, ``aud``, ``iat``, ``sd_hash``) over the chosen SD-JWT with
+    ``holder``, which must be the key it binds (``cnf.jwk``)."""
+    signed = unverified_payload(chosen.sd_jwt.split("~", 1)[0])
     try:
-        bound = holder_key(read.signed)
+        bound = holder_key(signed)
     except JoseError as exc:
         raise PresentationError(str(exc)) from None
     if public_key_to_jwk(bound) != _public_jwk_of(holder):
         raise PresentationError("the SD-JWT is bound to another key than the one given")
-    paths = read.processed.paths
-    names = {".".join(p) for p in paths.values()}
-    wanted = [tuple(name.split(".")) for name in dict.fromkeys(disclose)]
-    for want in wanted:
-        if not any(_starts(path, want) or _starts(want, path) for path in paths.values()):
-            top = set(read.claims)
-            if ".".join(want) in top or (want[0] in top and len(want) == 1):
-                continue  # always disclosed: nothing to choose
-            raise PresentationError(
-                f"the credential has no claim {'.'.join(want)!r}; selectively disclosable: "
-                + (", ".join(sorted(names)) or "none")
-            )
-    keep = [
-        encoded
-        for encoded in read.parts.disclosures
-        if _kept(paths.get(_digest_of(encoded, read)), wanted)
-    ]
-    kept_paths = {".".join(paths[_digest_of(e, read)]) for e in keep}
-    sd_jwt = "~".join((read.parts.jwt, *keep)) + "~"
-    alg = hash_alg(read.signed)
-    sd_hash = b64url_encode(HASHES[alg](sd_jwt.encode("ascii")).digest())
+    alg = hash_alg(signed)
+    sd_hash = b64url_encode(HASHES[alg](chosen.sd_jwt.encode("ascii")).digest())
     kb = sign_jws(
         {"typ": KB_JWT},
         {"iat": numeric(now), "aud": audience, "nonce": nonce, "sd_hash": sd_hash},
         holder,
     )
-    return SdJwtPresentation(sd_jwt + kb, sorted(kept_paths), sorted(names - kept_paths), sd_hash)
+    return SdJwtPresentation(chosen.sd_jwt + kb, chosen.disclosed, chosen.withheld, sd_hash)
 
 
 def _public_jwk_of(signer: Signer) -> dict[str, str]:

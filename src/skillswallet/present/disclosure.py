@@ -37,13 +37,29 @@ class CredentialDisclosure:
     mandatory: list[str] = field(default_factory=list)
     #: The base proof's signature (derived only): every disclosure of it carries it.
     base_signature: bytes | None = None
+    #: A JWT credential (``vc+jwt``, ``dc+sd-jwt``; None for a JSON one): ``credential``
+    #: is then the enveloped credential, and ``compact`` what it carries (an SD-JWT cut
+    #: to the chosen disclosures, its key binding JWT added when the presentation is
+    #: signed, for its challenge and domain).
+    format: str | None = None
+    compact: str | None = None
+
+    def said(self) -> dict[str, Any]:
+        """What the credential says, in a W3C credential's shape: the credential itself,
+        or what a JWT credential carries (a vc+jwt's payload, an SD-JWT VC's claims)."""
+        if self.compact is None:
+            return self.credential
+        from ..jose.holding import summary_source
+
+        return summary_source(self.compact)[1]
 
     def to_json(self) -> dict[str, Any]:
+        """As JSON (for the disclosure log and ``--json``)."""
+        shown = self.said()
         return {
             "recordId": self.record_id,
-            "credentialId": self.credential.get("id")
-            if isinstance(self.credential.get("id"), str)
-            else None,
+            "credentialId": shown.get("id") if isinstance(shown.get("id"), str) else None,
+            "format": self.format,
             "derived": self.derived,
             "pointers": self.pointers,
             "mandatory": self.mandatory,
@@ -134,6 +150,56 @@ def disclose(
         list(value.mandatory_pointers),
         value.base_signature,
     )
+
+
+def disclose_compact(
+    text: str, claims: Sequence[str] | None = None, *, record_id: str | None = None
+) -> CredentialDisclosure:
+    """Prepare a held JWT credential for a presentation, enveloped (VC DM 2.0 §4.13.1;
+    :mod:`skillswallet.jose.envelope`). A vc+jwt is shown whole (``claims`` for it raise
+    :class:`NotDerivableError`); an SD-JWT VC keeps the disclosures of the claims named
+    (``given_name``, ``address.street``, or a JSON Pointer such as ``/address/street``),
+    all of them when ``claims`` is None. Its key binding is added when it is signed."""
+    from ..jose.checks import compact_format
+    from ..jose.compact import SD_JWT_VC, VC_JWT
+    from ..jose.envelope import envelope
+    from ..jose.holding import view
+    from ..jose.sdjwt import select_disclosures
+
+    fmt = compact_format(text)
+    if fmt == VC_JWT:
+        if claims is not None:
+            raise NotDerivableError(
+                f"credential {record_id or ''} is a vc+jwt: it cannot be selectively "
+                "disclosed; show it whole (without pointers)"
+            )
+        payload = view(text)
+        revealed = _coarse(payload, set(_leaves(payload)))
+        return CredentialDisclosure(
+            record_id, envelope(text, fmt), False, revealed, [], format=fmt, compact=text
+        )
+    if fmt != SD_JWT_VC:
+        raise NotDerivableError(f"a JWT of type {fmt!r} cannot be presented")
+    names = None if claims is None else [_claim_name(c) for c in claims]
+    chosen = select_disclosures(text, names)
+    return CredentialDisclosure(
+        record_id,
+        envelope(chosen.sd_jwt, fmt),
+        False,  # (derived: an ecdsa-sd-2023 disclosure; this is an SD-JWT cut down)
+        ["/" + "/".join(_escape(s) for s in name.split(".")) for name in chosen.disclosed],
+        ["/" + "/".join(_escape(s) for s in name.split(".")) for name in chosen.withheld],
+        [] if names is None else names,
+        format=fmt,
+        compact=chosen.sd_jwt,
+    )
+
+
+def _claim_name(claim: str) -> str:
+    """``/address/street`` (a JSON Pointer) -> ``address.street``; a name stays."""
+    if not claim.startswith("/"):
+        return claim
+    steps = claim[1:].split("/")
+    return ".".join(s.replace("~1", "/").replace("~0", "~") for s in steps)
 
 
 def _is_sd(credential: dict[str, Any]) -> bool:

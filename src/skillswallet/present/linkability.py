@@ -85,6 +85,7 @@ class LinkabilityWarning:
     advice: str
 
     def to_json(self) -> dict[str, Any]:
+        """As JSON (for ``--json``)."""
         return {
             "kind": self.kind,
             "recordId": self.record_id,
@@ -104,7 +105,7 @@ def handles(holder: str, disclosures: Sequence[CredentialDisclosure]) -> list[Ha
     """The linkable values of a presentation by ``holder`` of these credentials."""
     out = [Handle(HOLDER, _digest(HOLDER, holder), None)]
     for item in disclosures:
-        shown = item.credential
+        shown = item.said()
         if isinstance(shown.get("id"), str):
             out.append(Handle(CREDENTIAL_ID, _digest(CREDENTIAL_ID, shown["id"]), item.record_id))
         for subject in as_list(shown.get("credentialSubject")):
@@ -120,6 +121,8 @@ def handles(holder: str, disclosures: Sequence[CredentialDisclosure]) -> list[Ha
 def _signatures(item: CredentialDisclosure) -> list[str]:
     if item.base_signature is not None:
         return [base64.b64encode(item.base_signature).decode("ascii")]
+    if item.compact is not None:  # the issuer's JWS signature, the same every time
+        return [item.compact.split("~", 1)[0].rsplit(".", 1)[1]]
     return [
         str(proof["proofValue"])
         for proof in as_list(item.credential.get("proof"))

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..credentials.model import as_list, issuer_id
+from ..credentials.types import type_term, type_terms
 from ..skills.evidence import EvidenceLevel, HeldCredential, skill_claims
 from ..trust.lists import TrustList
 from .disclosure import sd_base_proof
@@ -67,8 +68,8 @@ def answer(
     """The :class:`Answer` if ``document`` answers ``query`` for ``holder``, else the
     reason it does not. ``holder_dids`` are further DIDs of the holder (their own
     credentials count as self-assessments, never more)."""
-    types = as_list(document.get("type"))
-    missing = [t for t in query.types if t not in types]
+    types = type_terms(document.get("type"))
+    missing = [t for t in query.types if type_term(t) not in types]
     if missing:
         return f"not of type {', '.join(missing)}"
     issuer = issuer_id(document)
@@ -203,6 +204,7 @@ class QueryOutcome:
     levels: dict[str, EvidenceLevel] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
+        """As JSON (for ``--json``)."""
         return {
             "query": self.query.path,
             "asks": self.query.describe(),
@@ -226,6 +228,7 @@ class RequestMatch:
 
     @property
     def satisfied(self) -> bool:
+        """Whether every required query has a credential chosen and nothing asked is unsupported."""
         return not self.unsupported and all(
             o.chosen is not None for o in self.outcomes if o.query.required
         )
@@ -242,6 +245,7 @@ class RequestMatch:
         return lines
 
     def to_json(self) -> dict[str, Any]:
+        """As JSON (for ``--json``)."""
         return {
             "satisfied": self.satisfied,
             "queries": [o.to_json() for o in self.outcomes],

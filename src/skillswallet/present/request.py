@@ -45,6 +45,7 @@ class SkillRequirement:
     min_level: EvidenceLevel | None = None
 
     def to_json(self) -> dict[str, Any]:
+        """As JSON, as it appears in a request."""
         out: dict[str, Any] = {"id": self.uri}
         if self.min_level is not None:
             out["minimumEvidenceLevel"] = self.min_level.label
@@ -65,6 +66,7 @@ class CredentialQuery:
 
     @property
     def types(self) -> list[str]:
+        """The credential types this query asks for."""
         return [t for t in as_list(self.example.get("type")) if isinstance(t, str)]
 
     def describe(self) -> str:
@@ -107,6 +109,7 @@ class PresentationRequest:
 
     @property
     def required(self) -> tuple[CredentialQuery, ...]:
+        """The queries an answer must satisfy (the others are optional)."""
         return tuple(q for q in self.queries if q.required)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from ..credentials.loader import ContextLoader
 from ..credentials.model import as_list, holder_id, is_presentation
 from ..credentials.suites import DEFAULT_SUITES
+from ..credentials.types import has_type
 from ..did.resolver import DIDResolver
 from ..result import Check, CheckId, Status, VerificationResult
 from ..status.sources import StatusSource
@@ -69,6 +70,15 @@ def check_response(
     )
 
 
+def _said(vc: dict[str, Any]) -> dict[str, Any]:
+    """What a presented credential says: itself, or an enveloped JWT credential's view."""
+    if not has_type(vc, "EnvelopedVerifiableCredential"):
+        return vc
+    from ..jose.envelope import said
+
+    return said(vc)
+
+
 def request_checks(
     presentation: dict[str, Any],
     request: PresentationRequest,
@@ -80,7 +90,7 @@ def request_checks(
     credentials = as_list(presentation.get("verifiableCredential"))
     bad = {c.target for c in result.failures}
     verified = [
-        (index, vc)
+        (index, _said(vc))
         for index, vc in enumerate(credentials)
         if isinstance(vc, dict) and f"credential[{index}]" not in bad
     ]

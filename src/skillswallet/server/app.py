@@ -35,6 +35,7 @@ from ..openbadges2 import (
     verify_openbadge2,
 )
 from ..render.report_html import report_html
+from ..verify import NO_CHALLENGE
 from .config import ServerConfig
 from .openapi import openapi_document
 from .page import PAGE_POLICY, form_page, read_document, read_form, read_upload
@@ -214,7 +215,10 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
             for name, value in (("challenge", challenge), ("domain", domain)):
                 if value is not None and not isinstance(value, str):
                     raise invalid(f"/options/{name}", "must be a string")
-            result = service().verify(document, challenge=challenge, domain=domain)
+            # VC API: options.challenge is optional; none given means none was requested
+            # (the challenge check is skipped, never passed), not a forgotten one.
+            wanted = NO_CHALLENGE if challenge is None else challenge
+            result = service().verify(document, challenge=wanted, domain=domain)
             report = presentation_report(result, document)
             if options.get("returnPresentation"):
                 report["verifiablePresentation"] = document

@@ -171,12 +171,11 @@ def openapi_document() -> dict[str, Any]:
                 },
                 "VerifyPresentationRequest": {
                     "type": "object",
-                    "required": ["verifiablePresentation", "options"],
+                    "required": ["verifiablePresentation"],
                     "properties": {
                         "verifiablePresentation": _OBJECT,
                         "options": {
                             "type": "object",
-                            "required": ["challenge"],
                             "properties": {
                                 "challenge": {"type": "string"},
                                 "domain": {"type": "string"},

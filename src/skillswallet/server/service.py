@@ -17,7 +17,7 @@ from ..credentials.derive import derive_credential
 from ..credentials.jsoncopy import json_copy
 from ..credentials.loader import ContextLoader, default_loader
 from ..credentials.model import as_list, issuer_id, validate_credential, vc_version
-from ..credentials.suites import ALL_SUITES
+from ..credentials.suites import ALL_SUITES, default_suite
 from ..did.multikey import KeyType
 from ..did.resolver import DIDResolver, KeyResolver, StaticResolver
 from ..errors import (
@@ -37,7 +37,7 @@ from ..errors import (
 from ..result import VerificationResult
 from ..status.issuer import StatusIssuer
 from ..status.registry import SqliteStatusRegistry, StatusRegistry
-from ..verify import PresentationChallengeMissing, verify
+from ..verify import NoChallenge, PresentationChallengeMissing, verify
 from ..wallet import VaultSigner, Wallet
 from .config import ServerConfig, ServerConfigError
 from .problems import Problem, data_model_problem, invalid
@@ -187,6 +187,8 @@ class Issuer:
             )
         key_type = self.signer.key_type
         suite = opts.get("cryptosuite", _SUITES_FOR[key_type][0])
+        if "cryptosuite" not in opts and isinstance(credential, dict):
+            suite = default_suite(key_type, credential)  # a text direction: JCS signs it
         if not isinstance(suite, str) or suite not in ALL_SUITES:
             raise invalid(
                 "/options/cryptosuite",
@@ -401,7 +403,11 @@ class Service:
             self.wallet.close()
 
     def verify(
-        self, document: Any, *, challenge: str | None = None, domain: str | None = None
+        self,
+        document: Any,
+        *,
+        challenge: str | NoChallenge | None = None,
+        domain: str | None = None,
     ) -> VerificationResult:
         try:
             return verify(

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from ..credentials.model import as_list, issuer_id, text_value, vc_version
+from ..credentials.types import type_terms
 from .builders import EQF_URI
 from .evidence import claim_kind, issued_at, skill_alignments
 
@@ -60,7 +61,7 @@ def what_is_claimed(document: dict[str, Any]) -> Claimed:
     v1 = vc_version(document) == 1
     return Claimed(
         kind=claim_kind(document, frozenset()),
-        types=tuple(t for t in as_list(document.get("type")) if isinstance(t, str)),
+        types=tuple(type_terms(document.get("type"))),
         issuer=issuer_id(document),
         issuer_name=text_value(issuer.get("name")) if isinstance(issuer, dict) else None,
         subjects=tuple(s["id"] for s in subjects if isinstance(s.get("id"), str)),

@@ -30,6 +30,7 @@ from typing import Any
 
 from ..credentials.dates import parse_datetime
 from ..credentials.model import as_list, issuer_id
+from ..credentials.types import type_terms
 from ..trust.lists import TrustList
 from .builders import DIPLOMA_TYPES
 
@@ -151,12 +152,34 @@ class HeldCredential:
     facts: ClaimFacts
     verified: bool
     expired: bool = False
+    #: How it was checked when that is not its own proof checked offline (:func:`checked_by`).
+    checked: str | None = None
 
     @classmethod
     def of(
         cls, record_id: str, document: dict[str, Any], verified: bool, expired: bool = False
     ) -> HeldCredential:
+        """A held credential from its stored record: what it claims about skills, and whether it
+        verified."""
         return cls(record_id, claim_facts(document), verified, expired)
+
+
+#: The import's flag of an Open Badges 2.0 hosted assertion fetched from its host (opt-in
+#: network) and found the same as the one imported.
+HOSTED_FETCHED = "hosted-fetched"
+#: The import's flag of a signed Open Badges 2.0 assertion checked with the key fetched
+#: from its issuer's host (opt-in network) rather than a pinned one.
+KEY_FETCHED = "key-fetched"
+_CHECKED_BY = {
+    HOSTED_FETCHED: "fetched from the issuer's host and matched",
+    KEY_FETCHED: "signature checked with the key fetched from the issuer's host",
+}
+
+
+def checked_by(flags: Iterable[str]) -> str | None:
+    """How a credential with these import flags was checked, when not by its own proof
+    offline (None): e.g. a hosted badge "fetched from the issuer's host and matched"."""
+    return next((_CHECKED_BY[f] for f in flags if f in _CHECKED_BY), None)
 
 
 @dataclass(frozen=True)
@@ -173,6 +196,9 @@ class SkillClaim:
     date: datetime | None
     expired: bool
     proficiency: str | None = None
+    #: How the credential was checked when not by its own proof offline (see
+    #: :func:`checked_by`): the evidence says so.
+    checked: str | None = None
 
 
 _SCHEMA_KIND = re.compile(r"^urn:skillswallet:schema:(skill|diploma|badge|self-assessment):1$")
@@ -182,7 +208,7 @@ def claim_kind(document: dict[str, Any], holder_dids: frozenset[str]) -> str:
     """What kind of claim a credential makes: ``endorsement``, ``self-assessment`` (issued
     by the holder, or declaring itself one), ``diploma``, ``badge`` or ``skill``: by the
     schema our builders name, else by the achievement's type."""
-    types = set(as_list(document.get("type")))
+    types = set(type_terms(document.get("type")))
     if "EndorsementCredential" in types:
         return "endorsement"
     kinds = [
@@ -256,6 +282,7 @@ def skill_claims(
                         date=date,
                         expired=item.expired,
                         proficiency=proficiency,
+                        checked=item.checked,
                     )
                 )
     return claims

@@ -49,6 +49,7 @@ class Requirement:
 
     @property
     def weight(self) -> float:
+        """This requirement's weight in a match score (essential skills weigh more)."""
         return ESSENTIAL_WEIGHT if self.essential else OPTIONAL_WEIGHT
 
 
@@ -84,14 +85,17 @@ class MatchReport:
 
     @property
     def have(self) -> list[Outcome]:
+        """The required skills held at the required evidence level or above."""
         return self._with("have")
 
     @property
     def below(self) -> list[Outcome]:
+        """The required skills held, but below the required evidence level."""
         return self._with("below")
 
     @property
     def missing(self) -> list[Outcome]:
+        """The required skills not held at all."""
         return self._with("missing")
 
 

@@ -42,6 +42,9 @@ class ProfileSkill:
     latest: datetime | None
     history: tuple[Upgrade, ...]
     proficiency: str | None = None
+    #: How the current claims were checked when not by their credential's own proof
+    #: offline (e.g. "fetched from the issuer's host and matched").
+    checked: tuple[str, ...] = ()
 
     @property
     def expired(self) -> bool:
@@ -56,6 +59,7 @@ class SkillsProfile:
     skills: tuple[ProfileSkill, ...]
 
     def get(self, uri: str) -> ProfileSkill | None:
+        """The profile entry of the skill ``uri``, or None."""
         return next((s for s in self.skills if s.uri == uri), None)
 
     def level_of(self, uri: str) -> EvidenceLevel | None:
@@ -109,4 +113,5 @@ def _skill(
         latest=max(dates) if dates else None,
         history=tuple(history),
         proficiency=strongest.proficiency if strongest else None,
+        checked=tuple(sorted({c.checked for c in claims if c.checked and not c.expired})),
     )

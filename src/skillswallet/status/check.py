@@ -21,6 +21,7 @@ from typing import Any
 
 from ..credentials.dates import parse_datetime
 from ..credentials.model import as_list, issuer_id
+from ..credentials.types import has_type, type_term
 from ..errors import StatusListError, StatusRetrievalError
 from ..result import Check, CheckId, Status
 from .bitstring import MIN_ENTRIES, Bitstring, decode_bitstring, decode_legacy_bitstring
@@ -147,7 +148,7 @@ def _one(
 ) -> dict[str, Any]:
     if not isinstance(entry, dict):
         raise _Bad("a credentialStatus entry is not an object", {"state": "malformed"})
-    kind = entry.get("type")
+    kind = type_term(entry["type"]) if isinstance(entry.get("type"), str) else entry.get("type")
     if kind not in (ENTRY_TYPE, LEGACY_ENTRY_TYPE):
         raise _Undecided(
             f"status entries of type {kind!r} cannot be checked (only {ENTRY_TYPE} and "
@@ -239,7 +240,7 @@ def _trusted(
     if listed.get("id") != url:
         raise _Undecided(f"the document given for {url} is another one ({listed.get('id')!r})")
     wanted = LEGACY_LIST_TYPE if legacy else LIST_CREDENTIAL_TYPE
-    if wanted not in as_list(listed.get("type")):
+    if not has_type(listed, wanted):
         raise _Undecided(f"{url} is not a {wanted}")
     if issuer_id(listed) != issuer:
         raise _Undecided(_other_issuer(url, listed, issuer))

@@ -81,9 +81,12 @@ class StatusIssuer:
         return self._set(credential_id, "revocation", 1)
 
     def suspend(self, credential_id: str) -> list[Allocation]:
+        """Set the credential's suspension bits (a suspension can be lifted); returns the entries
+        changed."""
         return self._set(credential_id, "suspension", 1)
 
     def unsuspend(self, credential_id: str) -> list[Allocation]:
+        """Clear the credential's suspension bits; returns the entries changed."""
         return self._set(credential_id, "suspension", 0)
 
     def _set(self, credential_id: str, purpose: str, value: int) -> list[Allocation]:

@@ -67,6 +67,7 @@ class TrustEntry:
         return False
 
     def to_json(self) -> dict[str, Any]:
+        """As JSON, as it is written in a trust list file."""
         out: dict[str, Any] = {"issuer": self.issuer}
         if self.name is not None:
             out["name"] = self.name
@@ -91,6 +92,7 @@ class TrustList:
     valid_until: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
+        """The trust list as JSON (the file format)."""
         out: dict[str, Any] = {"name": self.name}
         if self.valid_until is not None:
             out["validUntil"] = format_datetime(self.valid_until)

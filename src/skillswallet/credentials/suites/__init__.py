@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...did.multikey import KeyType
 from ...errors import CryptosuiteError
+from ..plainform import direction_problems
 from .base import Cryptosuite
 from .ecdsa_jcs_2019 import ECDSA_JCS_2019
 from .ecdsa_rdfc_2019 import ECDSA_RDFC_2019
@@ -26,6 +28,18 @@ ALL_SUITES: dict[str, Cryptosuite] = {
         ED25519_SIGNATURE_2020,
     )
 }
+def default_suite(key_type: KeyType, document: Any = None) -> str:
+    """The suite a key signs with when none is asked for: RDF canonicalization
+    (eddsa-rdfc-2022, ecdsa-rdfc-2019), except for a document with a text direction
+    (``@direction``), which RDFC does not sign (it would be dropped, and a holder could flip
+    it): that one gets the key's JCS suite, which signs the JSON as written. Asked for by
+    name, an RDFC suite refuses such a document."""
+    ed25519 = key_type is KeyType.ED25519
+    if document is not None and direction_problems(document):
+        return "eddsa-jcs-2022" if ed25519 else "ecdsa-jcs-2019"
+    return "eddsa-rdfc-2022" if ed25519 else "ecdsa-rdfc-2019"
+
+
 #: Suites accepted by default when verifying.
 DEFAULT_SUITES: tuple[str, ...] = tuple(ALL_SUITES)
 

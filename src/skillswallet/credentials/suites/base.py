@@ -73,6 +73,8 @@ class Cryptosuite:
         return self.proof_type != "DataIntegrityProof"
 
     def check_key(self, key_type: KeyType) -> None:
+        """Raise :class:`~skillswallet.errors.CryptosuiteError` unless this suite signs with
+        ``key_type``."""
         if key_type not in self.key_types:
             raise CryptosuiteError(
                 f"cryptosuite {self.name} cannot be used with a {key_type.value} key "
@@ -82,6 +84,7 @@ class Cryptosuite:
     # -- transformation + hashing ----------------------------------------------------
 
     def canonicalize(self, value: dict[str, Any], loader: ContextLoader | None) -> str:
+        """The canonical form this suite signs: RDFC-1.0 N-Quads or JCS text."""
         if self.canonicalization == "jcs":
             return jcs.canonicalize(value).decode("utf-8")
         return jsonld.canonicalize(value, loader)
