@@ -27,8 +27,8 @@ from skillswallet.wallet import Wallet
 
 ESCO = "http://data.europa.eu/esco/skill/"
 ADVICE = ESCO + "045f71e6-0699-4169-8a54-9c6b96f3174d"  # give advice to others
-TEAMWORK = ESCO + "b94c5f41-0a4f-4c3e-b3a9-b2e2d5ef1c22"  # work in teams (example URI)
-COOKING = ESCO + "c3a2f7e0-1d4b-4f5e-9a8b-7c6d5e4f3a21"  # cook meals (example URI)
+TEAMWORK = ESCO + "60c78287-22eb-4103-9c8c-28deaa460da0"  # work in teams
+ENGLISH = ESCO + "0ee9e985-0ee5-4a73-8a12-78b53b261bb2"  # interact verbally in English
 
 
 def main() -> int:
@@ -46,7 +46,7 @@ def main() -> int:
             [
                 Skill(ADVICE, "give advice to others", level="B", method="exam"),
                 Skill(TEAMWORK, "work in teams", level="C", method="project"),
-                Skill(COOKING, "cook meals", level="A", method="observation"),
+                Skill(ENGLISH, "interact verbally in English", level="A", method="observation"),
             ],
             issuer=Profile(school_did, "Example Vocational School"),
             subject=my_did,

@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from . import test_cli_present
 from .conftest import invoke_main
 from .vaultkit import PASSPHRASE, credential
+
+holder = test_cli_present.holder  # the fixture: a vault with the school's credential
 
 
 @pytest.fixture
@@ -211,10 +214,13 @@ def test_issue_takes_several_files_and_arrays(
     assert isinstance(json.loads(out), dict)  # one file, one credential: as before
 
     signed = tmp_path / "signed.json"
-    code, _, err = invoke_main(
+    code, out, err = invoke_main(
         monkeypatch, capsys, "issue", "--key", str(key), str(one), str(many), "-o", str(signed)
     )
     assert code == 0, err
+    # it says what it wrote, and where (a newcomer saw nothing and looked for the output)
+    assert out.startswith(f"Wrote 3 signed credentials (a JSON array) to {signed}: issuer did:")
+    assert out.rstrip().endswith("eddsa-rdfc-2022")
     credentials = json.loads(signed.read_text())
     assert len(credentials) == 3 and all("proof" in c for c in credentials)
     code, out, _ = invoke_main(monkeypatch, capsys, "verify", str(signed))
@@ -223,3 +229,57 @@ def test_issue_takes_several_files_and_arrays(
     many.write_text(json.dumps([unsigned, "not a credential"]))
     code, _, err = invoke_main(monkeypatch, capsys, "issue", "--key", str(key), str(many))
     assert code == 3 and f"item 1 of {many}" in err
+
+
+ADVICE = "http://data.europa.eu/esco/skill/045f71e6-0699-4169-8a54-9c6b96f3174d"
+ME = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
+
+
+def test_new_credentials_take_a_skills_name_from_the_taxonomy(
+    vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "self.json"
+    code, _, err = invoke_main(
+        monkeypatch, capsys, "new", "self-assessment", "--skill", ADVICE, "--level", "B",
+        "--subject", ME, "--out", str(out),
+    )  # fmt: skip
+    assert code == 0, err
+    alignment = json.loads(out.read_text())["credentialSubject"]["achievement"]["alignment"]
+    assert alignment[0]["targetName"] == "give advice to others"
+    endorsed = tmp_path / "endorsement.json"
+    code, _, err = invoke_main(
+        monkeypatch, capsys, "new", "endorsement", "--issuer", ME.replace("z6Mkha", "z6Mkhb"),
+        "--subject", ME, "--relationship", "colleague", "--comment", "Good advice.",
+        "--skill", ADVICE, "--out", str(endorsed),
+    )  # fmt: skip
+    assert code == 0, err
+    assert "give advice to others" in endorsed.read_text()
+    # a skill the taxonomy does not know still needs its name
+    unknown = "https://skills.example/frameworks/welding/tig"
+    code, _, err = invoke_main(
+        monkeypatch, capsys, "new", "self-assessment", "--skill", unknown, "--level", "B",
+        "--subject", ME, "--out", str(tmp_path / "x.json"),
+    )  # fmt: skip
+    assert code == 2 and f"{unknown} is not in the taxonomy: give its name with --label" in err
+
+
+def test_a_name_not_disclosed_is_told_apart_from_no_name(
+    holder: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    request = test_cli_present._request(
+        tmp_path, monkeypatch, capsys, "--skill", ADVICE, "--domain", "jobs.example.com"
+    )
+    vp = tmp_path / "vp.json"
+    code, out, err = invoke_main(
+        monkeypatch, capsys, "respond", str(request), "--yes", "-o", str(vp)
+    )
+    assert code == 0 and "withholds /name" in out, err
+    code, out, _ = invoke_main(monkeypatch, capsys, "verify", str(vp), "--request", str(request))
+    assert code == 0 and "    Skill credential (name not disclosed)\n" in out
+    # a credential issued without a name says so
+    nameless = credential()
+    del nameless["name"], nameless["credentialSubject"]["achievement"]["name"]
+    source = tmp_path / "nameless.json"
+    source.write_text(json.dumps(nameless))
+    code, out, _ = invoke_main(monkeypatch, capsys, "verify", str(source))
+    assert "  Skill credential (no name)\n" in out

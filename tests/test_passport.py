@@ -4,8 +4,6 @@ from credentials cannot become markup, and that it renders in a real browser."""
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,6 +16,7 @@ from skillswallet.skills import load_esco_directory
 from skillswallet.skills.builders import Profile, Skill, skill_credential
 from skillswallet.wallet import Wallet
 
+from .browserkit import dump_dom, needs_chromium
 from .conftest import invoke_main
 from .vaultkit import NOW, PASSPHRASE, fast_kdf
 
@@ -95,6 +94,8 @@ def test_the_passport_shows_skills_evidence_growth_and_the_gap(tmp_path: Path) -
     gap = page[page.index("Compared with") :]
     # the essential knowledge of Hungarian is missing; both skills held are listed as had
     assert "Hungarian" in gap[gap.index("<h3>Missing</h3>") :]
+    assert "(essential; asked: any evidence; not held)" in gap  # words, not level names
+    assert "(essential; asked: any evidence; you have: assessed)" in gap
     assert "give advice to others" in gap[: gap.index("<h3>Missing</h3>")]
 
 
@@ -120,22 +121,11 @@ def test_profile_html_from_the_command_line(
     assert code == 2 and "--occupation goes with --html" in err
 
 
-@pytest.mark.skipif(
-    shutil.which("chromium") is None and shutil.which("chromium-browser") is None,
-    reason="headless Chromium is not installed (Debian: apt install chromium)",
-)
+@needs_chromium
 def test_the_passport_renders_in_headless_chromium(tmp_path: Path) -> None:
     page = tmp_path / "passport.html"
     page.write_text(_page(_vault(tmp_path)), encoding="utf-8")
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert browser is not None
-    dom = subprocess.run(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", page.as_uri()],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    ).stdout
+    dom = dump_dom(page)
     assert "give advice to others" in dom and "Skills passport" in dom
     assert "<script>alert" not in dom
 

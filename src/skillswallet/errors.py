@@ -117,6 +117,14 @@ class WrongPassphraseError(VaultError):
     """The passphrase does not open this vault (or its header was deliberately altered)."""
 
 
+class AgentError(VaultError):
+    """The unlock agent cannot be started or used here (platform, runtime folder)."""
+
+
+class WrongVaultKeyError(VaultError):
+    """A data key (from the unlock agent) does not open this vault."""
+
+
 class CorruptVaultError(VaultError):
     """The vault file is damaged, truncated, not a vault, or was tampered with."""
 
@@ -269,6 +277,22 @@ class BakedImageError(SkillsWalletError):
 
 class AlreadyBakedError(BakedImageError):
     """The image already carries a credential and replacing it was not asked for."""
+
+
+class QRCodeError(SkillsWalletError):
+    """A QR code cannot be made as asked (file type, link)."""
+
+
+class QRTooLargeError(QRCodeError):
+    """The text is more than a QR code holds; ``size`` and ``limit`` are in bytes."""
+
+    def __init__(self, size: int, limit: int, what: str = "it") -> None:
+        super().__init__(
+            f"{what} is {size:,} bytes and a QR code holds at most {limit:,}: "
+            "share it as a file instead"
+        )
+        self.size = size
+        self.limit = limit
 
 
 class PresentationError(SkillsWalletError):

@@ -427,6 +427,27 @@ class Wallet:
         )
         return cls(store, **kwargs)
 
+    @classmethod
+    def open_with_key(
+        cls,
+        path: Path | str,
+        data_key: bytes,
+        *,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        **kwargs: Any,
+    ) -> Wallet:
+        """Open a vault with its data key (from the unlock agent, :mod:`skillswallet.agent`)
+        instead of the passphrase: no KDF. A key that does not open it raises
+        :class:`~skillswallet.errors.WrongVaultKeyError`."""
+        return cls(
+            EncryptedStore.open_with_key(path, data_key, busy_timeout=busy_timeout), **kwargs
+        )
+
+    def vault_key(self) -> tuple[bytes, bytes]:
+        """The vault's id and data key, for the unlock agent only: whoever holds the key
+        reads and writes the vault without the passphrase. Never write it anywhere."""
+        return self._store.vault_id, self._store.data_key()
+
     @property
     def path(self) -> Path:
         """The vault file."""
@@ -942,13 +963,19 @@ class Wallet:
         trust: TrustList | None = None,
         lang: str = "en",
         now: datetime | None = None,
+        link: str | None = None,
     ) -> str:
         """The skills profile as a self-contained HTML page (a "skills passport": skills
-        by skill group, evidence shown, how they grew, the credentials behind them, and
-        the gap to ``occupation`` when given). See :mod:`skillswallet.render.passport`."""
+        by skill group, evidence shown, how they grew, the credentials behind them, the
+        gap to ``occupation`` when given, and ``link``, an http(s) address, written out
+        and as a QR code). See :mod:`skillswallet.render.passport`."""
         profile = self.profile(taxonomy=taxonomy, trust=trust, lang=lang, now=now)
+        mine = [key.did for key in self.dids()]
         notes = {
-            s.id: CredentialNote(s.name or "(no name)", s.issuer_name or s.issuer or "unknown")
+            s.id: CredentialNote(
+                s.name or "(no name)",
+                "yourself" if s.issuer in mine else s.issuer_name or s.issuer or "unknown",
+            )
             for s in self.scan()
         }
         gap = None
@@ -956,11 +983,12 @@ class Wallet:
             gap = match(profile, occupation_requirements(taxonomy, occupation, lang=lang))
         return passport_html(
             profile,
-            holder=", ".join(key.did for key in self.dids()) or None,
+            holder=", ".join(mine) or None,
             generated=now or self._clock(),
             group_of=lambda uri: skill_group(taxonomy, uri, lang),
             credentials=notes,
             gap=gap,
+            link=link,
         )
 
     def sign_report(self, report: dict[str, Any], did: str) -> dict[str, Any]:

@@ -146,6 +146,23 @@ def _write_output(value: Any, out: Path | None) -> None:
     safefile.replace(out, (jsonio.dumps(value) + "\n").encode("utf-8"), mode=0o644)
 
 
+def _issued_line(signed: list[dict[str, Any]], one: bool, out: Path) -> str:
+    """What ``issue --out`` wrote: how many, signed by whom, with which suite."""
+    from ..credentials.model import as_list, issuer_id
+
+    issuers = sorted({issuer_id(c) or "(no issuer)" for c in signed})
+    suites = sorted(
+        {
+            str(p.get("cryptosuite") or p.get("type"))
+            for c in signed
+            for p in as_list(c.get("proof"))
+            if isinstance(p, dict)
+        }
+    )
+    what = "the signed credential" if one else f"{len(signed)} signed credentials (a JSON array)"
+    return f"Wrote {what} to {out}: issuer {', '.join(issuers)}, {', '.join(suites)}"
+
+
 _SYMBOLS = {
     Status.PASSED: "✓",
     Status.FAILED: "✗",
@@ -342,6 +359,8 @@ def issue(
                     for document in documents
                 ]
     _write_output(signed[0] if one else signed, out)
+    if out is not None:
+        say(_issued_line(signed, one, out))
 
 
 def _unsigned(files: list[str]) -> tuple[list[dict[str, Any]], bool]:

@@ -228,6 +228,50 @@ def utf8_text(value: str | None) -> str | None:
     return value
 
 
+def _qr_file(value: Path | None) -> Path | None:
+    """--qr's check before any work: the file name says the image type."""
+    if value is not None:
+        from ..errors import QRCodeError
+        from ..render.qr import image_kind
+
+        try:
+            image_kind(value)
+        except QRCodeError as exc:
+            raise typer.BadParameter(str(exc)) from None
+    return value
+
+
+def qr_option(what: str) -> Any:
+    """The --qr option: also write ``what`` as a QR code image (.svg or .png)."""
+    return typer.Option(
+        "--qr",
+        help=f"Also write {what} as a QR code image to this file (.svg or .png).",
+        callback=_qr_file,
+        show_default=False,
+    )
+
+
+def write_qr(path: Path, value: Any, what: str, *, private: bool = False) -> str:
+    """Write ``value`` (JSON, compact; or a compact JWT string) as a QR code image to
+    ``path`` (0600 when ``private``); the line that says so. A ``value`` too large for a
+    QR code raises :class:`~skillswallet.errors.QRTooLargeError` naming ``what``."""
+    from .. import safefile
+    from ..errors import QRTooLargeError
+    from ..render.qr import image_kind, qr_image
+
+    text = value if isinstance(value, str) else jsonio.dumps(value, indent=None)
+    try:
+        image = qr_image(text, image_kind(path))
+    except QRTooLargeError as exc:
+        raise QRTooLargeError(exc.size, exc.limit, what) from None
+    safefile.replace(path, image.data, mode=0o600 if private else 0o644)
+    side = image.modules
+    return (
+        f"Wrote {what} as a QR code to {path} "
+        f"({side} x {side} modules, version {image.version}, error correction {image.error})"
+    )
+
+
 def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
     """Print ``error: message`` on stderr and exit with ``code``."""
     say(f"error: {message}", err=True)

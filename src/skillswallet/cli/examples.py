@@ -28,6 +28,8 @@ EXAMPLES: dict[str, str] = {
     "restore": "skillswallet restore vault-backup.sww",
     "passphrase": "skillswallet passphrase change",
     "passphrase change": "skillswallet passphrase change --new-passphrase-file new.txt",
+    "unlock": "skillswallet unlock --for 15m",
+    "lock": "skillswallet lock",
     # skills
     "new": "skillswallet new diploma --help",
     "new badge": (

@@ -18,9 +18,11 @@ from .common import (
     fail,
     is_interactive,
     load_input,
+    qr_option,
     say,
     say_json,
     utf8_text,
+    write_qr,
 )
 from .profile import TrustOpt
 from .vault import JsonOpt, PassFileOpt, VaultOpt, opened
@@ -53,6 +55,9 @@ ExpiresOpt = Annotated[
 ]
 OutOpt = Annotated[
     Path, typer.Option("--out", "-o", help="Where to write the signed presentation (JSON).")
+]
+PresentationQrOpt = Annotated[
+    Path | None, qr_option("the presentation, if it fits (at most 2,953 bytes)")
 ]
 
 
@@ -130,6 +135,7 @@ def register(app: typer.Typer) -> None:
         purpose: PurposeOpt = None,
         as_did: AsOpt = None,
         expires_in: ExpiresOpt = 5,
+        qr: PresentationQrOpt = None,
         vault: VaultOpt = None,
         passphrase_file: PassFileOpt = None,
         json_output: JsonOpt = False,
@@ -155,6 +161,7 @@ def register(app: typer.Typer) -> None:
                 )
                 _write_text(out, sd.presentation.serialization)
                 _say_sd_jwt(sd, out, json_output)
+                _say_qr(qr, sd.presentation.serialization, out, json_output)
                 return
             made = wallet.present(
                 credential,
@@ -171,6 +178,7 @@ def register(app: typer.Typer) -> None:
             say_json(_made_json(made, out))
         else:
             say(*_plan_lines(made.plan), *_made_lines(made, out))
+        _say_qr(qr, made.presentation, out, json_output)
 
     @request_app.command("new")
     def request_new(
@@ -240,6 +248,7 @@ def register(app: typer.Typer) -> None:
                 "--out", "-o", help="Write the request to this file instead of printing it."
             ),
         ] = None,
+        qr: Annotated[Path | None, qr_option("the request, for the person to scan")] = None,
         json_output: JsonOpt = False,
     ) -> None:
         """Make a presentation request (W3C VPR, QueryByExample) and print it as JSON:
@@ -266,14 +275,20 @@ def register(app: typer.Typer) -> None:
             subject_fields=field or [],
             reason=reason,
         )
+        qr_line = write_qr(qr, request, "the request") if qr is not None else None
         if out is None:
             say_json(request)
+            if qr_line:
+                say(qr_line, err=True)
         else:
             safefile.replace(out, (jsonio.dumps(request) + "\n").encode("utf-8"), mode=0o644)
             if json_output:
-                say_json({"written": str(out), "challenge": request["challenge"]})
+                written = {"written": str(out), "challenge": request["challenge"]}
+                say_json({**written, "qr": str(qr)} if qr is not None else written)
             else:
                 say(f"Wrote the request to {out} (challenge {request['challenge']})")
+                if qr_line:
+                    say(qr_line)
         if not json_output:
             say(
                 "note: keep this request; check the answer with "
@@ -297,6 +312,7 @@ def register(app: typer.Typer) -> None:
         purpose: PurposeOpt = None,
         trust: TrustOpt = None,
         expires_in: ExpiresOpt = 5,
+        qr: PresentationQrOpt = None,
         vault: VaultOpt = None,
         passphrase_file: PassFileOpt = None,
         json_output: JsonOpt = False,
@@ -332,6 +348,7 @@ def register(app: typer.Typer) -> None:
             say_json(_made_json(made, out))
         else:
             say(*_made_lines(made, out))
+        _say_qr(qr, made.presentation, out, json_output)
 
     @disclosures_app.callback()
     def disclosures(
@@ -391,6 +408,20 @@ def register(app: typer.Typer) -> None:
 
 def _write(path: Path, value: Any) -> None:
     safefile.replace(path, (jsonio.dumps(value) + "\n").encode("utf-8"), mode=0o600)
+
+
+def _say_qr(qr: Path | None, presentation: Any, out: Path, json_output: bool) -> None:
+    """Write the presentation's QR code when asked (the presentation file is written
+    either way); on stderr with --json, whose stdout is the result."""
+    from ..errors import QRTooLargeError
+
+    if qr is None:
+        return
+    try:
+        line = write_qr(qr, presentation, "the presentation", private=True)
+    except QRTooLargeError as exc:
+        fail(f"{exc} ({out} is written)")
+    say(line, err=json_output)
 
 
 def _say_warnings(found: list[LinkabilityWarning]) -> None:

@@ -127,6 +127,19 @@ def _report_lines(report: MatchReport) -> list[str]:
     return lines
 
 
+def _link(value: str | None) -> str | None:
+    """--link's check: an http(s) address short enough for a QR code."""
+    if value is None:
+        return None
+    from ..errors import QRCodeError
+    from ..render.qr import check_link
+
+    try:
+        return check_link(value)
+    except QRCodeError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
 def register(app: typer.Typer) -> None:
     """Add ``profile``, ``match`` and ``self-assess`` to ``app``."""
 
@@ -149,6 +162,15 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option(help="With --html: show the gap to this ESCO occupation (URI)."),
         ] = None,
+        link: Annotated[
+            str | None,
+            typer.Option(
+                help="With --html: a web address to show on the page, written out and as a "
+                "QR code (e.g. your online CV), https://...",
+                callback=_link,
+                show_default=False,
+            ),
+        ] = None,
         json_output: JsonOpt = False,
     ) -> None:
         """Your skills profile: every skill your credentials evidence, its strongest
@@ -160,10 +182,16 @@ def register(app: typer.Typer) -> None:
         trust_list = _trust(trust)
         if occupation is not None and html is None:
             fail("--occupation goes with --html (or use 'skillswallet match')", EXIT_USAGE)
+        if link is not None and html is None:
+            fail("--link goes with --html", EXIT_USAGE)
         if html is not None:
             with opened(vault, passphrase_file) as wallet:
                 page = wallet.passport(
-                    taxonomy=default_taxonomy(), occupation=occupation, trust=trust_list, lang=lang
+                    taxonomy=default_taxonomy(),
+                    occupation=occupation,
+                    trust=trust_list,
+                    lang=lang,
+                    link=link,
                 )
             safefile.replace(html, page.encode("utf-8"), mode=0o600)
             say_either(json_output, {"written": str(html)}, f"Wrote your skills passport to {html}")

@@ -35,7 +35,10 @@ PANELS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Keys and DIDs", ("key", "did")),
     (
         "Your vault",
-        ("init", "import", "list", "show", "delete", "export", "backup", "restore", "passphrase"),
+        (
+            *("init", "import", "list", "show", "delete", "export", "backup", "restore"),
+            *("passphrase", "unlock", "lock"),
+        ),
     ),
     ("Your skills", ("new", "self-assess", "profile", "match", "taxonomy", "bake")),
     ("Sharing", ("present", "request", "respond", "disclosures")),

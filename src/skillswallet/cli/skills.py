@@ -68,7 +68,11 @@ SkillsOpt = Annotated[
 ]
 LabelsOpt = Annotated[
     list[str] | None,
-    _list_opt("The skill's name, one for each --skill, in the same order.", "--label"),
+    _list_opt(
+        "The skill's name, one for each --skill, in the same order (default: the "
+        "taxonomy's name for it).",
+        "--label",
+    ),
 ]
 CodesOpt = Annotated[list[str] | None, _list_opt("A code for each --skill (optional).", "--code")]
 NameOpt = Annotated[str | None, _text_opt("The credential's title.", "--name")]
@@ -133,6 +137,21 @@ def _no() -> list[str | None]:
     fail("give one --code for each --skill", EXIT_USAGE)
 
 
+def _labels_from_taxonomy(uris: list[str]) -> list[str]:
+    """Each skill's name from the taxonomy, when no --label was given."""
+    from ..skills.store import taxonomy_labels
+
+    found = taxonomy_labels(uris)
+    missing = [uri for uri in uris if uri not in found]
+    if missing:
+        fail(
+            f"{missing[0]} is not in the taxonomy: give its name with --label (one for each "
+            "--skill), or find the skill with 'skillswallet taxonomy search WORDS'",
+            EXIT_USAGE,
+        )
+    return [found[uri] for uri in uris]
+
+
 def _skills(
     uris: list[str],
     labels: list[str] | None,
@@ -143,7 +162,9 @@ def _skills(
     from ..skills.builders import Skill
 
     count = len(uris)
-    if not labels or len(labels) != count:
+    if not labels:
+        labels = _labels_from_taxonomy(uris)
+    if len(labels) != count:
         fail("give one --label for each --skill (its name, e.g. 'give advice')", EXIT_USAGE)
     return [
         Skill(uri, label, level=level, method=method, code=code)
@@ -453,7 +474,9 @@ def register(app: typer.Typer) -> None:
         skill: Annotated[
             str | None, _text_opt("The ESCO skill you endorse (or --credential).", "--skill")
         ] = None,
-        label: Annotated[str | None, _text_opt("The skill's name.", "--label")] = None,
+        label: Annotated[
+            str | None, _text_opt("The skill's name (default: the taxonomy's).", "--label")
+        ] = None,
         credential: Annotated[
             str | None,
             _text_opt("The id of their credential you endorse (or --skill).", "--credential"),
@@ -473,7 +496,7 @@ def register(app: typer.Typer) -> None:
         from ..skills.builders import CredentialKind, Profile, Skill
 
         if skill is not None and label is None:
-            fail("give --label with --skill (the skill's name)", EXIT_USAGE)
+            label = _labels_from_taxonomy([skill])[0]
         _build(
             CredentialKind.ENDORSEMENT,
             builders.endorsement,

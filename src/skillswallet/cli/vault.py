@@ -147,21 +147,46 @@ def _check_new_passphrase(value: str) -> None:
 
 @contextmanager
 def opened(
-    vault: Path | None, passphrase_file: Path | None, loader: ContextLoader | None = None
+    vault: Path | None,
+    passphrase_file: Path | None,
+    loader: ContextLoader | None = None,
+    *,
+    agent: bool = True,
 ) -> Iterator[Wallet]:
+    """The vault, opened with the key of its unlock agent ('skillswallet unlock') when one
+    runs (and ``agent``), else with the passphrase."""
     from ..wallet import Wallet
 
     path = vault_path(vault)
     if not path.exists():  # before asking for a passphrase
         fail(f"there is no vault at {path}; create one with 'skillswallet init'")
-    passphrase = read_passphrase(passphrase_file)
+    # (--context: the caller's contexts besides the bundled ones)
+    extra: dict[str, Any] = {} if loader is None else {"loader": loader}
     with warnings_shown(InsecureFileWarning):
-        if loader is None:
-            wallet = Wallet.open(path, passphrase)
-        else:  # (--context: the caller's contexts besides the bundled ones)
-            wallet = Wallet.open(path, passphrase, loader=loader)
+        wallet = _from_agent(path, extra) if agent else None
+        if wallet is None:
+            wallet = Wallet.open(path, read_passphrase(passphrase_file), **extra)
     with wallet:
         yield wallet
+
+
+def _from_agent(path: Path, extra: dict[str, Any]) -> Wallet | None:
+    from ..agent import fetch_key
+    from ..errors import WrongVaultKeyError
+    from ..wallet import Wallet
+
+    found = fetch_key(path)
+    if found is None:
+        return None
+    vault_id, key = found
+    try:
+        wallet = Wallet.open_with_key(path, key, **extra)
+    except WrongVaultKeyError:
+        return None  # (an agent for a vault replaced at this path): ask for the passphrase
+    if wallet.vault_key()[0] != vault_id:
+        wallet.close()
+        return None
+    return wallet
 
 
 @contextmanager
@@ -496,6 +521,49 @@ def register(app: typer.Typer) -> typer.Typer:
         for key in keys:
             say(f"{key.did}  {key.type}  {key.label or ''}".rstrip())
 
+    @app.command()
+    def unlock(
+        idle: Annotated[
+            str,
+            typer.Option(
+                "--for",
+                help="How long the vault stays unlocked after its last use: 90s, 15m, 2h "
+                "(at most 12h).",
+            ),
+        ] = "15m",
+        vault: VaultOpt = None,
+        passphrase_file: PassFileOpt = None,
+    ) -> None:
+        """Unlock your vault once for the commands that follow: a small background process
+        of yours keeps its key in memory (never on disk) and hands it only to your own
+        processes, so they skip the passphrase and its 0.7 s. It locks after the idle time
+        given, or at 'skillswallet lock'."""
+        from .. import agent
+
+        try:
+            seconds = agent.parse_duration(idle)
+        except ValueError as exc:
+            fail(f"--for: {exc}", EXIT_USAGE)
+        with opened(vault, passphrase_file, agent=False) as wallet:
+            vault_id, key = wallet.vault_key()
+            path = wallet.path
+        pid = agent.start(path, vault_id, key, seconds)
+        say(
+            f"Unlocked {path} until it is unused for {idle.strip()} (agent process {pid}); "
+            "'skillswallet lock' locks it now."
+        )
+
+    @app.command()
+    def lock(vault: VaultOpt = None) -> None:
+        """Lock your vault now: ends the process 'skillswallet unlock' left with its key."""
+        from .. import agent
+
+        path = vault_path(vault)
+        if agent.lock(path):
+            say(f"Locked {path}.")
+        else:
+            say(f"{path} was not unlocked.")
+
     @passphrase_app.command("change")
     def passphrase_change(
         new_passphrase_file: Annotated[
@@ -509,8 +577,9 @@ def register(app: typer.Typer) -> typer.Typer:
         vault: VaultOpt = None,
         passphrase_file: PassFileOpt = None,
     ) -> None:
-        """Change the vault passphrase (one atomic step: afterwards only the new one works)."""
-        with opened(vault, passphrase_file) as wallet:
+        """Change the vault passphrase (one atomic step: afterwards only the new one works).
+        It asks for the current passphrase even while the vault is unlocked."""
+        with opened(vault, passphrase_file, agent=False) as wallet:
             new = read_passphrase(
                 new_passphrase_file,
                 confirm=True,

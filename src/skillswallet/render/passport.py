@@ -17,6 +17,7 @@ from importlib import resources
 from ..skills.evidence import EvidenceLevel
 from ..skills.matching import MatchReport, Outcome
 from ..skills.profile import TRANSVERSAL, ProfileSkill, SkillsProfile
+from .qr import check_link, qr_svg_element
 
 _OTHER_GROUP = "Other skills"
 
@@ -37,10 +38,13 @@ def passport_html(
     group_of: Callable[[str], str | None] | None = None,
     credentials: Mapping[str, CredentialNote] | None = None,
     gap: MatchReport | None = None,
+    link: str | None = None,
 ) -> str:
     """The page. ``group_of`` names a skill's group (e.g. its ESCO skill group) to
     arrange skills under; ``credentials`` describes the records behind the skills (by
-    record id); ``gap`` is a comparison with an occupation or vacancy."""
+    record id); ``gap`` is a comparison with an occupation or vacancy; ``link`` (an
+    http(s) address, see :func:`~skillswallet.render.qr.check_link`) is shown written
+    out and as an inline SVG QR code (text, not a hyperlink: the page links nowhere)."""
     notes = credentials or {}
     groups: dict[str, list[ProfileSkill]] = {}
     for skill in profile.skills:
@@ -60,6 +64,7 @@ def passport_html(
         f"made {escape(generated.strftime('%Y-%m-%d'))} by skillswallet from verified "
         "credentials</p>",
         _summary(profile, counts),
+        _link_block(link) if link is not None else "",
         "</header>",
         _LEGEND,
     ]
@@ -73,6 +78,12 @@ def passport_html(
         parts.append("<p>No skills yet: import credentials or add a self-assessment.</p>")
     parts.append("</main></body></html>\n")
     return "\n".join(parts)
+
+
+def _link_block(link: str) -> str:
+    url = check_link(link)
+    code = qr_svg_element(url, label=f"QR code of {url}")
+    return f"<div class=link>{code}<p>Online:<br><span class=url>{_text(url)}</span></p></div>"
 
 
 def _text(value: object) -> str:
@@ -123,7 +134,7 @@ def _skill_block(skill: ProfileSkill, notes: Mapping[str, CredentialNote]) -> st
         else f"<li>record {_text(r[:12])}</li>"
         for r in skill.records
     ]
-    rows.append(f"<details><summary>{len(skill.records)} credential(s)</summary>")
+    rows.append(f"<details open><summary>{len(skill.records)} credential(s)</summary>")
     rows.append(f"<ul>{''.join(behind)}</ul></details></article>")
     return "\n".join(rows)
 
@@ -143,10 +154,15 @@ def _outcomes(outcomes: Sequence[Outcome], empty: str) -> str:
     for outcome in outcomes:
         requirement = outcome.requirement
         essential = "essential" if requirement.essential else "optional"
-        state = f"held: {outcome.held.label}" if outcome.held is not None else "not held"
+        state = f"you have: {outcome.held.label}" if outcome.held is not None else "not held"
+        asked = (
+            "any evidence"
+            if requirement.minimum is EvidenceLevel.SELF
+            else f"{requirement.minimum.label} or stronger"
+        )
         lines.append(
-            f"<li>{_text(outcome.label)} <span class=who>({essential}; wanted: "
-            f"{requirement.minimum.label}; {state})</span></li>"
+            f"<li>{_text(outcome.label)} <span class=who>({essential}; asked: {asked}; "
+            f"{state})</span></li>"
         )
     return f"<ul>{''.join(lines)}</ul>" if lines else f"<p>{empty}</p>"
 

@@ -17,6 +17,11 @@ _KIND_WORDS = {
 }
 
 
+#: A name that is absent, and one the holder did not disclose: one wording everywhere.
+_NO_NAME = "(no name)"
+_NAME_NOT_DISCLOSED = "(name not disclosed)"
+
+
 def claimed_lines(document: Any) -> list[str]:
     """What a credential (or each credential of a presentation) claims, a fact a line."""
     if not isinstance(document, dict):
@@ -45,10 +50,14 @@ def claimed_json(document: Any) -> Any:
 
 
 def _credential_lines(claim: Claimed, indent: str) -> list[str]:
-    title = claim.name or (claim.achievements[0] if claim.achievements else "(no name)")
+    title = claim.name or (claim.achievements[0] if claim.achievements else None)
     kind = _KIND_WORDS.get(claim.kind, claim.kind)
-    article = "an" if kind[:1].lower() in "aeiou" else "a"  # "an endorsement"
-    lines = [f"{title!r}, {article} {kind}"]
+    if title is None:  # absent, or withheld by the holder: say which
+        missing = _NAME_NOT_DISCLOSED if claim.selective else _NO_NAME
+        lines = [f"{kind[:1].upper()}{kind[1:]} {missing}"]
+    else:
+        article = "an" if kind[:1].lower() in "aeiou" else "a"  # "an endorsement"
+        lines = [f"{title!r}, {article} {kind}"]
     if claim.achievements and claim.achievements[0] != title:
         lines.append(f"achievement: {', '.join(claim.achievements)}")
     lines.append(f"about:       {', '.join(claim.subjects) or '(no subject id)'}")

@@ -22,12 +22,23 @@ _WORDS = {
 _STYLE = """
 body{font:15px/1.45 system-ui,sans-serif;color:#1b1b1b;max-width:50rem;
 margin:1.5rem auto;padding:0 1rem}
-.verdict{font-size:1.6rem;font-weight:700;padding:.6rem .9rem;border-radius:6px;border:3px solid}
+.verdict{font-size:1.6rem;font-weight:700;padding:.6rem .9rem;border-radius:6px;border:3px solid;
+margin:0 0 .6rem}
 .ok{border-color:#0b6e4f;color:#0b6e4f} .bad{border-color:#a31515;color:#a31515}
-pre{white-space:pre-wrap;background:#f4f4f4;padding:.6rem;border-radius:4px}
+.verdict.ok::before{content:"\\2713  "} .verdict.bad::before{content:"\\2717  "}
+.verdict .why{display:block;font-size:1rem;font-weight:400;color:#1b1b1b}
+.tally{font-weight:600}
+pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f4f4f4;padding:.6rem;border-radius:4px}
+h3{margin:1rem 0 .2rem;font-size:1.05rem}
 table{border-collapse:collapse;width:100%} th,td{text-align:left;padding:.3rem .5rem;
-border-bottom:1px solid #ddd;vertical-align:top} td.s{white-space:nowrap;font-weight:600}
+border-bottom:1px solid #ddd;vertical-align:top}
+td:last-child{overflow-wrap:anywhere} th:first-child{width:9rem}
+td.s{white-space:nowrap;font-weight:600;width:8rem}
 .failed,.inconclusive{color:#a31515} .passed{color:#0b6e4f} .skipped{color:#666}
+@media (max-width:36rem){th:first-child{width:auto} td.s{width:auto} th,td{padding:.3rem .25rem}}
+@media print{body{margin:0;max-width:none;font-size:11pt} pre{background:none;border:1px solid #bbb}
+h2,h3{break-after:avoid} tr{break-inside:avoid}
+.verdict,.failed,.inconclusive,.passed{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 """
 
 
@@ -38,15 +49,22 @@ def report_html(result: VerificationResult, document: Any, *, checked_at: dateti
         (c for c in result.checks if c.status in (Status.FAILED, Status.INCONCLUSIVE)), None
     )
     verdict = "Verified" if verified else "Not verified"
-    why = "" if first_problem is None else f": {first_problem.reason}"
-    rows = []
+    why = ""
+    if first_problem is not None:
+        why = f": <span class=why>{escape(first_problem.reason)}</span>"
+    tables: dict[str, list[str]] = {}
     for check in result.checks:
         name = check.id.value.replace("_", " ")
-        rows.append(
-            f"<tr><td>{escape(check.target)}</td><td>{escape(name)}</td>"
+        tables.setdefault(check.target, []).append(
+            f"<tr><td>{escape(name)}</td>"
             f"<td class='s {check.status.value}'>{_WORDS[check.status]}</td>"
             f"<td>{escape(check.reason)}</td></tr>"
         )
+    sections = [
+        f"<h3>{escape(target)}</h3>\n<table><thead><tr><th>check</th><th>result</th>"
+        f"<th>why</th></tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table>"
+        for target, rows in tables.items()
+    ]
     claimed = "\n".join(claimed_lines(document))
     return "\n".join(
         [
@@ -57,16 +75,26 @@ def report_html(result: VerificationResult, document: Any, *, checked_at: dateti
             "content=\"default-src 'none'; style-src 'unsafe-inline'\">",
             f"<title>{verdict}: verification report</title>",
             f"<style>{_STYLE}</style></head><body>",
-            f"<p class='verdict {'ok' if verified else 'bad'}'>{escape(verdict + why)}</p>",
+            f"<p class='verdict {'ok' if verified else 'bad'}'>{verdict}{why}</p>",
+            f"<p class=tally>{escape(_tally(result))}</p>",
             f"<p>Checked {escape(checked_at.strftime('%Y-%m-%d %H:%M UTC'))} by skillswallet, "
             "offline unless a network source was allowed.</p>",
-            "<h2>What it claims</h2>",
+            "<h2>What it claims</h2>"
+            if verified
+            else "<h2>What it claims <small>(not verified: do not rely on it)</small></h2>",
             f"<pre>{escape(claimed) or 'Not a credential or presentation.'}</pre>",
             "<h2>Checks</h2>",
-            "<table><thead><tr><th>of</th><th>check</th><th>result</th><th>why</th></tr>"
-            "</thead><tbody>",
-            *rows,
-            "</tbody></table></body></html>",
+            *sections,
+            "</body></html>",
             "",
         ]
     )
+
+
+def _tally(result: VerificationResult) -> str:
+    """ "14 checks: 11 passed, 1 FAILED, 2 not checked", in the order of _WORDS."""
+    counts = {status: 0 for status in _WORDS}
+    for check in result.checks:
+        counts[check.status] += 1
+    parts = [f"{n} {_WORDS[status]}" for status, n in counts.items() if n]
+    return f"{len(result.checks)} check(s): " + ", ".join(parts)

@@ -30,6 +30,9 @@ class Claimed:
     valid_from: str | None
     valid_until: str | None
     issued: datetime | None
+    #: A selective disclosure (a derived ecdsa-sd-2023 proof): a field it lacks may have
+    #: been withheld by the holder rather than never issued.
+    selective: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -69,6 +72,19 @@ def what_is_claimed(document: dict[str, Any]) -> Claimed:
         valid_from=text_value(document.get("issuanceDate" if v1 else "validFrom")),
         valid_until=text_value(document.get("expirationDate" if v1 else "validUntil")),
         issued=issued_at(document),
+        selective=is_selective_disclosure(document),
+    )
+
+
+def is_selective_disclosure(document: dict[str, Any]) -> bool:
+    """Whether ``document`` carries a derived ecdsa-sd-2023 proof (by its header, 0xd95d01,
+    which is "2V0B" in base64url after the multibase "u"): shown by its holder with some
+    fields possibly withheld."""
+    return any(
+        isinstance(proof, dict)
+        and proof.get("cryptosuite") == "ecdsa-sd-2023"
+        and str(proof.get("proofValue", "")).startswith("u2V0B")
+        for proof in as_list(document.get("proof"))
     )
 
 

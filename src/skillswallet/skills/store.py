@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from platformdirs import user_data_dir
@@ -27,6 +28,7 @@ __all__ = [
     "install_framework",
     "installed_frameworks",
     "taxonomy_dir",
+    "taxonomy_labels",
     "user_index",
     "user_index_path",
 ]
@@ -114,3 +116,18 @@ def default_taxonomy(directory: Path | None = None) -> CombinedTaxonomy:
     layers.append(starter_taxonomy())
     layers.extend(installed_frameworks(directory))
     return CombinedTaxonomy(layers)
+
+
+def taxonomy_labels(
+    uris: Sequence[str], lang: str = "en", directory: Path | None = None
+) -> dict[str, str]:
+    """The names the taxonomy (:func:`default_taxonomy`) gives ``uris``, for the ones it
+    holds: a credential builder's label when none was given."""
+    taxonomy = default_taxonomy(directory)
+    found: dict[str, str] = {}
+    for uri in uris:
+        concept = taxonomy.get(uri)
+        label = concept.label(lang) if concept is not None else None
+        if label:
+            found[uri] = label
+    return found

@@ -42,7 +42,7 @@ import os
 import sqlite3
 import stat
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,6 +59,7 @@ from ..errors import (
     VaultIntegrityError,
     VaultNotFoundError,
     WrongPassphraseError,
+    WrongVaultKeyError,
 )
 from ..safefile import warn_if_readable
 from .crypto import (
@@ -341,12 +342,60 @@ class EncryptedStore:
     ) -> EncryptedStore:
         """Open a vault. Its header's KDF parameters are checked against ``kdf_ceiling``
         (default SENSITIVE, the strongest ``init`` makes) before the KDF runs."""
-        path = Path(path)
+        normalize_passphrase(passphrase)  # refuse an empty one before any work
+
+        def unwrap(params: KdfParams, wrapped: bytes, aad: bytes) -> bytes:
+            # before running the KDF: refuse downgrades and denial of service
+            params.check(kdf_ceiling)
+            nfc = normalize_passphrase(passphrase)
+            data_key = open_sealed(derive_key(nfc, params, kdf_ceiling), wrapped, aad)
+            if data_key is None and nfc != passphrase:
+                # a vault made before passphrases were normalized, with a non-NFC one
+                data_key = open_sealed(derive_key(passphrase, params, kdf_ceiling), wrapped, aad)
+            if data_key is None:
+                raise WrongPassphraseError("wrong passphrase for this vault")
+            return data_key
+
+        return cls._open_file(Path(path), unwrap, busy_timeout, check_integrity)
+
+    @classmethod
+    def open_with_key(
+        cls,
+        path: Path | str,
+        data_key: bytes,
+        *,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        check_integrity: bool = True,
+    ) -> EncryptedStore:
+        """Open a vault with its data key itself (as the unlock agent hands it out), with
+        no KDF. A key that does not open this vault's manifest raises
+        :class:`WrongVaultKeyError` before any record is read."""
+        if len(data_key) != 32:
+            raise WrongVaultKeyError("not a vault key")
+        store = cls._open_file(Path(path), lambda *_: data_key, busy_timeout, False)
+        try:
+            if not store._key_opens_manifest():
+                raise WrongVaultKeyError("that key does not open this vault")
+            if check_integrity:
+                store.check_integrity()
+                store.refresh_summaries()
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    @classmethod
+    def _open_file(
+        cls,
+        path: Path,
+        unwrap: Callable[[KdfParams, bytes, bytes], bytes],
+        busy_timeout: float,
+        check_integrity: bool,
+    ) -> EncryptedStore:
         if not path.exists():
             raise VaultNotFoundError(f"no vault at {path}")
         _check_files(path)
         _check_mode(path)
-        normalize_passphrase(passphrase)  # refuse an empty one before any work
         try:
             with open(path, "rb") as fh:
                 start = fh.read(len(SQLITE_MAGIC))
@@ -359,9 +408,7 @@ class EncryptedStore:
         _check_not_truncated(path)
         conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
         try:
-            store = cls._open_connection(
-                path, conn, passphrase, busy_timeout, check_integrity, kdf_ceiling
-            )
+            store = cls._open_connection(path, conn, unwrap, busy_timeout, check_integrity)
         except BaseException:
             conn.close()
             raise
@@ -372,10 +419,9 @@ class EncryptedStore:
         cls,
         path: Path,
         conn: sqlite3.Connection,
-        passphrase: str,
+        unwrap: Callable[[KdfParams, bytes, bytes], bytes],
         busy_timeout: float,
         check_integrity: bool,
-        kdf_ceiling: KdfCeiling | None,
     ) -> EncryptedStore:
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -414,22 +460,24 @@ class EncryptedStore:
             params = KdfParams.from_json(json.loads(kdf_json))
         except (ValueError, RecursionError):  # (a crafted header can nest JSON deeply)
             raise CorruptVaultError("the vault header is damaged") from None
-        # before running the KDF: refuse downgrades and denial of service
-        params.check(kdf_ceiling)
-        aad = _header_aad(version, vault_id, kdf_json)
-        nfc = normalize_passphrase(passphrase)
-        data_key = open_sealed(derive_key(nfc, params, kdf_ceiling), wrapped, aad)
-        if data_key is None and nfc != passphrase:
-            # a vault made before passphrases were normalized, with a non-NFC one
-            data_key = open_sealed(derive_key(passphrase, params, kdf_ceiling), wrapped, aad)
-        if data_key is None:
-            raise WrongPassphraseError("wrong passphrase for this vault")
+        data_key = unwrap(params, wrapped, _header_aad(version, vault_id, kdf_json))
         _configure(conn, busy_timeout)
         store = cls(path, conn, vault_id, data_key)
         if check_integrity:
             store.check_integrity()
             store.refresh_summaries()
         return store
+
+    def _key_opens_manifest(self) -> bool:
+        row = self._conn.execute("SELECT sealed FROM manifest WHERE id = 1").fetchone()
+        if row is None or not isinstance(row[0], bytes):
+            return True  # (a missing manifest is reported as such by check_integrity)
+        return open_sealed(self._data_key, row[0], self._manifest_aad()) is not None
+
+    def data_key(self) -> bytes:
+        """The vault's data key, for the unlock agent only (:mod:`skillswallet.agent`):
+        whoever holds it reads and writes the vault without the passphrase."""
+        return self._data_key
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
