@@ -103,7 +103,7 @@ def throwaway_postgres(*, durable: bool = False) -> Iterator[str]:
 
 
 def reset(conninfo: str) -> None:
-    """Drop the registry's tables (each test starts from an empty database)."""
+    """Drop the registry's tables and function (each test starts from an empty database)."""
     import psycopg
 
     with psycopg.connect(conninfo, autocommit=True) as conn:
@@ -111,3 +111,4 @@ def reset(conninfo: str) -> None:
             "DROP TABLE IF EXISTS skillswallet_status_entries, skillswallet_status_lists,"
             " skillswallet_schema_migrations"
         )
+        conn.execute("DROP FUNCTION IF EXISTS skillswallet_allocate(TEXT, TEXT, BIGINT[])")

@@ -214,6 +214,36 @@ def test_schema_versions(fresh_postgres: str) -> None:
         PostgresStatusRegistry(fresh_postgres)
 
 
+def test_a_version_1_database_is_upgraded_and_keeps_its_entries(fresh_postgres: str) -> None:
+    import psycopg
+
+    from skillswallet.status.postgres import MIGRATIONS, PostgresStatusRegistry
+
+    with psycopg.connect(fresh_postgres) as conn:  # as the first release left it
+        conn.execute(
+            "CREATE TABLE skillswallet_schema_migrations (version INTEGER PRIMARY KEY,"
+            " applied TIMESTAMPTZ NOT NULL DEFAULT now())"
+        )
+        for statement in MIGRATIONS[0]:
+            conn.execute(statement)
+        conn.execute("INSERT INTO skillswallet_schema_migrations (version) VALUES (1)")
+        conn.execute(
+            "INSERT INTO skillswallet_status_lists (url, purpose, issuer, length, used)"
+            " VALUES (%s, 'revocation', %s, %s, 1)",
+            (LIST, ISSUER, MIN_ENTRIES),
+        )
+        conn.execute(
+            "INSERT INTO skillswallet_status_entries (list, idx, credential)"
+            " VALUES (1, 7, 'urn:uuid:old')"
+        )
+    with PostgresStatusRegistry(fresh_postgres) as registry:
+        assert registry.schema_version() == len(MIGRATIONS) > 1
+        assert registry.allocate(LIST, "urn:uuid:old") == 7  # its own index, as before
+        fresh = registry.allocate(LIST, "urn:uuid:new")
+        assert fresh != 7 and 0 <= fresh < MIN_ENTRIES
+        assert registry.lists()[0].used == 2
+
+
 def test_a_database_that_goes_away_then_returns(fresh_postgres: str) -> None:
     import psycopg
 
