@@ -142,6 +142,68 @@ def issuer_vault() -> Iterator[Path]:
         yield path
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _processes() -> dict[int, tuple[int, list[str]]]:
+    """Every process now: pid -> (parent pid, command line)."""
+    out = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        out[int(entry.name)] = (parent, [a.decode(errors="replace") for a in argv if a])
+    return out
+
+
+def _tree(root: int, processes: dict[int, tuple[int, list[str]]]) -> list[int]:
+    found, todo = [root], [root]
+    while todo:
+        parent = todo.pop()
+        children = [pid for pid, (ppid, _) in processes.items() if ppid == parent]
+        found += children
+        todo += children
+    return found
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / _TICK
+
+
+def server_processes(base: str) -> list[int]:
+    """The ``serve`` process listening at ``base`` and its workers."""
+    port = base.rsplit(":", 1)[1]
+    processes = _processes()
+    for pid, (_, argv) in processes.items():
+        if "serve" in argv and port in argv and "--port" in argv:
+            return _tree(pid, processes)
+    raise RuntimeError(f"no serve process on port {port}")
+
+
+def database_processes(conninfo: str) -> list[int]:
+    """The PostgreSQL postmaster whose socket ``conninfo`` names, and its children
+    (backends, WAL writer, checkpointer...)."""
+    import psycopg
+
+    with psycopg.connect(conninfo) as conn:
+        row = conn.execute("SELECT pg_postmaster_start_time(), current_setting('data_directory')")
+        data = Path(str((row.fetchone() or ("", ""))[1]))
+    postmaster = int((data / "postmaster.pid").read_text().split()[0])
+    return _tree(postmaster, _processes())
+
+
 def _figures(result: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in result.items() if k != "bodies"}
 
@@ -152,6 +214,20 @@ def _spread(values: list[float]) -> dict[str, float]:
         "min": round(min(values), 3),
         "max": round(max(values), 3),
     }
+
+
+def _cpu(watched: dict[str, list[int]]) -> dict[str, float]:
+    here = os.times()
+    return {part: _cpu_seconds(pids) for part, pids in watched.items()} | {
+        "load generator": here.user + here.system
+    }
+
+
+def _cpu_per_request(
+    watched: dict[str, list[int]], before: dict[str, float], requests: int
+) -> dict[str, float]:
+    after = _cpu(watched)
+    return {part: round((after[part] - before[part]) * 1000 / requests, 3) for part in after}
 
 
 def compare(
@@ -174,13 +250,21 @@ def compare(
                 args += ["--registry", registry]
             bases[name] = stack.enter_context(running_server(args, env))
             load(bases[name], issue_requests(100), concurrency)  # warm-up: contexts, caches
+        # CPU seconds used by each side's processes (after the warm-up: pools are open).
+        watched = {name: {"workers": server_processes(bases[name])} for name in backends}
+        if pg_url:
+            watched["postgres"]["database"] = database_processes(pg_url)
         for n in range(rounds):
             order = list(backends) if n % 2 == 0 else list(reversed(backends))
             for name in order:
                 prepared = issue_requests(requests)
+                before = _cpu(watched[name])
                 issued = load(bases[name], prepared, concurrency)
+                issued["cpu_ms_per_request"] = _cpu_per_request(watched[name], before, requests)
                 checks = verify_requests(issued["bodies"])
+                before = _cpu(watched[name])
                 verified = load(bases[name], checks, concurrency)
+                verified["cpu_ms_per_request"] = _cpu_per_request(watched[name], before, requests)
                 entries[name] += [
                     json.loads(b)["verifiableCredential"]["credentialStatus"]["id"]
                     for b in issued["bodies"]
@@ -193,6 +277,10 @@ def compare(
                 "per_second": _spread([r[op]["per_second"] for r in rows[name]]),
                 "p50_ms": _spread([r[op]["p50_ms"] for r in rows[name]]),
                 "p99_ms": _spread([r[op]["p99_ms"] for r in rows[name]]),
+                "cpu_ms_per_request": {
+                    part: _spread([r[op]["cpu_ms_per_request"][part] for r in rows[name]])
+                    for part in rows[name][0][op]["cpu_ms_per_request"]
+                },
                 "errors": sum(r[op]["errors"] for r in rows[name]),
             }
             for op in ("issue", "verify")

@@ -142,4 +142,4 @@ def reset(conninfo: str) -> None:
             "DROP TABLE IF EXISTS skillswallet_status_entries, skillswallet_status_lists,"
             " skillswallet_schema_migrations"
         )
-        conn.execute("DROP FUNCTION IF EXISTS skillswallet_allocate(TEXT, TEXT, BIGINT[])")
+        conn.execute("DROP FUNCTION IF EXISTS skillswallet_allocate(TEXT, TEXT, BYTEA)")

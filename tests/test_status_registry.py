@@ -112,6 +112,15 @@ def test_the_status_issuer_works_over_each_backend(registry: StatusRegistry) -> 
     assert [a.value for a in issuer.revoke(with_status["id"])] == [1]
 
 
+def test_indices_are_drawn_over_the_whole_list(registry: StatusRegistry) -> None:
+    # Not a test of randomness: of indices that are neither in order nor in one corner
+    # (all 64 in one half by chance: once in 10^19).
+    given = [registry.allocate(LIST, f"urn:uuid:spread-{n}") for n in range(64)]
+    assert all(0 <= i < MIN_ENTRIES for i in given) and len(set(given)) == 64
+    assert given != sorted(given)
+    assert min(given) < MIN_ENTRIES // 2 <= max(given)
+
+
 def _fill(backend: str, leave: int) -> None:
     """Give out every index of LIST but ``leave`` (straight in the database)."""
     taken = MIN_ENTRIES - leave

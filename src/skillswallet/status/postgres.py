@@ -58,13 +58,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     # One allocation in one statement (one round trip, its commit included): the list's
     # row locked, the credential's own index if it has one, else the first free one of
-    # the random candidates the caller drew (reduced modulo the list's length), counted.
-    # -1: no such list; -2: the list is full; NULL: no candidate was free.
+    # the random candidates the caller drew (7 random bytes each, reduced modulo the
+    # list's length), counted. -1: no such list; -2: the list is full; NULL: no
+    # candidate was free.
     (
         "CREATE FUNCTION skillswallet_allocate(p_url TEXT, p_credential TEXT,"
-        " p_candidates BIGINT[]) RETURNS INTEGER LANGUAGE plpgsql AS $$"
+        " p_random BYTEA) RETURNS INTEGER LANGUAGE plpgsql AS $$"
         " DECLARE v_list BIGINT; v_length INTEGER; v_used INTEGER; v_index INTEGER;"
-        " v_candidate BIGINT;"
         " BEGIN"
         " SELECT id, length, used INTO v_list, v_length, v_used"
         " FROM skillswallet_status_lists WHERE url = p_url FOR UPDATE;"
@@ -73,8 +73,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         " WHERE list = v_list AND credential = p_credential;"
         " IF FOUND THEN RETURN v_index; END IF;"
         " IF v_used >= v_length THEN RETURN -2; END IF;"
-        " FOREACH v_candidate IN ARRAY p_candidates LOOP"
-        " v_index := (v_candidate % v_length)::INTEGER;"
+        " FOR i IN 0 .. length(p_random) / 7 - 1 LOOP"
+        " v_index := (('x' || encode(substring(p_random FROM i * 7 + 1 FOR 7), 'hex'))"
+        "::BIT(56)::BIGINT % v_length)::INTEGER;"
         " INSERT INTO skillswallet_status_entries (list, idx, credential)"
         " VALUES (v_list, v_index, p_credential) ON CONFLICT DO NOTHING;"
         " IF FOUND THEN"
@@ -126,7 +127,6 @@ class PostgresStatusRegistry:
             # request: recovery within seconds of the database returning.
             reconnect_timeout=10.0,
             check=self._check,
-            reset=self._returned,
             name="skillswallet-status",
         )
         try:
@@ -144,9 +144,6 @@ class PostgresStatusRegistry:
 
     def close(self) -> None:
         self._pool.close()
-
-    def _returned(self, conn: psycopg.Connection[Any]) -> None:
-        self._last_returned[conn] = time.monotonic()
 
     def _check(self, conn: psycopg.Connection[Any]) -> None:
         """Under load a connection comes back within milliseconds: checking it every time
@@ -169,11 +166,16 @@ class PostgresStatusRegistry:
         :class:`RegistryUnavailableError`, nothing changed."""
         try:
             with self._pool.connection() as conn:
-                if autocommit:
-                    yield conn
-                else:
-                    with conn.transaction():
+                try:
+                    if autocommit:
                         yield conn
+                    else:
+                        with conn.transaction():
+                            yield conn
+                finally:
+                    # (not the pool's reset callback: with one, the pool hands every
+                    # connection back through a worker thread)
+                    self._last_returned[conn] = time.monotonic()
         except (StatusRegistryError, psycopg.errors.IntegrityError):
             raise
         except psycopg.OperationalError as exc:
@@ -251,7 +253,7 @@ class PostgresStatusRegistry:
         return [StatusListInfo(*row) for row in rows]
 
     def allocate(self, url: str, credential_id: str) -> int:
-        candidates = [secrets.randbits(63) for _ in range(CANDIDATES)]
+        candidates = secrets.token_bytes(7 * CANDIDATES)  # (one bytea: cheap to send)
         # Safe to send twice: a first call that was committed gave this credential its
         # index, which the second returns.
         rows = self._statement(
