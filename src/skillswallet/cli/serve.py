@@ -86,8 +86,8 @@ def register(app: typer.Typer) -> None:
         """Run the W3C VC API service: issue, verify credentials and presentations,
         derive, revoke or suspend, and serve your status lists (JSON over HTTP).
         Verifying reads this service's own status lists; other issuers' lists with
-        --status-dir or --allow-network HOST (fetched lists kept 5 minutes), and did:web
-        issuers with --did-web-dir or --allow-network, as 'skillswallet verify' does."""
+        --status-dir or --allow-network HOST, and did:web issuers with --did-web-dir or
+        --allow-network, as 'skillswallet verify' does (what is fetched is kept 5 minutes)."""
         try:
             from ..server import ServerConfig
             from ..server import serve as run

@@ -27,9 +27,11 @@ def verifier_inputs(
 ) -> tuple[StatusSource | None, DIDResolver | None]:
     """The status source and DID resolver these options ask for; None for either when
     nothing was given (the offline defaults: a status entry inconclusive, did:key only).
-    Status lists come from ``status_dir`` first, then over HTTPS from ``hosts`` (kept
-    ``cache_ttl`` seconds when given: a long-running verifier fetches a list once per
-    period, not once per credential). ``transport`` replaces the HTTPS connection (tests)."""
+    Status lists come from ``status_dir`` first, then over HTTPS from ``hosts``; with
+    ``cache_ttl``, a fetched list and a did:web document are kept that many seconds (a
+    long-running verifier fetches each once per period, not once per credential, and
+    still sees a revocation or a key change after at most that long). ``transport``
+    replaces the HTTPS connection (tests)."""
     if status_dir is None and did_web_dir is None and not hosts:
         return None, None
     from ..did.web import WebResolver
@@ -43,5 +45,7 @@ def verifier_inputs(
         fetched: StatusSource = HttpsSource(fetcher)
         sources.append(CachedSource(fetched, cache_ttl) if cache_ttl else fetched)
     source = FirstOf(sources) if sources else None
-    resolver = WebResolver(did_web_dir, fetcher) if did_web_dir or fetcher else None
+    resolver = (
+        WebResolver(did_web_dir, fetcher, max_age=cache_ttl) if did_web_dir or fetcher else None
+    )
     return source, resolver
