@@ -13,6 +13,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from .serverproc import free_port
@@ -37,10 +38,49 @@ def _as_owner(command: list[str]) -> list[str]:
     return command
 
 
+@dataclass
+class Cluster:
+    """A throw-away cluster that a test may stop (as a crash would: ``immediate``) and
+    start again, on the same socket and port."""
+
+    url: str
+    bindir: Path
+    data: Path
+    log: Path
+    options: str
+
+    def start(self) -> None:
+        subprocess.run(
+            _as_owner(
+                [
+                    str(self.bindir / "pg_ctl"),
+                    "-D",
+                    str(self.data),
+                    "-l",
+                    str(self.log),
+                    "-w",
+                    "-o",
+                    self.options,
+                    "start",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+
+    def stop(self, mode: str = "immediate") -> None:
+        subprocess.run(
+            _as_owner([str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", mode, "stop"]),
+            capture_output=True,
+            timeout=60,
+        )
+
+
 @contextmanager
-def throwaway_postgres(*, durable: bool = False) -> Iterator[str]:
-    """Start a PostgreSQL cluster; yields a connection string; removes it after. Tests
-    run it without fsync; ``durable`` (benchmarks) keeps PostgreSQL's defaults."""
+def throwaway_cluster(*, durable: bool = False) -> Iterator[Cluster]:
+    """Start a PostgreSQL cluster; yields it; removes it after. Tests run it without
+    fsync; ``durable`` (benchmarks) keeps PostgreSQL's defaults."""
     bindir = pg_bin()
     if bindir is None:
         raise FileNotFoundError("no PostgreSQL binaries (initdb, pg_ctl)")
@@ -52,7 +92,6 @@ def throwaway_postgres(*, durable: bool = False) -> Iterator[str]:
         shutil.chown(root, USER)
         shutil.chown(sockets, USER)
     port = free_port()
-    run = {"check": True, "capture_output": True, "timeout": 120}
     try:
         subprocess.run(
             _as_owner(
@@ -69,41 +108,33 @@ def throwaway_postgres(*, durable: bool = False) -> Iterator[str]:
                     "--no-sync",
                 ]
             ),
-            **run,  # type: ignore[call-overload]
+            check=True,
+            capture_output=True,
+            timeout=120,
         )
         options = f"-k {sockets} -p {port} -c listen_addresses='' -c max_connections=60"
         if not durable:
             options += " -c fsync=off -c shared_buffers=32MB"
-        subprocess.run(
-            _as_owner(
-                [
-                    str(bindir / "pg_ctl"),
-                    "-D",
-                    str(data),
-                    "-l",
-                    str(root / "log"),
-                    "-w",
-                    "-o",
-                    options,
-                    "start",
-                ]
-            ),
-            **run,  # type: ignore[call-overload]
-        )
+        url = f"postgresql://postgres@/postgres?host={sockets}&port={port}"
+        cluster = Cluster(url, bindir, data, root / "log", options)
+        cluster.start()
         try:
-            yield f"postgresql://postgres@/postgres?host={sockets}&port={port}"
+            yield cluster
         finally:
-            subprocess.run(
-                _as_owner([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
-                capture_output=True,
-                timeout=60,
-            )
+            cluster.stop()
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
 
+@contextmanager
+def throwaway_postgres(*, durable: bool = False) -> Iterator[str]:
+    """Start a PostgreSQL cluster; yields a connection string; removes it after."""
+    with throwaway_cluster(durable=durable) as cluster:
+        yield cluster.url
+
+
 def reset(conninfo: str) -> None:
-    """Drop the registry's tables (each test starts from an empty database)."""
+    """Drop the registry's tables and function (each test starts from an empty database)."""
     import psycopg
 
     with psycopg.connect(conninfo, autocommit=True) as conn:
@@ -111,3 +142,4 @@ def reset(conninfo: str) -> None:
             "DROP TABLE IF EXISTS skillswallet_status_entries, skillswallet_status_lists,"
             " skillswallet_schema_migrations"
         )
+        conn.execute("DROP FUNCTION IF EXISTS skillswallet_allocate(TEXT, TEXT, BYTEA)")

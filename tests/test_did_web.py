@@ -192,3 +192,21 @@ def test_vault_did_web_mistakes_are_named(wallet: Wallet) -> None:
     with pytest.raises(Exception, match="no key #key-9"):
         wallet.signer(f"{did}#key-9")
     assert wallet.web_dids() == [did]
+
+
+def test_a_long_running_resolver_sees_a_changed_document_after_max_age(tmp_path: Path) -> None:
+    did = "did:web:school.example"
+    first, second = KeyPair.generate(), KeyPair.generate()
+    _write(tmp_path, did, did_web_document(did, [first.public]))
+    ticks = [0.0]
+    resolver = WebResolver(tmp_path, max_age=60, clock=lambda: ticks[0])
+    kept = WebResolver(tmp_path)  # (a one-shot verifier's: for its lifetime)
+    before = resolver.resolve(did)
+    assert kept.resolve(did) == before
+    _write(tmp_path, did, did_web_document(did, [second.public]))  # the key was replaced
+    ticks[0] = 59.0
+    assert resolver.resolve(did) == before
+    ticks[0] = 61.0
+    after = resolver.resolve(did)
+    assert after != before and after == did_web_document(did, [second.public])
+    assert kept.resolve(did) == before

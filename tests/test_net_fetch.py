@@ -143,3 +143,27 @@ def test_did_web_over_https(server: Server) -> None:
         WebResolver(fetcher=_fetcher(server, allow_private=False)).resolve(did)
     with pytest.raises(DIDNotFoundError, match="network is not allowed"):
         WebResolver(fetcher=HttpsFetcher(["elsewhere.example"])).resolve(did)
+
+
+def test_an_injected_transport_keeps_the_rules() -> None:
+    pages = {
+        "https://a.example/big": (200, None, b"x" * 11),
+        "https://a.example/away": (302, "https://b.example/x", b""),
+        "https://a.example/ok": (200, None, b'{"id": 1}'),
+    }
+    asked: list[str] = []
+
+    def transport(url: str, seconds_left: float) -> tuple[int, str | None, bytes]:
+        asked.append(url)
+        assert seconds_left > 0
+        return pages[url]
+
+    fetcher = HttpsFetcher(["a.example"], max_bytes=10, transport=transport)
+    assert fetcher.get_json("https://a.example/ok") == {"id": 1}
+    with pytest.raises(FetchError, match="larger than 10 bytes"):
+        fetcher.get("https://a.example/big")
+    with pytest.raises(FetchError, match="another host"):
+        fetcher.get("https://a.example/away")
+    with pytest.raises(FetchError, match="allow-list"):
+        fetcher.get("https://b.example/x")
+    assert "https://b.example/x" not in asked

@@ -118,3 +118,74 @@ def test_several_serve_processes_on_one_postgres(fresh_postgres: str, tmp_path: 
         with ThreadPoolExecutor(8) as pool:
             entries = list(pool.map(issue, range(240)))
     assert len(set(entries)) == len(entries) == 240
+
+
+def test_the_database_stops_mid_request_then_starts_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cluster itself is stopped (as a crash would: ``pg_ctl -m immediate``) while an
+    issue request is inside its allocation, waiting on the list's lock: that request is
+    a 503 problem and leaves nothing; the service keeps answering, issues again once the
+    cluster is back, and the database holds exactly the acknowledged allocations."""
+    from skillswallet.status import postgres
+
+    from .pgkit import pg_bin, throwaway_cluster
+
+    if pg_bin() is None:
+        pytest.skip("PostgreSQL binaries not found (apt-get install postgresql)")
+    monkeypatch.setattr(postgres, "DEFAULT_TIMEOUT", 1.0)
+    secrets_in_env(monkeypatch)
+    vault = make_issuer_vault(tmp_path)
+    with throwaway_cluster() as cluster:
+        config = ServerConfig(vault=vault.path, status_base_url=BASE, registry=cluster.url)
+        with TestClient(create_app(config), raise_server_exceptions=False) as client:
+
+            def issue(credential: dict[str, Any]) -> Any:
+                body = {"credential": credential}
+                return client.post("/credentials/issue", json=body, headers=auth())
+
+            first = issue(unsigned())
+            assert first.status_code == 201, first.text
+            stuck = unsigned()
+            admin = psycopg.connect(cluster.url)
+            admin.execute("SELECT 1 FROM skillswallet_status_lists FOR UPDATE")  # held
+            with ThreadPoolExecutor(1) as pool:
+                pending = pool.submit(issue, stuck)
+                _wait_for_a_lock_wait(cluster.url)
+                cluster.stop()  # mid-request: the allocation is waiting for the lock
+                down = pending.result(timeout=60)
+            admin.close()
+            assert down.status_code == 503, down.text
+            assert down.headers["content-type"].startswith("application/problem+json")
+            assert "nothing was changed" in down.json()["detail"]
+            assert "Traceback" not in down.text
+            assert issue(unsigned()).status_code == 503  # still down: refused, not hung
+            assert client.get("/health").status_code == 200  # the process keeps serving
+
+            cluster.start()
+            deadline = time.monotonic() + 30
+            while (again := issue(unsigned())).status_code != 201:
+                assert time.monotonic() < deadline, again.text
+                time.sleep(0.5)
+            revived = again.json()["verifiableCredential"]
+            verdict = client.post("/credentials/verify", json={"verifiableCredential": revived})
+            assert verdict.status_code == 200, verdict.text
+        with psycopg.connect(cluster.url) as conn:
+            rows = conn.execute("SELECT credential FROM skillswallet_status_entries").fetchall()
+            counted = conn.execute("SELECT sum(used) FROM skillswallet_status_lists").fetchone()
+    held = {row[0] for row in rows}
+    assert held == {first.json()["verifiableCredential"]["id"], revived["id"]}
+    assert stuck["id"] not in held and counted == (2,)  # nothing half-written
+
+
+def _wait_for_a_lock_wait(url: str, seconds: float = 20.0) -> None:
+    deadline = time.monotonic() + seconds
+    with psycopg.connect(url, autocommit=True) as conn:
+        while time.monotonic() < deadline:
+            waiting = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+            ).fetchone()
+            if waiting and waiting[0]:
+                return
+            time.sleep(0.05)
+    raise AssertionError("the issue request never waited for the list's lock")

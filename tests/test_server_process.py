@@ -67,6 +67,32 @@ def test_serve_issues_and_verifies_over_http(tmp_path: Path) -> None:
         assert http.get("/health").status_code == 200
 
 
+def test_serve_verifies_with_a_trust_list_and_a_status_folder(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+    from html import unescape
+
+    from skillswallet.trust.lists import TrustEntry, TrustList, save_trust_list
+
+    from .statuskit import REVOCATION, make_school
+
+    school = make_school(tmp_path / "school")
+    credential = school.credential(lists=(REVOCATION,))
+    school.publish(now=datetime.now(UTC))
+    trusted = tmp_path / "trusted.json"
+    save_trust_list(TrustList("Schools we accept", (TrustEntry(school.did, ("*",)),)), trusted)
+    args = ["--trust", str(trusted), "--status-dir", str(school.published)]
+    args += ["--allow-network", "status.elsewhere.example"]  # (not asked: lists are local)
+    env = {"SKILLSWALLET_API_TOKEN": ""}
+    with running_server(args, env) as base, httpx.Client(base_url=base, timeout=30) as http:
+        verified = http.post("/credentials/verify", json={"verifiableCredential": credential})
+        assert verified.status_code == 200, verified.text
+        checks = {c["id"]: c["status"] for c in verified.json()["checks"]}
+        assert checks["trust"] == "passed" and checks["status"] == "passed"
+        about = unescape(http.get("/").text)
+        assert "trust list \u201cSchools we accept\u201d" in about
+        assert "copies kept here; those published at status.elsewhere.example" in about
+
+
 def test_the_core_and_the_cli_never_import_the_server_stack() -> None:
     import subprocess
     import sys

@@ -112,6 +112,15 @@ def test_the_status_issuer_works_over_each_backend(registry: StatusRegistry) -> 
     assert [a.value for a in issuer.revoke(with_status["id"])] == [1]
 
 
+def test_indices_are_drawn_over_the_whole_list(registry: StatusRegistry) -> None:
+    # Not a test of randomness: of indices that are neither in order nor in one corner
+    # (all 64 in one half by chance: once in 10^19).
+    given = [registry.allocate(LIST, f"urn:uuid:spread-{n}") for n in range(64)]
+    assert all(0 <= i < MIN_ENTRIES for i in given) and len(set(given)) == 64
+    assert given != sorted(given)
+    assert min(given) < MIN_ENTRIES // 2 <= max(given)
+
+
 def _fill(backend: str, leave: int) -> None:
     """Give out every index of LIST but ``leave`` (straight in the database)."""
     taken = MIN_ENTRIES - leave
@@ -212,6 +221,36 @@ def test_schema_versions(fresh_postgres: str) -> None:
     }
     with pytest.raises(StatusRegistryError, match="newer"):
         PostgresStatusRegistry(fresh_postgres)
+
+
+def test_a_version_1_database_is_upgraded_and_keeps_its_entries(fresh_postgres: str) -> None:
+    import psycopg
+
+    from skillswallet.status.postgres import MIGRATIONS, PostgresStatusRegistry
+
+    with psycopg.connect(fresh_postgres) as conn:  # as the first release left it
+        conn.execute(
+            "CREATE TABLE skillswallet_schema_migrations (version INTEGER PRIMARY KEY,"
+            " applied TIMESTAMPTZ NOT NULL DEFAULT now())"
+        )
+        for statement in MIGRATIONS[0]:
+            conn.execute(statement)
+        conn.execute("INSERT INTO skillswallet_schema_migrations (version) VALUES (1)")
+        conn.execute(
+            "INSERT INTO skillswallet_status_lists (url, purpose, issuer, length, used)"
+            " VALUES (%s, 'revocation', %s, %s, 1)",
+            (LIST, ISSUER, MIN_ENTRIES),
+        )
+        conn.execute(
+            "INSERT INTO skillswallet_status_entries (list, idx, credential)"
+            " VALUES (1, 7, 'urn:uuid:old')"
+        )
+    with PostgresStatusRegistry(fresh_postgres) as registry:
+        assert registry.schema_version() == len(MIGRATIONS) > 1
+        assert registry.allocate(LIST, "urn:uuid:old") == 7  # its own index, as before
+        fresh = registry.allocate(LIST, "urn:uuid:new")
+        assert fresh != 7 and 0 <= fresh < MIN_ENTRIES
+        assert registry.lists()[0].used == 2
 
 
 def test_a_database_that_goes_away_then_returns(fresh_postgres: str) -> None:

@@ -118,21 +118,9 @@ def verifier_inputs(
 ) -> tuple[StatusSource | None, DIDResolver | None]:
     """The status source and DID resolver the verifier options ask for (None: the
     defaults, offline: a status entry inconclusive, did:key only)."""
-    if status_dir is None and did_web_dir is None and not hosts:
-        return None, None
-    from ..did.web import WebResolver
-    from ..net.fetch import HttpsFetcher
-    from ..status.sources import DirectorySource, FirstOf, HttpsSource
+    from ..net.inputs import verifier_inputs as inputs
 
-    fetcher = HttpsFetcher(hosts) if hosts else None
-    sources: list[StatusSource] = []
-    if status_dir is not None:
-        sources.append(DirectorySource(status_dir))
-    if fetcher is not None:
-        sources.append(HttpsSource(fetcher))
-    source = FirstOf(sources) if sources else None
-    resolver = WebResolver(did_web_dir, fetcher) if did_web_dir or fetcher else None
-    return source, resolver
+    return inputs(status_dir, did_web_dir, hosts)
 
 
 def badge_fetcher(hosts: list[str] | None) -> HttpsFetcher | None:

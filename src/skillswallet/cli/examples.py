@@ -99,7 +99,7 @@ EXAMPLES: dict[str, str] = {
     "trust remove": "skillswallet trust remove schools.json --issuer did:web:school.example",
     "trust show": "skillswallet trust show schools.json",
     # serving
-    "serve": "skillswallet serve",
+    "serve": "skillswallet serve --trust schools.json --allow-network status.school.example",
 }
 
 

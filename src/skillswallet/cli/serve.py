@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from .common import EXIT_USAGE, fail, say
+from .common import EXIT_USAGE, AllowNetworkOpt, DidWebDirOpt, StatusDirOpt, fail, say
 from .vault import PassFileOpt, VaultOpt, read_passphrase, vault_path
 
 
@@ -68,11 +68,26 @@ def register(app: typer.Typer) -> None:
                 show_default=False,
             ),
         ] = None,
+        trust: Annotated[
+            list[Path] | None,
+            typer.Option(
+                "--trust",
+                help="A trusted-issuer list ('skillswallet trust init'): every credential "
+                "the service verifies (API and page) gets a trust check (repeatable).",
+                show_default=False,
+            ),
+        ] = None,
+        status_dir: StatusDirOpt = None,
+        did_web_dir: DidWebDirOpt = None,
+        allow_network: AllowNetworkOpt = None,
         vault: VaultOpt = None,
         passphrase_file: PassFileOpt = None,
     ) -> None:
         """Run the W3C VC API service: issue, verify credentials and presentations,
-        derive, revoke or suspend, and serve your status lists (JSON over HTTP)."""
+        derive, revoke or suspend, and serve your status lists (JSON over HTTP).
+        Verifying reads this service's own status lists; other issuers' lists with
+        --status-dir or --allow-network HOST, and did:web issuers with --did-web-dir or
+        --allow-network, as 'skillswallet verify' does (what is fetched is kept 5 minutes)."""
         try:
             from ..server import ServerConfig
             from ..server import serve as run
@@ -91,6 +106,10 @@ def register(app: typer.Typer) -> None:
             status_base_url=status_base_url,
             suspension=suspension,
             registry=registry,
+            status_dir=status_dir.resolve() if status_dir else None,
+            did_web_dir=did_web_dir.resolve() if did_web_dir else None,
+            allow_network=tuple(allow_network or ()),
+            trust=tuple(path.resolve() for path in trust or ()),
         )
         needs_passphrase = passphrase_file is None and config.token() is not None
         if needs_passphrase and "SKILLSWALLET_PASSPHRASE" not in os.environ:

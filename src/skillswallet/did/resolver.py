@@ -52,12 +52,15 @@ class KeyResolver:
 
 
 class StaticResolver:
-    """Resolves from a fixed mapping of DID -> document, falling back to did:key.
-    Useful for did:web documents a verifier has pinned, and for tests."""
+    """Resolves from a fixed mapping of DID -> document, falling back to ``fallback``
+    (did:key by default). Useful for did:web documents a verifier has pinned, and for
+    tests."""
 
-    def __init__(self, documents: Mapping[str, dict[str, Any]]) -> None:
+    def __init__(
+        self, documents: Mapping[str, dict[str, Any]], fallback: DIDResolver | None = None
+    ) -> None:
         self._documents = dict(documents)
-        self._fallback = KeyResolver()
+        self._fallback: DIDResolver = fallback or KeyResolver()
 
     def resolve(self, did: str) -> dict[str, Any]:
         """The DID document given for ``did`` (did:key ones are made from the key)."""

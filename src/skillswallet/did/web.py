@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -135,14 +136,23 @@ def add_key(document: dict[str, Any], key: PublicKey) -> tuple[dict[str, Any], s
 
 class WebResolver:
     """Resolves did:web (from ``directory``, then over HTTPS with ``fetcher`` if given)
-    and did:key (offline). Documents are kept for the resolver's lifetime."""
+    and did:key (offline). Documents are kept for the resolver's lifetime, or for
+    ``max_age`` seconds when given (a long-running verifier then sees a key that was
+    removed from a document, or added to it, within that time)."""
 
     def __init__(
-        self, directory: Path | str | None = None, fetcher: HttpsFetcher | None = None
+        self,
+        directory: Path | str | None = None,
+        fetcher: HttpsFetcher | None = None,
+        *,
+        max_age: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.directory = Path(directory) if directory is not None else None
         self.fetcher = fetcher
-        self._documents: dict[str, dict[str, Any]] = {}
+        self.max_age = max_age
+        self._clock = clock
+        self._documents: dict[str, tuple[float, dict[str, Any]]] = {}
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -156,18 +166,19 @@ class WebResolver:
             raise UnsupportedDIDMethodError(
                 f"DID method {parsed.method!r} is not supported (did:key and did:web are)"
             )
-        found = self._documents.get(parsed.did)
-        if found is None:
-            found = self._obtain(parsed.did)
-            if found.get("id") != parsed.did:
-                raise DIDError(
-                    f"the DID document found for {parsed.did} has the id {found.get('id')!r}; "
-                    "refused"
-                )
-            with self._lock:
-                if len(self._documents) >= 256:
-                    self._documents.clear()
-                self._documents[parsed.did] = found
+        now = self._clock()
+        kept = self._documents.get(parsed.did)
+        if kept is not None and (self.max_age is None or now - kept[0] < self.max_age):
+            return kept[1]
+        found = self._obtain(parsed.did)
+        if found.get("id") != parsed.did:
+            raise DIDError(
+                f"the DID document found for {parsed.did} has the id {found.get('id')!r}; refused"
+            )
+        with self._lock:
+            if len(self._documents) >= 256:
+                self._documents.clear()
+            self._documents[parsed.did] = (now, found)
         return found
 
     def _obtain(self, did: str) -> dict[str, Any]:

@@ -7,7 +7,8 @@ multicast or reserved address, unless ``allow_private`` is set, for tests), and 
 connection goes to the address that was checked (no DNS rebinding between check and
 use); the certificate is checked for the host name; a redirect is followed only to the
 same host (at most 3); the body is read to at most ``max_bytes`` and the whole fetch
-takes at most ``timeout`` seconds.
+takes at most ``timeout`` seconds. A ``transport`` given in place of the connection
+(tests: no network) is held to the same allow-list, redirect and size rules.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import ipaddress
 import socket
 import ssl
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -25,6 +26,9 @@ from .. import jsonio
 from ..errors import FetchError, InvalidJSONError, SkillsWalletError
 
 MAX_REDIRECTS = 3
+
+#: One GET: (url, seconds left) -> (HTTP status, Location header or None, body).
+Transport = Callable[[str, float], tuple[int, str | None, bytes]]
 
 
 class HttpsFetcher:
@@ -38,8 +42,10 @@ class HttpsFetcher:
         timeout: float = 10.0,
         allow_private: bool = False,
         ssl_context: ssl.SSLContext | None = None,
+        transport: Transport | None = None,
     ) -> None:
         self.allow_hosts = frozenset(h.lower() for h in allow_hosts)
+        self._transport = transport
         self.max_bytes = max_bytes
         self.timeout = timeout
         self.allow_private = allow_private
@@ -84,9 +90,14 @@ class HttpsFetcher:
                 raise FetchError(f"redirected to another host ({host}); not followed")
             if host not in self.allow_hosts:
                 raise FetchError(f"the host {host} is not on the allow-list")
-            status, location, body = self._once(
-                parts.hostname or "", parts.port or 443, url, deadline
-            )
+            if self._transport is not None:
+                status, location, body = self._transport(url, deadline - time.monotonic())
+                if len(body) > self.max_bytes:
+                    raise FetchError(f"{url} is larger than {self.max_bytes:,} bytes")
+            else:
+                status, location, body = self._once(
+                    parts.hostname or "", parts.port or 443, url, deadline
+                )
             if status in (301, 302, 303, 307, 308):
                 if not location:
                     raise FetchError(f"{url} redirected without a Location")

@@ -27,6 +27,7 @@ from ..errors import (
     StatusRegistryError,
     VaultBusyError,
 )
+from ..net.fetch import Transport
 from ..openbadges2 import (
     assertion_of,
     credential_view,
@@ -38,7 +39,14 @@ from ..render.report_html import report_html
 from ..verify import NO_CHALLENGE
 from .config import ServerConfig
 from .openapi import openapi_document
-from .page import PAGE_POLICY, form_page, read_document, read_form, read_upload
+from .page import (
+    PAGE_POLICY,
+    form_page,
+    read_document,
+    read_form,
+    read_upload,
+    what_is_checked,
+)
 from .problems import PROBLEM_JSON, Problem, invalid
 from .reports import credential_report, presentation_report
 from .service import Service
@@ -87,10 +95,13 @@ class _Engine:
             ) from None
 
 
-def create_app(config: ServerConfig | None = None) -> Starlette:
+def create_app(
+    config: ServerConfig | None = None, *, transport: Transport | None = None
+) -> Starlette:
     """The ASGI application for ``config`` (default: from the environment, as uvicorn's
     worker processes get it). Issuing and status changes are enabled when a token is
-    configured."""
+    configured. ``transport`` replaces the HTTPS connections of ``--allow-network``
+    (tests)."""
     config = config or ServerConfig.from_env()
     token = config.token()
     engine = _Engine(config.request_timeout)
@@ -101,7 +112,9 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        state["service"] = await engine.run(lambda: Service(config, issuing=token is not None))
+        state["service"] = await engine.run(
+            lambda: Service(config, issuing=token is not None, transport=transport)
+        )
         try:
             yield
         finally:
@@ -317,8 +330,13 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
             headers={"Cache-Control": "no-store", "Content-Security-Policy": PAGE_POLICY},
         )
 
+    def form(error: str | None = None, fields: dict[str, str] | None = None) -> str:
+        trust = [t.name for t in service().trust]
+        about = what_is_checked(trust, config.allow_network, config.status_dir is not None)
+        return form_page(error, fields, about=about)
+
     async def home(request: Request) -> Response:
-        return _page(form_page())
+        return _page(form())
 
     async def check_page(request: Request) -> Response:
         raw = await read_body(request, form=True)
@@ -330,7 +348,7 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
             else:
                 fields = read_form(raw)
         except InvalidJSONError as exc:
-            return _page(form_page(str(exc)), 400)
+            return _page(form(str(exc)), 400)
 
         def work() -> tuple[str, int]:
             try:
@@ -339,7 +357,7 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
                 else:
                     document = read_document(fields.get("document", ""))
             except InvalidJSONError as exc:
-                return form_page(str(exc), fields), 400
+                return form(str(exc), fields), 400
             if is_openbadge2(document):  # a baked 2.0 badge: checked as far as offline goes
                 assertion = assertion_of(document)
                 view = credential_view(assertion, recipient_text(assertion))
@@ -352,7 +370,7 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
                 and not fields.get("challenge")
             ):
                 message = "a presentation is checked with the challenge you gave the candidate"
-                return form_page(message, fields), 400
+                return form(message, fields), 400
             result = service().verify(
                 document,
                 challenge=fields.get("challenge") or None,

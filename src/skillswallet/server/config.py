@@ -24,6 +24,8 @@ MAX_BODY = 1024 * 1024
 MAX_DEPTH = 32
 #: A request whose work takes longer is answered 503 (the work itself is not cut short).
 REQUEST_TIMEOUT = 30.0
+#: Seconds a status list fetched over HTTPS is kept before it is fetched again.
+STATUS_CACHE_TTL = 300.0
 #: Shortest API token accepted: a guessable token is no protection.
 MIN_TOKEN_LENGTH = 16
 
@@ -59,12 +61,33 @@ class ServerConfig:
     max_body: int = MAX_BODY
     max_depth: int = MAX_DEPTH
     request_timeout: float = REQUEST_TIMEOUT
-    #: Verify with a status list fetched from the network? Never: only this issuer's own
-    #: lists are checked; another issuer's status entry is inconclusive.
+    #: What the verifier may read besides this issuer's own lists (the options of
+    #: ``skillswallet verify``): a folder of status list credentials, a folder of did:web
+    #: documents, and hosts to fetch both from over HTTPS. With none, another issuer's
+    #: status entry is inconclusive and did:web issuers other than this one unresolved.
+    status_dir: Path | None = None
+    did_web_dir: Path | None = None
+    allow_network: tuple[str, ...] = ()
+    #: A status list fetched over HTTPS is kept this many seconds (a revocation made by
+    #: its issuer counts here after at most this long).
+    status_cache_ttl: float = STATUS_CACHE_TTL
+    #: Trusted-issuer lists: every credential verified gets a trust check against them.
+    trust: tuple[Path, ...] = ()
+
+    def __post_init__(self) -> None:
+        # Lists given to the constructor are kept as tuples (the dataclass is frozen).
+        object.__setattr__(self, "allow_network", tuple(self.allow_network))
+        object.__setattr__(self, "trust", tuple(Path(p) for p in self.trust))
 
     def to_env(self) -> str:
-        values = {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(self).items()}
-        return json.dumps(values)
+        def plain(value: Any) -> Any:
+            if isinstance(value, Path):
+                return str(value)
+            if isinstance(value, tuple):
+                return [plain(v) for v in value]
+            return value
+
+        return json.dumps({k: plain(v) for k, v in asdict(self).items()})
 
     @classmethod
     def from_env(cls, text: str | None = None) -> ServerConfig:
@@ -72,13 +95,16 @@ class ServerConfig:
         if not raw:
             return cls()
         values: dict[str, Any] = json.loads(raw)
-        paths = {"vault", "passphrase_file", "token_file"}
+        paths = {"vault", "passphrase_file", "token_file", "status_dir", "did_web_dir"}
         known = {f.name for f in fields(cls)}
         chosen: dict[str, Any] = {
             k: (Path(v) if k in paths and v is not None else v)
             for k, v in values.items()
             if k in known
         }
+        for name in ("allow_network", "trust"):
+            if name in chosen:
+                chosen[name] = tuple(chosen[name])
         return cls(**chosen)
 
     def token(self) -> bytes | None:

@@ -6,6 +6,7 @@ routes in :mod:`.app` call them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 from typing import Any
 from urllib.parse import parse_qs
@@ -29,11 +30,12 @@ body{{font:15px/1.45 system-ui,sans-serif;max-width:50rem;margin:1.5rem auto;pad
 textarea{{width:100%;min-height:16rem;font:13px monospace}}
 label{{display:block;margin:.6rem 0 .2rem}}
 input[type=text]{{width:100%}} button{{margin-top:.8rem;font-size:1rem;padding:.4rem 1rem}}
-.error{{color:#a31515;font-weight:600}}
+.error{{color:#a31515;font-weight:600}} .about{{color:#444}}
 </style></head><body>
 <h1>Check a credential or presentation</h1>
 <p>Paste what the candidate sent you. It is checked here and then forgotten: this service
 keeps nothing.</p>
+{about}
 {error}
 <form method=post action=/check enctype=multipart/form-data>
 <label for=document>Credential or presentation (JSON, a JWT or an SD-JWT)</label>
@@ -49,15 +51,39 @@ keeps nothing.</p>
 """
 
 
-def form_page(error: str | None = None, fields: dict[str, str] | None = None) -> str:
-    """The form, with an error above it and the fields as they were sent."""
+def form_page(
+    error: str | None = None, fields: dict[str, str] | None = None, *, about: str = ""
+) -> str:
+    """The form, with an error above it and the fields as they were sent; ``about`` is
+    the paragraph of :func:`what_is_checked`."""
     values = fields or {}
     return _FORM.format(
+        about=about,
         error=f"<p class=error>{escape(error)}</p>" if error else "",
         document=escape(values.get("document", "")),
         challenge=escape(values.get("challenge", ""), quote=True),
         domain=escape(values.get("domain", ""), quote=True),
     )
+
+
+def what_is_checked(trust: Sequence[str], hosts: Sequence[str], local_lists: bool) -> str:
+    """A paragraph telling the reader what this service can check beyond the signature:
+    the trust lists (by name) issuers are checked against, and where status lists come
+    from (hosts it fetches from; never a server path)."""
+    if trust:
+        names = ", ".join(f"“{name}”" for name in trust)
+        who = f"Issuers are checked against the trust list{'s' if len(trust) > 1 else ''} {names}."
+    else:
+        who = "Issuers are not checked against a trust list here."
+    places = ["this service's own"]
+    if local_lists:
+        places.append("copies kept here")
+    if hosts:
+        places.append("those published at " + ", ".join(hosts))
+    where = "Revocation and suspension are read from status lists: " + "; ".join(places) + "."
+    if not local_lists and not hosts:
+        where += " Another issuer's status cannot be checked here and shows as undecided."
+    return f"<p class=about>{escape(who)} {escape(where)}</p>"
 
 
 def read_form(body: bytes) -> dict[str, str]:  # (the url-encoded form: no file)

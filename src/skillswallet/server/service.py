@@ -34,9 +34,13 @@ from ..errors import (
     StatusRetrievalError,
     WorkLimitError,
 )
+from ..net.fetch import Transport
+from ..net.inputs import verifier_inputs
 from ..result import VerificationResult
 from ..status.issuer import StatusIssuer
 from ..status.registry import SqliteStatusRegistry, StatusRegistry
+from ..status.sources import FirstOf, StatusSource
+from ..trust.lists import load_trust_list
 from ..verify import NoChallenge, PresentationChallengeMissing, verify
 from ..wallet import VaultSigner, Wallet
 from .config import ServerConfig, ServerConfigError
@@ -341,8 +345,8 @@ def _object(value: Any, at: str, *, allow_none: bool = False) -> dict[str, Any]:
 
 
 class OwnLists:
-    """The verifier's status source: this issuer's own lists, from the registry; any
-    other list cannot be obtained (a status entry of another issuer is inconclusive)."""
+    """The verifier's first status source: this issuer's own lists, from the registry
+    (read at every check, so that a revocation by any worker counts at once)."""
 
     def __init__(self, issuer: Issuer | None) -> None:
         self.issuer = issuer
@@ -350,21 +354,31 @@ class OwnLists:
     def get(self, url: str) -> dict[str, Any]:
         document = self.issuer.list_credential(url) if self.issuer is not None else None
         if document is None:
-            raise StatusRetrievalError(
-                f"{url} is not a status list of this service (it fetches no other)"
-            )
+            raise StatusRetrievalError(f"{url} is not a status list of this service")
         return document
 
 
 class Service:
-    """The whole service of one process: an optional issuer, and the verifier."""
+    """The whole service of one process: an optional issuer, and the verifier (with the
+    inputs and trust lists the configuration allows; ``transport`` replaces its HTTPS
+    connections, for tests)."""
 
-    def __init__(self, config: ServerConfig, *, issuing: bool) -> None:
+    def __init__(
+        self, config: ServerConfig, *, issuing: bool, transport: Transport | None = None
+    ) -> None:
         self.config = config
         self.loader = default_loader()
+        self.trust = tuple(load_trust_list(path) for path in config.trust)
+        for option, folder in (
+            ("--status-dir", config.status_dir),
+            ("--did-web-dir", config.did_web_dir),
+        ):
+            if folder is not None and not folder.is_dir():
+                raise ServerConfigError(f"{option} {folder}: not a folder")
         self.issuer: Issuer | None = None
         self.wallet: Wallet | None = None
         resolver: DIDResolver = KeyResolver()
+        own: dict[str, dict[str, Any]] = {}
         if issuing:
             if config.vault is None or not config.vault.exists():
                 raise ServerConfigError(
@@ -388,12 +402,25 @@ class Service:
                     loader=self.loader,
                 )
                 if did.startswith("did:web:"):
-                    resolver = StaticResolver({did: self.wallet.did_web_document(did)})
+                    own[did] = self.wallet.did_web_document(did)
+                    resolver = StaticResolver(own)
             except BaseException:
                 self.wallet.close()
                 raise
+        others, web = verifier_inputs(
+            config.status_dir,
+            config.did_web_dir,
+            config.allow_network,
+            cache_ttl=config.status_cache_ttl,
+            transport=transport,
+        )
+        if web is not None:  # (own did:web document first, from the vault)
+            resolver = StaticResolver(own, web) if own else web
         self.resolver = resolver
-        self.status_source = OwnLists(self.issuer)
+        own_lists = OwnLists(self.issuer)
+        self.status_source: StatusSource = (
+            own_lists if others is None else FirstOf([own_lists, others])
+        )
 
     def close(self) -> None:
         if self.issuer is not None and self.issuer.registry is not None:
@@ -423,6 +450,7 @@ class Service:
                 resolver=self.resolver,
                 loader=self.loader,
                 status=self.status_source,
+                trust=self.trust or None,
                 challenge=challenge,
                 domain=domain,
                 proof_purpose=purpose,
