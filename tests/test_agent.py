@@ -132,3 +132,29 @@ def test_durations() -> None:
         with pytest.raises(ValueError):
             parse_duration(bad)
     assert _run("unlock", "--for", "1d", passphrase=True).returncode == 2
+
+
+def test_the_agent_holds_neither_the_passphrase_nor_the_key_where_others_read(
+    vault: Path,
+) -> None:
+    # A fresh interpreter, not a fork of the command: its environment has no
+    # SKILLSWALLET_PASSPHRASE, its command line no key; the key came on a pipe.
+    unlocked = _run("unlock", "--for", "60s", passphrase=True)
+    assert unlocked.returncode == 0, unlocked.stderr
+    key = fetch_key(vault)
+    assert key is not None
+    agents = [
+        pid
+        for pid in os.listdir("/proc")
+        if pid.isdigit()
+        and b"skillswallet.agent" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        and str(vault.parent).encode() in Path(f"/proc/{pid}/cmdline").read_bytes()
+    ]
+    assert len(agents) == 1
+    cmdline = Path(f"/proc/{agents[0]}/cmdline").read_bytes()
+    assert key[1].hex().encode() not in cmdline
+    try:
+        environ = Path(f"/proc/{agents[0]}/environ").read_bytes()
+    except PermissionError:  # non-dumpable: only root reads it
+        return
+    assert b"SKILLSWALLET_PASSPHRASE" not in environ and PASSPHRASE.encode() not in environ

@@ -10,7 +10,7 @@ handed out restarts it) or at ``skillswallet lock``, and makes itself non-dumpab
 core file; other processes of the user cannot ptrace it). The reasoning, and what it does
 not protect against, is in docs/vault-format.md ("The unlock agent").
 
-Linux only (SO_PEERCRED, fork): elsewhere :func:`start` raises :class:`AgentError` and
+Linux only (SO_PEERCRED): elsewhere :func:`start` raises :class:`AgentError` and
 :func:`fetch_key` finds no agent.
 """
 

@@ -10,6 +10,8 @@ import ctypes
 import os
 import resource
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -23,8 +25,14 @@ _PR_SET_DUMPABLE = 4
 
 def start(vault: Path, vault_id: bytes, key: bytes, idle_seconds: int) -> int:
     """Start an agent for ``vault`` holding ``key`` (an agent already running for it is
-    locked first); its process id once it listens."""
-    if not hasattr(socket, "SO_PEERCRED") or not hasattr(os, "fork"):
+    locked first); its process id once it listens.
+
+    The agent is a fresh interpreter (``python -m skillswallet.agent``), not a fork of
+    this command: a fork would carry this process's memory, the passphrase among it, for
+    as long as the agent lives. It gets the listening socket by descriptor, the key on its
+    standard input (never an argument or the environment), and an environment without
+    ``SKILLSWALLET_PASSPHRASE``."""
+    if not hasattr(socket, "SO_PEERCRED"):
         raise AgentError("the unlock agent needs Linux (SO_PEERCRED)")
     path = socket_path(vault, create=True)
     assert path is not None  # (created)
@@ -38,37 +46,48 @@ def start(vault: Path, vault_id: bytes, key: bytes, idle_seconds: int) -> int:
     finally:
         os.umask(umask)
     listener.listen(16)
-    ready_r, ready_w = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the agent
-        code = 1
-        try:
-            os.close(ready_r)
-            os.setsid()  # not ended with the terminal or the shell's job
-            _harden()
-            devnull = os.open(os.devnull, os.O_RDWR)
-            for fd in (0, 1, 2):
-                os.dup2(devnull, fd)
-            # no file or pipe of the command that started it stays open in the agent
-            keep = sorted({listener.fileno(), ready_w})
-            os.closerange(3, keep[0])
-            os.closerange(keep[0] + 1, keep[1])
-            os.closerange(keep[1] + 1, 1 << 16)
-            os.write(ready_w, b"1")
-            os.close(ready_w)
-            serve(listener, path, vault_id, bytearray(key), idle_seconds, os.getuid())
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(ready_w)
-    listener.close()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SKILLSWALLET_PASSPHRASE")}
+    argv = [sys.executable, "-m", "skillswallet.agent", str(listener.fileno()), str(path)]
+    argv += [vault_id.hex(), str(idle_seconds)]
     try:
-        ready = os.read(ready_r, 1)
+        agent = subprocess.Popen(
+            argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            pass_fds=(listener.fileno(),),
+            start_new_session=True,  # not ended with the terminal or the shell's job
+            env=env,
+        )
+        assert agent.stdin is not None and agent.stdout is not None
+        with agent.stdin:
+            agent.stdin.write(key.hex().encode("ascii") + b"\n")
+        with agent.stdout:
+            ready = agent.stdout.read(1)
+    except OSError as exc:
+        raise AgentError(f"the unlock agent did not start: {exc.strerror}") from None
     finally:
-        os.close(ready_r)
+        listener.close()
     if ready != b"1":
         raise AgentError("the unlock agent did not start")
-    return pid
+    return agent.pid
+
+
+def run(argv: list[str]) -> int:
+    """The agent's own process (``python -m skillswallet.agent FD SOCKET VAULT_ID IDLE``):
+    harden, read the key from standard input, say it is ready, serve."""
+    _harden()
+    fd, path, vault_id, idle = int(argv[0]), Path(argv[1]), bytes.fromhex(argv[2]), int(argv[3])
+    line = sys.stdin.buffer.readline(256)
+    key = bytearray(bytes.fromhex(line.decode("ascii").strip()))
+    listener = socket.socket(fileno=fd)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    sys.stdout.buffer.write(b"1")
+    sys.stdout.buffer.flush()
+    for std in (0, 1, 2):
+        os.dup2(devnull, std)
+    serve(listener, path, vault_id, key, idle, os.getuid())
+    return 0
 
 
 def _harden() -> None:
