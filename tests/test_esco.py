@@ -15,6 +15,7 @@ from skillswallet.skills import (
     Relation,
     ReuseLevel,
     load_esco_directory,
+    starter_taxonomy,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures" / "esco"
@@ -179,3 +180,24 @@ def test_unknown_files_are_skipped_and_reported(tmp_path: Path) -> None:
     index = load_esco_directory(directory)
     assert index.source["skipped"] == ["conceptSchemes_en.csv"]
     assert {f["name"] for f in index.source["files"]} >= {"skills_en.csv", "occupations_en.csv"}
+
+
+def test_descriptions_are_text_not_html_entities(tmp_path: Path) -> None:
+    # ESCO's CSV export writes '&' in some descriptions as '&amp;'; shown as such by
+    # 'taxonomy show' and on the passport before
+    directory = copy_fixture(tmp_path)
+    path = directory / "skills_en.csv"
+    text = path.read_text(encoding="utf-8")
+    escaped = "Offer suggestions about the best course of action &amp; its risks &lt;here&gt;."
+    plain = "Offer suggestions about the best course of action."
+    path.write_text(text.replace(plain, escaped), encoding="utf-8")
+    advice = load_esco_directory(directory).get(ADVICE)
+    assert advice is not None
+    assert advice.description() == plain[:-1] + " & its risks <here>."
+
+
+def test_bundled_starter_descriptions_have_no_html_entities() -> None:
+    # the bundled set is built from the same CSV export (tools/build_esco_starter.py)
+    texts = [c.description() or "" for c in starter_taxonomy().occupations()]
+    assert any("food & beverages" in text for text in texts)
+    assert not [text for text in texts if "&amp;" in text or "&gt;" in text or "&lt;" in text]

@@ -15,6 +15,7 @@ naming the file, line and column.
 from __future__ import annotations
 
 import csv
+import html
 import re
 from collections.abc import Callable, Iterator
 from functools import cache
@@ -144,6 +145,13 @@ def _split(text: str) -> list[str]:
     return [part for part in _SPLIT.split(text.strip()) if part]
 
 
+def _description(text: str) -> str:
+    """A description as text: ESCO's CSV export writes some characters of its
+    descriptions as HTML entities (``food &amp; beverages``), which are not shown as
+    such anywhere we print or render a description."""
+    return html.unescape(text.strip())
+
+
 def _group_code(uri: str) -> str | None:
     match = _GROUP_CODE.search(uri)
     return None if match is None else match.group("code") or match.group("isced")
@@ -214,7 +222,7 @@ class _Loader:
             preferred=row["preferredLabel"].strip(),
             alternatives=_split(row.get("altLabels", "")),
             hidden=_split(row.get("hiddenLabels", "")),
-            description=(row.get("description") or row.get("definition") or "").strip(),
+            description=_description(row.get("description") or row.get("definition") or ""),
             code=code,
             reuse=reuse,
             broader=broader or [],
@@ -238,7 +246,7 @@ class _Loader:
                 )
                 parent = uri
             # the description belongs to the deepest level the row names
-            description = row.get("Description", "").strip()
+            description = _description(row.get("Description", ""))
             if parent and description:
                 self.builder.add(parent, lang=lang, description=description)
 
