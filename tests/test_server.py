@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -437,3 +438,23 @@ def test_a_credential_verify_request_checks_the_domain_it_names(client: TestClie
         "/credentials/verify", json={"verifiableCredential": vc, "options": {"domain": 7}}
     )
     assert wrong.status_code == 400 and "/options/domain" in wrong.text
+
+
+def test_the_employer_page_asks_for_the_challenge_and_keeps_what_was_pasted(
+    client: TestClient,
+) -> None:
+    vc = issue(client, unsigned()).json()["verifiableCredential"]
+    vp = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "verifiableCredential": [vc],
+    }
+    pasted = client.post("/check", data={"document": json.dumps(vp), "domain": "jobs.example"})
+    assert pasted.status_code == 400
+    assert "fill in the challenge you gave the candidate" in pasted.text
+    assert "choosing the file again" not in pasted.text  # the pasted text is still there
+    assert escape(json.dumps(vp)) in pasted.text and 'value="jobs.example"' in pasted.text
+    uploaded = client.post(
+        "/check", files={"file": ("vp.json", json.dumps(vp).encode(), "application/json")}
+    )
+    assert uploaded.status_code == 400 and "choosing the file again" in uploaded.text

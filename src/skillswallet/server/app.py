@@ -369,8 +369,13 @@ def create_app(
                 and is_presentation(document)
                 and not fields.get("challenge")
             ):
-                message = "a presentation is checked with the challenge you gave the candidate"
-                return form(message, fields), 400
+                message = (
+                    "This is a presentation: fill in the challenge you gave the candidate"
+                    " (the \"challenge\" of the request you sent them) and check again"
+                )
+                if upload:  # a browser never fills in a file field for the user
+                    message += ", choosing the file again"
+                return form(message + ".", fields), 400
             result = service().verify(
                 document,
                 challenge=fields.get("challenge") or None,

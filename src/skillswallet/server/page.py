@@ -42,7 +42,8 @@ keeps nothing.</p>
 <textarea id=document name=document>{document}</textarea>
 <label for=file>... or a file: a baked badge (PNG or SVG) or a JSON file</label>
 <input type=file id=file name=file accept=".png,.svg,.json,.jwt">
-<label for=challenge>The challenge (nonce) you gave the candidate, for a presentation</label>
+<label for=challenge>For a presentation: the challenge you gave the candidate (the
+"challenge" of your request)</label>
 <input type=text id=challenge name=challenge value="{challenge}">
 <label for=domain>Your domain, if you asked for one</label>
 <input type=text id=domain name=domain value="{domain}">
