@@ -150,8 +150,18 @@ def test_parse_did_url_parts() -> None:
 
 
 def test_resolver_refuses_unknown_methods() -> None:
-    with pytest.raises(UnsupportedDIDMethodError, match="web"):
-        KeyResolver().resolve("did:web:example.com")
+    with pytest.raises(UnsupportedDIDMethodError, match="not supported"):
+        KeyResolver().resolve("did:example:123")
+
+
+def test_offline_resolver_says_how_to_resolve_a_did_web() -> None:
+    # did:web is supported, only not offline by itself: the error names what to give
+    # (a newcomer read "DID method 'web' is not supported" as a dead end)
+    with pytest.raises(UnsupportedDIDMethodError) as info:
+        KeyResolver().resolve("did:web:school.example%3A8443:u:alice#key-1")
+    message = str(info.value)
+    assert "not supported" not in message
+    assert "--did-web-dir" in message and "--allow-network school.example)" in message
 
 
 def test_verification_method_dereference_and_relationships() -> None:

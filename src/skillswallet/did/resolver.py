@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
+from urllib.parse import unquote
 
 from ..errors import DIDError, InvalidKeyError, UnsupportedDIDMethodError
 from .key import resolve_did_key
@@ -37,16 +38,18 @@ class KeyResolver:
     def resolve(self, did: str) -> dict[str, Any]:
         """The DID document of a did:key, made from the key itself (offline)."""
         parsed = parse_did_url(did)
-        if parsed.method != "key":
-            hint = (
-                "; for did:web give a directory of did:web documents (--did-web-dir) or "
-                "allow the network for its host (--allow-network)"
-                if parsed.method == "web"
-                else ""
+        if parsed.method == "web":
+            # did:web is supported, not offline by itself: say what to give instead
+            host = unquote("".join(parsed.did.split(":")[2:3])).partition(":")[0]
+            raise UnsupportedDIDMethodError(
+                f"the DID document of {parsed.did} is on its web site, and nothing is "
+                "fetched unless you allow it: give a folder of did:web documents "
+                f"(--did-web-dir DIR) or allow its host (--allow-network {host})"
             )
+        if parsed.method != "key":
             raise UnsupportedDIDMethodError(
                 f"DID method {parsed.method!r} is not supported (only did:key is resolved "
-                f"offline{hint})"
+                "offline)"
             )
         return resolve_did_key(parsed.did)
 
