@@ -123,6 +123,21 @@ def test_verify_takes_several_files_and_arrays_with_a_report_each(
     assert code == 2 and "one document" in err
 
 
+def test_verify_says_where_it_wrote_the_page_and_the_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # an employer ran 'verify --html report.html' and was told nothing about the page
+    source, page, archived = tmp_path / "c.json", tmp_path / "r.html", tmp_path / "r.json"
+    source.write_text(json.dumps(credential("Welding")))
+    code, out, err = invoke_main(
+        monkeypatch, capsys, "verify", "--json", str(source), "--html", str(page),
+        "--report-out", str(archived),
+    )  # fmt: skip
+    assert code == 0 and json.loads(out)["verified"] is True  # stdout: the JSON alone
+    assert f"Wrote the report as a page to {page}" in err and page.is_file()
+    assert f"'skillswallet report check {archived}'" in err and archived.is_file()
+
+
 # --- --context URL=FILE ------------------------------------------------------------------------
 
 EXTRA_URL = "https://credentials.example/context/v1"

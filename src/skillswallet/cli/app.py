@@ -503,6 +503,16 @@ def verify(
         page = report_html(reports[0][1], reports[0][2], checked_at=datetime.now(UTC))
         safefile.replace(html, page.encode("utf-8"), mode=0o644)
     _say_reports(reports, json_output, several)
+    if html is not None:  # (on stderr: --json output stays one document)
+        say(
+            f"Wrote the report as a page to {html}: open it in a browser to read or print", err=True
+        )
+    if report_out is not None:
+        say(
+            f"Wrote the archivable report to {report_out}: 'skillswallet report check "
+            f"{report_out}' decides it again later",
+            err=True,
+        )
     verified = all(result.verified for _, result, _ in reports)
     raise typer.Exit(EXIT_OK if verified else EXIT_NOT_VERIFIED)
 
