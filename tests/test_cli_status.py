@@ -130,6 +130,8 @@ def test_suspend_unsuspend_and_lists(
     assert _verify(monkeypatch, capsys, school, signed)[0] == 0
     code, out, _ = _run(monkeypatch, capsys, "status", "lists", "--json")
     assert code == 0 and [item["used"] for item in json.loads(out)] == [1, 1]
+    code, out, _ = _run(monkeypatch, capsys, "status", "lists")  # said in words, not "1/131,072"
+    assert code == 0 and f"revocation  1 of 131,072 entries given  by {DID}" in out
 
 
 def test_import_checks_status_with_status_dir(

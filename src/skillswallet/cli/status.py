@@ -136,7 +136,12 @@ def register(app: typer.Typer, did_app: typer.Typer) -> None:
         if json_output:
             say_json([info.__dict__ for info in infos])
             return
-        say(*(f"{i.url}  {i.purpose}  {i.used:,}/{i.length:,}  {i.issuer}" for i in infos))
+        say(
+            *(
+                f"{i.url}  {i.purpose}  {i.used:,} of {i.length:,} entries given  by {i.issuer}"
+                for i in infos
+            )
+        )
         if not infos:
             say("No status lists; create one with 'skillswallet status init'.")
 
