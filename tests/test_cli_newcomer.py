@@ -298,3 +298,25 @@ def test_a_name_not_disclosed_is_told_apart_from_no_name(
     source.write_text(json.dumps(nameless))
     code, out, _ = invoke_main(monkeypatch, capsys, "verify", str(source))
     assert "  Skill credential (no name)\n" in out
+
+
+# --- serve on a port that is taken -----------------------------------------------------------
+
+
+def test_serve_on_a_port_in_use_says_so_before_announcing_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # it printed "skillswallet VC API on http://127.0.0.1:8000", then uvicorn's
+    # "[Errno 98] error while attempting to bind"
+    import socket
+
+    pytest.importorskip("uvicorn")
+    monkeypatch.setenv("SKILLSWALLET_VAULT", str(tmp_path / "none.vault"))
+    monkeypatch.delenv("SKILLSWALLET_API_TOKEN", raising=False)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, out, err = invoke_main(monkeypatch, capsys, "serve", "--port", str(port))
+    assert code == 3 and "VC API on" not in out + err
+    assert f"port {port} is in use on 127.0.0.1" in err and "--port" in err

@@ -115,7 +115,7 @@ def register(app: typer.Typer) -> None:
         if needs_passphrase and "SKILLSWALLET_PASSPHRASE" not in os.environ:
             # A prompt: the workers read it from the environment they inherit.
             os.environ["SKILLSWALLET_PASSPHRASE"] = read_passphrase(None)
-        issuing = check(config)
+        issuing = check(config, host=host, port=port)
         say(
             f"skillswallet VC API on http://{host}:{port} ({workers} worker"
             f"{'s' if workers > 1 else ''}); "
