@@ -174,3 +174,31 @@ def test_a_framework_cannot_rename_an_esco_skill_and_its_own_skills_can_be_asses
     code, out, _ = cli(monkeypatch, capsys, "profile", "--json")
     [skill] = json.loads(out)["skills"]
     assert skill["label"] == "drive a forklift" and skill["level"] == "self"
+
+
+def test_profile_lines_say_how_a_skill_grew_only_when_it_did() -> None:
+    # "assessed  work in teams  level B  since ...  [assessed]": the bracket said the
+    # level again, and a newcomer could not tell what it was
+    from skillswallet.cli.profile import _profile_lines
+    from skillswallet.skills.evidence import EvidenceLevel
+    from skillswallet.skills.profile import ProfileSkill, SkillsProfile, Upgrade
+
+    day = datetime(2026, 11, 30, tzinfo=UTC)
+
+    def skill(label: str, *levels: EvidenceLevel) -> ProfileSkill:
+        steps = tuple(Upgrade(day, level, f"r{i}", None) for i, level in enumerate(levels))
+        return ProfileSkill(
+            uri=f"urn:skill:{label}", label=label, level=levels[-1], best_ever=levels[-1],
+            category="transversal", records=(), first=day, latest=day, history=steps,
+        )  # fmt: skip
+
+    lines = _profile_lines(
+        SkillsProfile(
+            (
+                skill("work in teams", EvidenceLevel.SELF, EvidenceLevel.ASSESSED),
+                skill("give advice", EvidenceLevel.ASSESSED),
+            )
+        )
+    )
+    assert "  assessed     work in teams  since 2026-11-30  (grew: self -> assessed)" in lines
+    assert "  assessed     give advice  since 2026-11-30" in lines

@@ -84,10 +84,11 @@ def _profile_lines(profile: SkillsProfile) -> list[str]:
         lines.append(f"{title}:")
         for s in group:
             level = s.level.label if s.level else f"expired ({s.best_ever.label})"
-            grown = " -> ".join(u.level.label for u in s.history)
             extra = f"  level {s.proficiency}" if s.proficiency else ""
             since = f"  since {_date(s.first)}" if s.first else ""
-            lines.append(f"  {level:<12} {s.label}{extra}{since}  [{grown}]")
+            if len(s.history) > 1:  # (one step was shown as "[assessed]" beside "assessed")
+                since += "  (grew: " + " -> ".join(u.level.label for u in s.history) + ")"
+            lines.append(f"  {level:<12} {s.label}{extra}{since}")
             lines.extend(f"               ({how})" for how in s.checked)
     return lines
 
