@@ -154,3 +154,7 @@ def test_verify_html_is_a_readable_offline_report(
         assert "issued by:   Example College" in html and "give advice to others" in html
         assert _fetches(html) == [] and "&lt;script&gt;" in html
     assert "<td>proof</td><td class='s failed'>FAILED</td>" in html  # the forged one's
+    # each claimed line wraps under its value, not at the left edge under the labels
+    # ("issued by:   " is 2 + 13 characters: a long issuer name or DID continues there)
+    hanging = "<span class=l style='padding-left:15ch;text-indent:-15ch'>  issued by:   "
+    assert hanging + "Example College" in html

@@ -5,6 +5,7 @@ fetched); every text from the document is escaped. Pure."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from html import escape
 from typing import Any
@@ -29,6 +30,7 @@ margin:0 0 .6rem}
 .verdict .why{display:block;font-size:1rem;font-weight:400;color:#1b1b1b}
 .tally{font-weight:600}
 pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f4f4f4;padding:.6rem;border-radius:4px}
+pre .l{display:block}
 h3{margin:1rem 0 .2rem;font-size:1.05rem}
 table{border-collapse:collapse;width:100%} th,td{text-align:left;padding:.3rem .5rem;
 border-bottom:1px solid #ddd;vertical-align:top}
@@ -82,13 +84,30 @@ def report_html(result: VerificationResult, document: Any, *, checked_at: dateti
             "<h2>What it claims</h2>"
             if verified
             else "<h2>What it claims <small>(not verified: do not rely on it)</small></h2>",
-            f"<pre>{escape(claimed) or 'Not a credential or presentation.'}</pre>",
+            f"<pre>{_claims(claimed) or 'Not a credential or presentation.'}</pre>",
             "<h2>Checks</h2>",
             *sections,
             "</body></html>",
             "",
         ]
     )
+
+
+# "  issued by:   " (indentation, a label, the spaces to its value): where a value starts
+_LABEL = re.compile(r" *(?:[A-Za-z][A-Za-z ]*: +)?")
+
+
+def _claims(text: str) -> str:
+    """What the document claims, one line a block whose wrapped rest starts under the
+    line's value (a hanging indent in the monospace font's ``ch``), not at the left edge
+    under the labels: long DIDs and skill URIs wrap on a phone or in print."""
+    lines = []
+    for line in text.splitlines():
+        label = _LABEL.match(line)  # (always matches, if only "")
+        hang = label.end() if label else 0
+        style = f" style='padding-left:{hang}ch;text-indent:-{hang}ch'" if hang else ""
+        lines.append(f"<span class=l{style}>{escape(line)}</span>")
+    return "".join(lines)
 
 
 def _tally(result: VerificationResult) -> str:
