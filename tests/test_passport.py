@@ -119,6 +119,12 @@ def test_profile_html_from_the_command_line(
     assert "No skills yet" in out.read_text() and out.stat().st_mode & 0o077 == 0
     code, _, err = invoke_main(monkeypatch, capsys, "profile", "--occupation", DIRECTOR)
     assert code == 2 and "--occupation goes with --html" in err
+    # a person showing the page is named on it, as they choose (escaped), not by a DID alone
+    args = ("profile", "--html", str(out), "--name", "Ada <Lovelace>")
+    assert invoke_main(monkeypatch, capsys, *args)[0] == 0
+    assert "<h1>Skills passport: Ada &lt;Lovelace&gt;</h1>" in out.read_text()
+    code, _, err = invoke_main(monkeypatch, capsys, "profile", "--name", "Ada")
+    assert code == 2 and "--name goes with --html" in err
 
 
 @needs_chromium

@@ -964,11 +964,13 @@ class Wallet:
         lang: str = "en",
         now: datetime | None = None,
         link: str | None = None,
+        name: str | None = None,
     ) -> str:
         """The skills profile as a self-contained HTML page (a "skills passport": skills
         by skill group, evidence shown, how they grew, the credentials behind them, the
         gap to ``occupation`` when given, and ``link``, an http(s) address, written out
-        and as a QR code). See :mod:`skillswallet.render.passport`."""
+        and as a QR code), headed with ``name`` when given (else the holder's DIDs
+        alone). See :mod:`skillswallet.render.passport`."""
         profile = self.profile(taxonomy=taxonomy, trust=trust, lang=lang, now=now)
         mine = [key.did for key in self.dids()]
         notes = {
@@ -989,6 +991,7 @@ class Wallet:
             credentials=notes,
             gap=gap,
             link=link,
+            name=name,
         )
 
     def sign_report(self, report: dict[str, Any], did: str) -> dict[str, Any]:

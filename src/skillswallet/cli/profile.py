@@ -172,12 +172,20 @@ def register(app: typer.Typer) -> None:
                 show_default=False,
             ),
         ] = None,
+        name: Annotated[
+            str | None,
+            typer.Option(
+                help="With --html: your name, as the page's heading shows it (else the page "
+                "names you by your DID alone).",
+                show_default=False,
+            ),
+        ] = None,
         json_output: JsonOpt = False,
     ) -> None:
         """Your skills profile: every skill your credentials evidence, its strongest
         evidence (self < endorsed < assessed < accredited), and how it grew.
 
-        Example: skillswallet profile --html passport.html"""
+        Example: skillswallet profile --html passport.html --name 'Ada Lovelace'"""
         from ..skills.store import default_taxonomy
 
         trust_list = _trust(trust)
@@ -185,6 +193,8 @@ def register(app: typer.Typer) -> None:
             fail("--occupation goes with --html (or use 'skillswallet match')", EXIT_USAGE)
         if link is not None and html is None:
             fail("--link goes with --html", EXIT_USAGE)
+        if name is not None and html is None:
+            fail("--name goes with --html", EXIT_USAGE)
         if html is not None:
             with opened(vault, passphrase_file) as wallet:
                 page = wallet.passport(
@@ -193,6 +203,7 @@ def register(app: typer.Typer) -> None:
                     trust=trust_list,
                     lang=lang,
                     link=link,
+                    name=name.strip() or None if name is not None else None,
                 )
             safefile.replace(html, page.encode("utf-8"), mode=0o600)
             say_either(json_output, {"written": str(html)}, f"Wrote your skills passport to {html}")

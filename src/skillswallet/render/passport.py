@@ -39,12 +39,15 @@ def passport_html(
     credentials: Mapping[str, CredentialNote] | None = None,
     gap: MatchReport | None = None,
     link: str | None = None,
+    name: str | None = None,
 ) -> str:
-    """The page. ``group_of`` names a skill's group (e.g. its ESCO skill group) to
-    arrange skills under; ``credentials`` describes the records behind the skills (by
-    record id); ``gap`` is a comparison with an occupation or vacancy; ``link`` (an
-    http(s) address, see :func:`~skillswallet.render.qr.check_link`) is shown written
-    out and as an inline SVG QR code (text, not a hyperlink: the page links nowhere)."""
+    """The page, headed with ``name`` (the holder's name, as they want it shown) when
+    given, else with the holder's DIDs alone. ``group_of`` names a skill's group (e.g.
+    its ESCO skill group) to arrange skills under; ``credentials`` describes the records
+    behind the skills (by record id); ``gap`` is a comparison with an occupation or
+    vacancy; ``link`` (an http(s) address, see :func:`~skillswallet.render.qr.check_link`)
+    is shown written out and as an inline SVG QR code (text, not a hyperlink: the page
+    links nowhere)."""
     notes = credentials or {}
     groups: dict[str, list[ProfileSkill]] = {}
     for skill in profile.skills:
@@ -59,7 +62,7 @@ def passport_html(
             counts[skill.level] += 1
     parts = [
         _HEAD,
-        "<header><h1>Skills passport</h1>",
+        f"<header><h1>Skills passport{': ' + _text(name) if name else ''}</h1>",
         f"<p class=meta>{_text(holder) + ' · ' if holder else ''}"
         f"made {escape(generated.strftime('%Y-%m-%d'))} by skillswallet from verified "
         "credentials</p>",
