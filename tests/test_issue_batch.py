@@ -118,8 +118,9 @@ def test_cohort_with_a_bad_row_issues_the_rest_and_all_verify(
     out = tmp_path / "out"
     report = school.issue(write_csv(tmp_path / "cohort.csv", rows), out)
     assert len(report.issued) == 19 and report.rows == 20
-    assert {(e.line, e.column) for e in report.errors} == {(8, "subject")}
-    assert "line 8, column 'subject'" in str(report.errors[0])
+    # one message for the one bad cell (the schema's regex is not printed as well)
+    assert [(e.line, e.column) for e in report.errors] == [(8, "subject")]
+    assert "line 8, column 'subject': credentialSubject.id must be a URL" in str(report.errors[0])
     assert (os.stat(out).st_mode & 0o777) == 0o700
     published = tmp_path / "published"
     school.status.publish(published, school.signer, now=batch_module.datetime.now(batch_module.UTC))
@@ -134,7 +135,7 @@ def test_cohort_with_a_bad_row_issues_the_rest_and_all_verify(
     assert len(issued_records(out)) == 19
     # a re-run issues nothing again and still names the bad row
     again = school.issue(tmp_path / "cohort.csv", out)
-    assert (len(again.issued), again.skipped, len(again.errors)) == (0, 19, 2)
+    assert (len(again.issued), again.skipped, len(again.errors)) == (0, 19, 1)
     assert len(issued_records(out)) == 19
 
 

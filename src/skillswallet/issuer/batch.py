@@ -605,14 +605,18 @@ def _check_row(context: _Context, row: Row) -> _Checked:
                 f"the issuer {issuer_id(doc)!r} is not the signing key's DID {context.issuer!r}",
             )
         )
+    # a cell the data model already refused is not named again by the schema (the same
+    # bad subject printed twice, once as "must be a URL", once as a schema's regex)
+    named = {e.column for e in errors if e.column is not None}
     registry = default_registry()
     for entry in as_list(doc.get("credentialSchema")):
         schema_id = entry.get("id") if isinstance(entry, dict) else None
         if not isinstance(schema_id, str) or schema_id not in registry:
             continue
         for text in registry.errors(schema_id, doc):
-            path = _error_path(text)
-            errors.append(error(template.column_of(path), f"schema {schema_id}: {text}"))
+            column = template.column_of(_error_path(text))
+            if column is None or column not in named:
+                errors.append(error(column, f"schema {schema_id}: {text}"))
     return _Checked(
         row.number,
         row.line,
