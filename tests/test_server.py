@@ -451,10 +451,51 @@ def test_the_employer_page_asks_for_the_challenge_and_keeps_what_was_pasted(
     }
     pasted = client.post("/check", data={"document": json.dumps(vp), "domain": "jobs.example"})
     assert pasted.status_code == 400
-    assert "fill in the challenge you gave the candidate" in pasted.text
+    assert "give the request you sent the candidate, or the challenge" in pasted.text
     assert "choosing the file again" not in pasted.text  # the pasted text is still there
     assert escape(json.dumps(vp)) in pasted.text and 'value="jobs.example"' in pasted.text
     uploaded = client.post(
         "/check", files={"file": ("vp.json", json.dumps(vp).encode(), "application/json")}
     )
     assert uploaded.status_code == 400 and "choosing the file again" in uploaded.text
+
+
+def test_the_employer_page_checks_an_answer_against_the_request_file(
+    client: TestClient, tmp_path: Path
+) -> None:
+    # HR has request.json from 'skillswallet request new': the page takes it as the CLI's
+    # 'verify --request' does (its challenge and domain, and what it asked)
+    from datetime import UTC, datetime
+
+    from skillswallet.present import SkillRequirement, new_request
+    from skillswallet.wallet import Wallet
+
+    from .presentkit import ADVICE, COOKING, school_credential
+    from .vaultkit import PASSPHRASE, fast_kdf
+
+    asked = new_request(domain="jobs.example", skills=[SkillRequirement(ADVICE)])
+    other = new_request(domain="jobs.example", skills=[SkillRequirement(COOKING)])
+    with Wallet.create(tmp_path / "holder.sqlite", PASSPHRASE, kdf=fast_kdf()) as holder:
+        me = holder.create_did()
+        assert holder.add(school_credential(me, datetime.now(UTC))).status == "stored"
+        vp = holder.respond(asked).presentation
+
+    def check(request: dict[str, Any] | bytes) -> Any:
+        data = request if isinstance(request, bytes) else json.dumps(request).encode()
+        return client.post(
+            "/check",
+            data={"document": json.dumps(vp)},
+            files={"request": ("request.json", data, "application/json")},
+        )
+
+    answered = check(asked)
+    assert answered.status_code == 200 and "<p class='verdict ok'>Verified</p>" in answered.text
+    assert "request.query[0].credentialQuery[0]" in answered.text
+    not_asked = check(dict(other, challenge=asked["challenge"]))  # same challenge, other skill
+    assert not_asked.status_code == 422 and f"claims no skill {COOKING}" in not_asked.text
+    replayed = check(other)  # the answer to another request: another challenge
+    assert replayed.status_code == 422 and "challenge" in replayed.text
+    broken = check(b"{not json")
+    assert broken.status_code == 400 and "the request file:" in broken.text
+    malformed = check({"query": []})
+    assert malformed.status_code == 400 and "the request file:" in malformed.text

@@ -24,6 +24,7 @@ from ..credentials.model import is_presentation
 from ..errors import (
     InvalidJSONError,
     RegistryUnavailableError,
+    RequestError,
     StatusRegistryError,
     VaultBusyError,
 )
@@ -44,6 +45,7 @@ from .page import (
     form_page,
     read_document,
     read_form,
+    read_request,
     read_upload,
     what_is_checked,
 )
@@ -341,14 +343,15 @@ def create_app(
     async def check_page(request: Request) -> Response:
         raw = await read_body(request, form=True)
         fields: dict[str, str] = {}
-        upload: bytes | None = None
+        files: dict[str, bytes] = {}
         try:
             if request.headers.get("content-type", "").startswith("multipart/form-data"):
-                fields, upload = await _multipart(request, raw)
+                fields, files = await _multipart(request, raw)
             else:
                 fields = read_form(raw)
         except InvalidJSONError as exc:
             return _page(form(str(exc)), 400)
+        upload = files.get("file")
 
         def work() -> tuple[str, int]:
             try:
@@ -356,8 +359,16 @@ def create_app(
                     document = read_upload(upload)
                 else:
                     document = read_document(fields.get("document", ""))
+                asked = read_request(files["request"]) if "request" in files else None
             except InvalidJSONError as exc:
                 return form(str(exc), fields), 400
+            if asked is not None and isinstance(document, dict) and is_presentation(document):
+                try:  # as 'verify --request': its challenge, domain and queries
+                    result = service().check_answer(document, asked)
+                except RequestError as exc:
+                    return form(f"the request file: {exc}", fields), 400
+                page = report_html(result, document, checked_at=datetime.now(UTC))
+                return page, 200 if result.verified else 422
             if is_openbadge2(document):  # a baked 2.0 badge: checked as far as offline goes
                 assertion = assertion_of(document)
                 view = credential_view(assertion, recipient_text(assertion))
@@ -370,8 +381,9 @@ def create_app(
                 and not fields.get("challenge")
             ):
                 message = (
-                    "This is a presentation: fill in the challenge you gave the candidate"
-                    " (the \"challenge\" of the request you sent them) and check again"
+                    "This is a presentation: give the request you sent the candidate, or"
+                    ' the challenge you gave them (the "challenge" of that request),'
+                    " and check again"
                 )
                 if upload:  # a browser never fills in a file field for the user
                     message += ", choosing the file again"
@@ -387,22 +399,22 @@ def create_app(
         text, status = await engine.run(work)
         return _page(text, status)
 
-    async def _multipart(request: Request, raw: bytes) -> tuple[dict[str, str], bytes | None]:
-        """The fields and the one file of a multipart form whose body (``raw``) was read
-        within the size limit already."""
+    async def _multipart(request: Request, raw: bytes) -> tuple[dict[str, str], dict[str, bytes]]:
+        """The fields and the files (the document, the request; by field name, empty
+        ones left out) of a multipart form whose body (``raw``) was read within the size
+        limit already."""
 
         async def receive() -> dict[str, Any]:
             return {"type": "http.request", "body": raw, "more_body": False}
 
         try:
-            form = await Request(request.scope, receive).form(max_files=1, max_fields=8)
+            form = await Request(request.scope, receive).form(max_files=2, max_fields=8)
         except Exception:  # (malformed multipart: starlette/python-multipart raise several)
             raise InvalidJSONError("the form could not be read") from None
         fields = {k: v for k, v in form.items() if isinstance(v, str)}
-        files = [v for v in form.values() if not isinstance(v, str)]
-        data = await files[0].read() if files else b""
+        files = {k: await v.read() for k, v in form.items() if not isinstance(v, str)}
         await form.close()
-        return fields, data or None
+        return fields, {name: data for name, data in files.items() if data}
 
     routes = [
         Route("/", home, methods=["GET"]),

@@ -42,8 +42,12 @@ keeps nothing.</p>
 <textarea id=document name=document>{document}</textarea>
 <label for=file>... or a file: a baked badge (PNG or SVG) or a JSON file</label>
 <input type=file id=file name=file accept=".png,.svg,.json,.jwt">
-<label for=challenge>For a presentation: the challenge you gave the candidate (the
-"challenge" of your request)</label>
+<label for=request>For a presentation: the request you sent the candidate (request.json,
+from 'skillswallet request new'): its challenge and domain are used, and the answer is
+checked against what it asked</label>
+<input type=file id=request name=request accept=".json">
+<label for=challenge>... or the challenge you gave the candidate (the "challenge" of your
+request)</label>
 <input type=text id=challenge name=challenge value="{challenge}">
 <label for=domain>Your domain, if you asked for one</label>
 <input type=text id=domain name=domain value="{domain}">
@@ -109,6 +113,15 @@ def read_upload(data: bytes) -> Any:
         return read_document(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise InvalidJSONError("the file is neither an image, JSON nor a JWT") from None
+
+
+def read_request(data: bytes) -> Any:
+    """An uploaded presentation request (JSON), as an
+    :class:`~skillswallet.errors.InvalidJSONError` saying so when it is not JSON."""
+    try:
+        return jsonio.loads(data)
+    except SkillsWalletError as exc:
+        raise InvalidJSONError(f"the request file: {exc}") from None
 
 
 def read_document(text: str) -> Any:

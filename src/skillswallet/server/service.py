@@ -460,6 +460,23 @@ class Service:
                 "/options/challenge", "verifying a presentation needs the challenge you gave"
             ) from None
 
+    def check_answer(self, presentation: Any, request: Any) -> VerificationResult:
+        """``presentation`` checked as the answer to ``request`` (a presentation
+        request's JSON: its challenge and domain, and a ``request`` check per query;
+        :class:`~skillswallet.errors.RequestError` if malformed), with this service's trust
+        lists, status lists and DID documents, as ``verify --request`` does."""
+        from ..present.response import check_response
+        from ..trust.lists import combined
+
+        return check_response(
+            presentation,
+            request,
+            trust=combined(list(self.trust)) if self.trust else None,
+            resolver=self.resolver,
+            loader=self.loader,
+            status=self.status_source,
+        )
+
     def derive(self, credential: Any, options: Any) -> dict[str, Any]:
         doc = _object(credential, "/verifiableCredential")
         opts = _object(options, "/options", allow_none=True)
