@@ -115,6 +115,23 @@ def test_issue_revoke_publish_verify(
     assert code == 1 and out.startswith("NOT VERIFIED") and "✗ status" in out
 
 
+def test_revoke_takes_the_credential_file(
+    school: dict[str, Path], monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    # a school administrator has diplomas/row-000002.json, not its urn:uuid
+    gone = _issue(monkeypatch, capsys, school, "gone")
+    gone_id = json.loads(gone.read_text())["id"]
+    code, out, _ = _run(monkeypatch, capsys, "status", "revoke", str(gone))
+    assert code == 0 and f"revoked {gone_id}" in out
+    _run(monkeypatch, capsys, "status", "publish", "--as", DID, "--out", str(school["published"]))
+    code, report = _verify(monkeypatch, capsys, school, gone)
+    assert code == 1 and _status_of(report)["reason"].startswith("revoked")
+    idless = school["tmp"] / "no-id.json"
+    idless.write_text(json.dumps({"type": ["VerifiableCredential"]}))
+    code, _, err = _run(monkeypatch, capsys, "status", "suspend", str(idless))
+    assert code == 2 and "is not a credential with an id" in err
+
+
 def test_suspend_unsuspend_and_lists(
     school: dict[str, Path], monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:

@@ -14,7 +14,7 @@ import typer
 
 from .. import jsonio, safefile
 from ..status.bitstring import MIN_ENTRIES
-from .common import EXIT_USAGE, fail, say, say_either, say_json
+from .common import EXIT_USAGE, fail, load_input, say, say_either, say_json
 from .vault import JsonOpt, PassFileOpt, VaultOpt, opened, vault_path
 
 if TYPE_CHECKING:
@@ -145,15 +145,31 @@ def register(app: typer.Typer, did_app: typer.Typer) -> None:
         if not infos:
             say("No status lists; create one with 'skillswallet status init'.")
 
+    def _credential_id(given: str) -> str:
+        """The id given, or the id of the credential file given (as 'issue' wrote it)."""
+        if not Path(given).is_file():
+            return given
+        credential = load_input(given, what="credential")
+        found = credential.get("id") if isinstance(credential, dict) else None
+        if not isinstance(found, str):
+            fail(f"{given} is not a credential with an id", EXIT_USAGE)
+        return found
+
     def _changer(verb: str, doc: str) -> Any:
         def command(
-            credential_id: Annotated[
-                str, typer.Argument(metavar="CREDENTIAL_ID", help="The credential's id.")
+            credential: Annotated[
+                str,
+                typer.Argument(
+                    metavar="CREDENTIAL",
+                    help="The credential's id (urn:uuid:...), or its file (the id is read "
+                    "from it).",
+                ),
             ],
             registry: RegistryOpt = None,
             vault: VaultOpt = None,
             json_output: JsonOpt = False,
         ) -> None:
+            credential_id = _credential_id(credential)
             with open_status_issuer(registry_path(registry, vault)) as issuer_:
                 changed = getattr(issuer_, verb)(credential_id)
             _say_changes(changed, f"{verb}d" if verb.endswith("e") else f"{verb}ed", json_output)
@@ -162,7 +178,7 @@ def register(app: typer.Typer, did_app: typer.Typer) -> None:
         return command
 
     status_app.command("revoke")(
-        _changer("revoke", "Revoke a credential you issued, for good (by its id).")
+        _changer("revoke", "Revoke a credential you issued, for good (by its id or file).")
     )
     status_app.command("suspend")(
         _changer("suspend", "Suspend a credential you issued (undo with 'unsuspend').")
