@@ -130,6 +130,8 @@ def test_revoke_takes_the_credential_file(
     idless.write_text(json.dumps({"type": ["VerifiableCredential"]}))
     code, _, err = _run(monkeypatch, capsys, "status", "suspend", str(idless))
     assert code == 2 and "is not a credential with an id" in err
+    code, _, err = _run(monkeypatch, capsys, "status", "revoke", "row-00002.json")  # a typo
+    assert code == 2 and "is neither a file nor a credential id" in err
 
 
 def test_suspend_unsuspend_and_lists(

@@ -148,6 +148,8 @@ def register(app: typer.Typer, did_app: typer.Typer) -> None:
     def _credential_id(given: str) -> str:
         """The id given, or the id of the credential file given (as 'issue' wrote it)."""
         if not Path(given).is_file():
+            if ":" not in given:  # an id is a URL (urn:uuid:..., https://...)
+                fail(f"{given} is neither a file nor a credential id (urn:uuid:...)", EXIT_USAGE)
             return given
         credential = load_input(given, what="credential")
         found = credential.get("id") if isinstance(credential, dict) else None
