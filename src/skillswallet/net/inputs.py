@@ -49,3 +49,16 @@ def verifier_inputs(
         WebResolver(did_web_dir, fetcher, max_age=cache_ttl) if did_web_dir or fetcher else None
     )
     return source, resolver
+
+
+def badge_fetcher(
+    hosts: Sequence[str] | None, *, transport: Transport | None = None
+) -> HttpsFetcher | None:
+    """What ``--allow-network`` lets an Open Badges 2.0 check fetch (hosted assertions,
+    issuer keys, linked BadgeClasses: at most 1 MiB each) over HTTPS from those hosts;
+    None (offline) without it."""
+    if not hosts:
+        return None
+    from ..openbadges2 import MAX_JWS_BYTES
+
+    return HttpsFetcher(hosts, max_bytes=MAX_JWS_BYTES, transport=transport)
