@@ -10,11 +10,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .fetch import HttpsFetcher, Transport
-
 if TYPE_CHECKING:
     from ..did.resolver import DIDResolver
     from ..status.sources import StatusSource
+    from .fetch import HttpsFetcher, Transport
 
 
 def verifier_inputs(
@@ -36,6 +35,7 @@ def verifier_inputs(
         return None, None
     from ..did.web import WebResolver
     from ..status.sources import CachedSource, DirectorySource, FirstOf, HttpsSource
+    from .fetch import HttpsFetcher
 
     fetcher = HttpsFetcher(hosts, transport=transport) if hosts else None
     sources: list[StatusSource] = []
@@ -60,5 +60,6 @@ def badge_fetcher(
     if not hosts:
         return None
     from ..openbadges2 import MAX_JWS_BYTES
+    from .fetch import HttpsFetcher
 
     return HttpsFetcher(hosts, max_bytes=MAX_JWS_BYTES, transport=transport)
