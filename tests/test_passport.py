@@ -123,6 +123,7 @@ def test_profile_html_from_the_command_line(
     args = ("profile", "--html", str(out), "--name", "Ada <Lovelace>")
     assert invoke_main(monkeypatch, capsys, *args)[0] == 0
     assert "<h1>Skills passport: Ada &lt;Lovelace&gt;</h1>" in out.read_text()
+    assert "the name is as the holder gives it" in out.read_text()  # not from a credential
     code, _, err = invoke_main(monkeypatch, capsys, "profile", "--name", "Ada")
     assert code == 2 and "--name goes with --html" in err
 

@@ -65,7 +65,7 @@ def passport_html(
         f"<header><h1>Skills passport{': ' + _text(name) if name else ''}</h1>",
         f"<p class=meta>{_text(holder) + ' · ' if holder else ''}"
         f"made {escape(generated.strftime('%Y-%m-%d'))} by skillswallet from verified "
-        "credentials</p>",
+        f"credentials{'; the name is as the holder gives it' if name else ''}</p>",
         _summary(profile, counts),
         _link_block(link) if link is not None else "",
         "</header>",
