@@ -440,6 +440,14 @@ def _preview(document: dict[str, Any], pointer: str) -> str:
     return " = " + (text if len(text) <= 70 else text[:67] + "...")
 
 
+def _words(pointer: str) -> str:
+    """`` (the achievement's skill 1)`` after a pointer: what it is, in words."""
+    from ..present.words import pointer_words
+
+    said = pointer_words(pointer)
+    return f" ({said})" if said != pointer else ""
+
+
 def _is_mandatory(pointer: str, item: CredentialDisclosure) -> bool:
     return any(pointer == m or pointer.startswith(m + "/") for m in item.mandatory)
 
@@ -468,9 +476,11 @@ def _plan_lines(plan: PresentationPlan, wallet: Wallet | None = None) -> list[st
             source = wallet.get(item.record_id)[1]
         for pointer in item.revealed:
             note = "  (mandatory)" if _is_mandatory(pointer, item) else ""
-            lines.append(f"    reveals   {pointer}{_preview(source, pointer)}{note}")
+            lines.append(
+                f"    reveals   {pointer}{_words(pointer)}{_preview(source, pointer)}{note}"
+            )
         for pointer in item.withheld:
-            lines.append(f"    withholds {pointer}")
+            lines.append(f"    withholds {pointer}{_words(pointer)}")
         if not item.withheld:
             lines.append("    withholds nothing")
     return lines
