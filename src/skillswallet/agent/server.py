@@ -21,6 +21,10 @@ from .client import lock
 from .runtime import peer_uid, receive, send, socket_path
 
 _PR_SET_DUMPABLE = 4
+#: How often an idle agent checks that its socket is still its own; how long a client
+#: has to send its whole request (a real one sends a few bytes at once).
+_WATCH_SECONDS = 1.0
+_REQUEST_SECONDS = 1.0
 
 
 def start(vault: Path, vault_id: bytes, key: bytes, idle_seconds: int) -> int:
@@ -37,12 +41,15 @@ def start(vault: Path, vault_id: bytes, key: bytes, idle_seconds: int) -> int:
     path = socket_path(vault, create=True)
     assert path is not None  # (created)
     lock(vault)
-    with contextlib.suppress(FileNotFoundError):
-        path.unlink()  # a socket left by an agent that was killed
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     umask = os.umask(0o177)  # the socket is 0600 from the start
     try:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()  # a socket left by an agent that was killed
         listener.bind(str(path))
+    except OSError as exc:  # something else at the path, or another unlock won the race
+        listener.close()
+        raise AgentError(f"the unlock agent cannot listen at {path}: {exc.strerror}") from None
     finally:
         os.umask(umask)
     listener.listen(16)
@@ -114,17 +121,19 @@ def serve(
     deadline = clock() + idle_seconds
     try:
         while (remaining := deadline - clock()) > 0:
-            listener.settimeout(remaining)
+            listener.settimeout(min(remaining, _WATCH_SECONDS))
             try:
                 conn, _ = listener.accept()
             except TimeoutError:
-                break
+                if _still_ours(path, ours):
+                    continue
+                break  # its socket was removed or replaced: nobody can reach (or lock) it
             with conn:
                 if peer_uid(conn) != uid:
                     continue  # another user: not a word
-                conn.settimeout(2)
                 try:
-                    request = receive(conn)
+                    request = receive(conn, within=_REQUEST_SECONDS)
+                    conn.settimeout(_REQUEST_SECONDS)  # (for the answer)
                     op = request.get("op") if request else None
                     if op == "key":
                         send(conn, {"vaultId": vault_id.hex(), "key": bytes(key).hex()})
@@ -142,6 +151,13 @@ def serve(
         for i in range(len(key)):
             key[i] = 0
         with contextlib.suppress(OSError):
-            if path.stat().st_ino == ours:  # not a newer agent's socket
+            if _still_ours(path, ours):  # not a newer agent's socket
                 path.unlink()
         listener.close()
+
+
+def _still_ours(path: Path, inode: int) -> bool:
+    try:
+        return path.lstat().st_ino == inode
+    except OSError:
+        return False
