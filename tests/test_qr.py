@@ -61,7 +61,18 @@ def test_file_kinds_and_links_are_checked() -> None:
     with pytest.raises(QRCodeError, match=r"\.svg or \.png"):
         image_kind("code.jpg")
     assert check_link(LINK) == LINK
-    for bad in ("javascript:alert(1)", "ftp://example.com/x", "https://", "https://a b.example"):
+    for bad in (
+        "javascript:alert(1)",
+        "ftp://example.com/x",
+        "https://",
+        "https://a b.example",
+        "https://[::1",  # urlsplit raises ValueError: a QRCodeError all the same
+        "http://[",
+        # shown written out under the code: a right-to-left override would show
+        # "https://evil.example/moc.elpmaxe" reversed, as another address
+        "https://evil.example/\u202emoc.knab",
+        "https://bank.example\u200b.evil.example/",
+    ):
         with pytest.raises(QRCodeError):
             check_link(bad)
 
