@@ -4,13 +4,27 @@ never get "verified" for what was not checked."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
+from skillswallet.credentials.proofs import add_proof
+from skillswallet.did.web import WebResolver, did_web_file
 from skillswallet.jose.envelope import envelope
-from skillswallet.result import Status
+from skillswallet.result import Status, VerificationResult
+from skillswallet.tour import skill_badge
 from skillswallet.verify import NO_CHALLENGE, verify
 from skillswallet.wallet import Wallet
 
 from .conftest import NOW
-from .test_enveloped import DOMAIN, _checks, _held, _signed
+from .test_enveloped import DOMAIN, V2, _checks, _held, _signed
+
+
+def _assert_fails(result: VerificationResult, check: str, words: str) -> None:
+    """The first credential's ``check`` failed saying ``words``; nothing verified."""
+    found = _checks(result, "credential[0]")[check]
+    assert found.status is Status.FAILED and words in found.reason, found
+    assert not result.verified
 
 
 def test_an_sd_jwt_without_key_binding_fails_even_when_no_challenge_was_requested(
@@ -23,9 +37,7 @@ def test_an_sd_jwt_without_key_binding_fails_even_when_no_challenge_was_requeste
     text = wallet.serialization(sd_id) or ""
     signed = _signed(wallet, me, [envelope(text, "dc+sd-jwt")])
     result = verify(signed, now=NOW, challenge=NO_CHALLENGE)
-    binding = _checks(result, "credential[0]")["holder_binding"]
-    assert binding.status is Status.FAILED and "no KB-JWT" in binding.reason
-    assert not result.verified
+    _assert_fails(result, "holder_binding", "no KB-JWT")
 
 
 def test_an_sd_jwt_whose_kb_jwt_is_forged_fails_when_no_challenge_was_requested(
@@ -47,3 +59,53 @@ def test_an_sd_jwt_whose_kb_jwt_is_forged_fails_when_no_challenge_was_requested(
     inner = _checks(result, "credential[0]")
     assert inner["holder_binding"].status is Status.PASSED
     assert inner["challenge"].status is Status.SKIPPED
+
+
+def _holder_claim_presentation(
+    wallet: Wallet, tmp_path: Path, *, both: bool
+) -> tuple[dict[str, Any], WebResolver]:
+    """A school's did:web with an assertion key (key-1, its diplomas) and a login key
+    (key-2, authentication only unless ``both``); a presentation the school signs with
+    the login key, holding a proofless 'credential' in the school's name."""
+    school = wallet.create_did_web("school.example")
+    wallet.add_did_web_key(school)
+    document = wallet.did_web_document(school)
+    document["assertionMethod"] = [f"{school}#key-1"] + ([f"{school}#key-2"] if both else [])
+    document["authentication"] = [f"{school}#key-2"]
+    path = did_web_file(tmp_path / "site", school)
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(document))
+    claim = skill_badge(school, "did:example:anyone", valid_from="2025-01-01T00:00:00Z")
+    vp = {"@context": [V2], "type": ["VerifiablePresentation"], "holder": school}
+    vp["verifiableCredential"] = [claim]
+    signed = add_proof(
+        vp,
+        wallet.signer(f"{school}#key-2"),
+        cryptosuite="eddsa-rdfc-2022",
+        proof_purpose="authentication",
+        created=NOW,
+        challenge="c",
+    )
+    return signed, WebResolver(tmp_path / "site")
+
+
+def test_a_login_key_cannot_make_holder_claims_in_the_issuers_name(
+    wallet: Wallet, tmp_path: Path
+) -> None:
+    # A holder's claim is secured by the presentation's proof (VC DM 2.0 §4.13.4), an
+    # authentication proof. Whoever holds a key the school authorizes only for logging in
+    # must not mint what reads as the school's credential (and passes a trust list that
+    # trusts the school): the key must be one the school asserts with.
+    signed, resolver = _holder_claim_presentation(wallet, tmp_path, both=False)
+    result = verify(signed, now=NOW, challenge="c", resolver=resolver)
+    assert _checks(result, "presentation")["holder_binding"].status is Status.PASSED
+    _assert_fails(result, "proof", "assertionMethod")
+
+
+def test_a_holder_claim_signed_with_a_key_the_holder_asserts_with_verifies(
+    wallet: Wallet, tmp_path: Path
+) -> None:
+    signed, resolver = _holder_claim_presentation(wallet, tmp_path, both=True)
+    result = verify(signed, now=NOW, challenge="c", resolver=resolver)
+    assert result.verified, result.failures
+    assert _checks(result, "credential[0]")["proof"].detail["securedBy"] == "presentation"
