@@ -11,6 +11,7 @@ from typing import Any
 from skillswallet.credentials.proofs import add_proof
 from skillswallet.did.web import WebResolver, did_web_file
 from skillswallet.jose.envelope import envelope
+from skillswallet.render.report import claimed_lines
 from skillswallet.result import Status, VerificationResult
 from skillswallet.tour import skill_badge
 from skillswallet.verify import NO_CHALLENGE, verify
@@ -109,3 +110,18 @@ def test_a_holder_claim_signed_with_a_key_the_holder_asserts_with_verifies(
     result = verify(signed, now=NOW, challenge="c", resolver=resolver)
     assert result.verified, result.failures
     assert _checks(result, "credential[0]")["proof"].detail["securedBy"] == "presentation"
+
+
+def test_the_report_says_a_holder_claim_is_only_the_holders_word(
+    wallet: Wallet, tmp_path: Path
+) -> None:
+    # The holder names the issuer of his own claim as he likes ("Harvard University");
+    # the report must not read like a credential that Harvard issued.
+    signed, _ = _holder_claim_presentation(wallet, tmp_path, both=True)
+    signed["verifiableCredential"][0]["issuer"] = {"id": "x", "name": "Harvard University"}
+    lines = claimed_lines(signed)
+    at = next(i for i, line in enumerate(lines) if "Harvard University" in line)
+    assert "no proof of its own" in " ".join(lines[at:])
+    # an enveloped JWT credential carries its own signature: no such line
+    enveloped = {**signed, "verifiableCredential": [envelope("ey.a.b", "vc+jwt")]}
+    assert not any("no proof of its own" in line for line in claimed_lines(enveloped))

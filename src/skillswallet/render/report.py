@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..credentials.model import as_list, holder_id, is_presentation
+from ..credentials.types import has_type
 from ..skills.claimed import Claimed, what_is_claimed
 
 _KIND_WORDS = {
@@ -20,6 +21,10 @@ _KIND_WORDS = {
 #: A name that is absent, and one the holder did not disclose: one wording everywhere.
 _NO_NAME = "(no name)"
 _NAME_NOT_DISCLOSED = "(name not disclosed)"
+#: A credential with no proof of its own in a presentation: at best the holder's claim.
+_HOLDER_CLAIM = "secured by:  no proof of its own: a claim of whoever signed the presentation"
+#: (the type of a JWT credential inside a presentation, which carries its own signature)
+ENVELOPED = "EnvelopedVerifiableCredential"
 
 
 def claimed_lines(document: Any) -> list[str]:
@@ -33,6 +38,9 @@ def claimed_lines(document: Any) -> list[str]:
     for i, credential in enumerate(credentials):
         lines.append(f"  credential[{i}]:")
         lines.extend(_credential_lines(what_is_claimed(credential), "    "))
+        if "proof" not in credential and not has_type(credential, ENVELOPED):
+            # (VC DM 2.0 §4.13.4) its issuer, and the issuer's name, are the holder's word
+            lines.append(f"    {_HOLDER_CLAIM}")
     return lines
 
 
