@@ -241,3 +241,14 @@ def test_something_else_at_the_socket_path_is_an_agent_error(vault: Path) -> Non
     (path / "x").write_text("not a socket")
     with pytest.raises(AgentError, match="agent"):
         start(vault, b"\x00" * 16, b"\x01" * 32, 60)
+
+
+def test_a_locked_agents_socket_is_gone_when_lock_returns(vault: Path) -> None:
+    # 'unlock' locks the running agent, then binds its own socket at the same path: an
+    # old agent that removed its socket after answering could remove the new one (an
+    # inode number is reused at once), leaving the new agent unreachable
+    for _ in range(20):
+        agent, path = _agent_thread(vault)
+        assert lock(vault)
+        assert not path.exists()
+        agent.join(5)

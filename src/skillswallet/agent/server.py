@@ -117,7 +117,7 @@ def serve(
     """Answer requests until ``idle_seconds`` pass without a key handed out, or a lock
     request. Only processes of ``uid`` are answered. The key is zeroed at the end and the
     socket removed (if it is still this agent's)."""
-    ours = path.stat().st_ino
+    ours = _identity(path)
     deadline = clock() + idle_seconds
     try:
         while (remaining := deadline - clock()) > 0:
@@ -141,7 +141,8 @@ def serve(
                     elif op == "status":
                         send(conn, {"vaultId": vault_id.hex(), "idleSeconds": int(remaining)})
                     elif op == "lock":
-                        send(conn, {"locked": True})
+                        _remove(path, ours)  # gone before the answer: the next agent
+                        send(conn, {"locked": True})  # may bind the path at once
                         break
                     else:
                         send(conn, {"error": "unknown request"})
@@ -150,14 +151,25 @@ def serve(
     finally:
         for i in range(len(key)):
             key[i] = 0
-        with contextlib.suppress(OSError):
-            if _still_ours(path, ours):  # not a newer agent's socket
-                path.unlink()
+        _remove(path, ours)
         listener.close()
 
 
-def _still_ours(path: Path, inode: int) -> bool:
+def _identity(path: Path) -> tuple[int, int, int]:
+    """What tells this socket file from a newer one at the same path (an inode number
+    alone is reused as soon as it is freed)."""
+    info = path.lstat()
+    return info.st_dev, info.st_ino, info.st_ctime_ns
+
+
+def _still_ours(path: Path, ours: tuple[int, int, int]) -> bool:
     try:
-        return path.lstat().st_ino == inode
+        return _identity(path) == ours
     except OSError:
         return False
+
+
+def _remove(path: Path, ours: tuple[int, int, int]) -> None:
+    with contextlib.suppress(OSError):
+        if _still_ours(path, ours):  # not a newer agent's socket
+            path.unlink()
