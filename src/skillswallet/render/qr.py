@@ -99,7 +99,14 @@ def _payload(text: str) -> tuple[bytes, bool]:
     return text.encode("utf-8"), not text.isascii()
 
 
+#: Characters the largest QR code holds in its densest mode (numeric): anything longer is
+#: refused before segno reads it (it analyses the whole input first: about 1 s a MB).
+_MOST_ANY_MODE = 7089
+
+
 def _make(text: str) -> segno.QRCode:
+    if len(text) > _MOST_ANY_MODE:
+        raise QRTooLargeError(len(text.encode("utf-8")), QR_CAPACITY)
     import segno
 
     payload, eci = _payload(text)
