@@ -21,6 +21,15 @@ from .conftest import NOW
 from .test_enveloped import DOMAIN, V2, _checks, _held, _signed
 
 
+def _presented(wallet: Wallet, me: str, which: str, challenge: str) -> tuple[Any, dict[str, Any]]:
+    """A presentation of a held vc+jwt or SD-JWT VC (the wallet's), and a copy of its
+    enveloped credential."""
+    jwt_id, sd_id = _held(wallet, me)
+    chosen = jwt_id if which == "vc+jwt" else sd_id
+    made = wallet.present([chosen], challenge=challenge, domain=DOMAIN, did=me)
+    return made, dict(made.presentation["verifiableCredential"][0])
+
+
 def _assert_fails(result: VerificationResult, check: str, words: str) -> None:
     """The first credential's ``check`` failed saying ``words``; nothing verified."""
     found = _checks(result, "credential[0]")[check]
@@ -44,9 +53,7 @@ def test_an_sd_jwt_without_key_binding_fails_even_when_no_challenge_was_requeste
 def test_an_sd_jwt_whose_kb_jwt_is_forged_fails_when_no_challenge_was_requested(
     wallet: Wallet, me: str
 ) -> None:
-    _, sd_id = _held(wallet, me)
-    made = wallet.present([sd_id], challenge="c-1", domain=DOMAIN, did=me)
-    enveloped = dict(made.presentation["verifiableCredential"][0])
+    made, enveloped = _presented(wallet, me, "sd-jwt", "c-1")
     url = enveloped["id"]
     enveloped["id"] = url[:-3] + ("AAA" if not url.endswith("AAA") else "BBB")  # KB signature
     signed = _signed(wallet, me, [enveloped])
@@ -125,3 +132,18 @@ def test_the_report_says_a_holder_claim_is_only_the_holders_word(
     # an enveloped JWT credential carries its own signature: no such line
     enveloped = {**signed, "verifiableCredential": [envelope("ey.a.b", "vc+jwt")]}
     assert not any("no proof of its own" in line for line in claimed_lines(enveloped))
+
+
+def test_the_report_shows_what_an_enveloped_jwt_says_not_its_envelope(
+    wallet: Wallet, me: str
+) -> None:
+    # The presenter signs the presentation, envelope included: members he adds beside
+    # the data: URL are his words, not the issuer's, and must not be reported as claims
+    _, forged = _presented(wallet, me, "vc+jwt", "c")
+    forged["name"] = "MSc Computer Science, Harvard University"  # (a term VC 2.0 defines)
+    signed = _signed(wallet, me, [forged])
+    result = verify(signed, now=NOW, challenge="c", domain=DOMAIN)
+    text = "\n".join(claimed_lines(signed))
+    assert "Harvard" not in text, text
+    school = _checks(result, "credential[0]")["issuer_binding"].reason
+    assert "did:key:" in school and "did:key:" in text

@@ -935,9 +935,9 @@ def _said(vc: Any) -> Any:
     """A presented credential, or what an enveloped one says (its subject, types...)."""
     if not _is_enveloped(vc):
         return vc
-    from .jose.envelope import said
+    from .jose.envelope import content_of
 
-    return said(vc)
+    return content_of(vc)
 
 
 def _verify_enveloped(vc: dict[str, Any], target: str, opts: VerifyOptions) -> list[Check]:
