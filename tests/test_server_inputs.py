@@ -252,3 +252,26 @@ def test_the_options_travel_to_the_workers(tmp_path: Path) -> None:
         status_cache_ttl=60,
     )
     assert ServerConfig.from_env(config.to_env()) == config
+
+
+def test_the_page_checks_a_hosted_open_badge_with_its_host_when_allowed() -> None:
+    # An Open Badges 2.0 hosted assertion pasted on the employer's page: offline it is
+    # "issued by a host, not verified offline"; with --allow-network for its host, the
+    # host's copy is fetched and matched, and a copy that differs fails.
+    from .test_openbadges2 import assertion
+
+    hosted = assertion("hosted")
+    web = Web()
+    web.pages[hosted["id"]] = json.dumps(hosted).encode()
+    form = {"document": json.dumps(hosted)}
+    with _client(ServerConfig(), web) as offline:
+        page = offline.post("/check", data=form)
+    assert page.status_code == 422 and not web.asked
+    with _client(ServerConfig(allow_network=("badges.example.org",)), web) as online:
+        page = online.post("/check", data=form)
+        assert page.status_code == 200, unescape(page.text)[-600:]
+        assert "fetched" in unescape(page.text) and web.asked == [hosted["id"]]
+        changed = {**hosted, "issuedOn": "2020-01-01T00:00:00Z"}
+        web.pages[hosted["id"]] = json.dumps(changed).encode()
+        differs = online.post("/check", data=form)
+    assert differs.status_code == 422

@@ -190,3 +190,15 @@ def test_profile_of_records_stored_without_facts_reads_the_credentials(tmp_path:
         after = w.profile(now=NOW)
     assert [s.uri for s in before.skills] == [WELDING]
     assert after == before
+
+
+def test_listed_summaries_share_their_repeated_strings(tmp_path: Path) -> None:
+    # A listing of many credentials from one issuer holds the issuer's DID, the types and
+    # the dates once (memory of a 100,000-credential listing), not once a summary.
+    with Wallet.create(tmp_path / "v.sqlite", PASSPHRASE, kdf=fast_kdf()) as wallet:
+        wallet.import_credentials([credential(f"Skill {n}") for n in range(3)])
+        first, *rest = list(wallet.credentials())
+    assert len(rest) == 2 and len({s.name for s in [first, *rest]}) == 3
+    for other in rest:
+        assert other.issuer == first.issuer and other.issuer is first.issuer
+        assert other.types[0] is first.types[0] and other.valid_from is first.valid_from

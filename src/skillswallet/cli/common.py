@@ -124,15 +124,11 @@ def verifier_inputs(
 
 
 def badge_fetcher(hosts: list[str] | None) -> HttpsFetcher | None:
-    """What ``--allow-network`` lets an Open Badges 2.0 check fetch (hosted assertions,
-    issuer keys, linked BadgeClasses: at most 1 MiB each) over HTTPS from those hosts;
-    None (offline) without it."""
-    if not hosts:
-        return None
-    from ..net.fetch import HttpsFetcher
-    from ..openbadges2 import MAX_JWS_BYTES
+    """What ``--allow-network`` lets an Open Badges 2.0 check fetch (see
+    :func:`skillswallet.net.inputs.badge_fetcher`)."""
+    from ..net.inputs import badge_fetcher as fetcher_for
 
-    return HttpsFetcher(hosts, max_bytes=MAX_JWS_BYTES)  # an assertion or a key is small
+    return fetcher_for(hosts)
 
 
 def say(*lines: str, err: bool = False) -> None:

@@ -10,11 +10,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .fetch import HttpsFetcher, Transport
-
 if TYPE_CHECKING:
     from ..did.resolver import DIDResolver
     from ..status.sources import StatusSource
+    from .fetch import HttpsFetcher, Transport
 
 
 def verifier_inputs(
@@ -36,6 +35,7 @@ def verifier_inputs(
         return None, None
     from ..did.web import WebResolver
     from ..status.sources import CachedSource, DirectorySource, FirstOf, HttpsSource
+    from .fetch import HttpsFetcher
 
     fetcher = HttpsFetcher(hosts, transport=transport) if hosts else None
     sources: list[StatusSource] = []
@@ -49,3 +49,17 @@ def verifier_inputs(
         WebResolver(did_web_dir, fetcher, max_age=cache_ttl) if did_web_dir or fetcher else None
     )
     return source, resolver
+
+
+def badge_fetcher(
+    hosts: Sequence[str] | None, *, transport: Transport | None = None
+) -> HttpsFetcher | None:
+    """What ``--allow-network`` lets an Open Badges 2.0 check fetch (hosted assertions,
+    issuer keys, linked BadgeClasses: at most 1 MiB each) over HTTPS from those hosts;
+    None (offline) without it."""
+    if not hosts:
+        return None
+    from ..openbadges2 import MAX_JWS_BYTES
+    from .fetch import HttpsFetcher
+
+    return HttpsFetcher(hosts, max_bytes=MAX_JWS_BYTES, transport=transport)

@@ -358,10 +358,10 @@ def create_app(
                     document = read_document(fields.get("document", ""))
             except InvalidJSONError as exc:
                 return form(str(exc), fields), 400
-            if is_openbadge2(document):  # a baked 2.0 badge: checked as far as offline goes
+            if is_openbadge2(document):  # offline, or from its hosts with --allow-network
                 assertion = assertion_of(document)
                 view = credential_view(assertion, recipient_text(assertion))
-                checked = verify_openbadge2(document)
+                checked = verify_openbadge2(document, fetcher=service().badge_fetcher)
                 page = report_html(checked, view, checked_at=datetime.now(UTC))
                 return page, 200 if checked.verified else 422
             if (

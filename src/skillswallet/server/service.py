@@ -35,7 +35,7 @@ from ..errors import (
     WorkLimitError,
 )
 from ..net.fetch import Transport
-from ..net.inputs import verifier_inputs
+from ..net.inputs import badge_fetcher, verifier_inputs
 from ..result import VerificationResult
 from ..status.issuer import StatusIssuer
 from ..status.registry import SqliteStatusRegistry, StatusRegistry
@@ -414,6 +414,8 @@ class Service:
             cache_ttl=config.status_cache_ttl,
             transport=transport,
         )
+        #: Open Badges 2.0 checks fetch (hosted assertions, issuer keys) from the same hosts.
+        self.badge_fetcher = badge_fetcher(config.allow_network, transport=transport)
         if web is not None:  # (own did:web document first, from the vault)
             resolver = StaticResolver(own, web) if own else web
         self.resolver = resolver
