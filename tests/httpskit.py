@@ -1,5 +1,5 @@
 """A local HTTPS server for fetch tests: a self-signed certificate for ``localhost`` and
-127.0.0.1, made per test session, and routes (path -> status, headers, body, delay).
+127.0.0.1, made per test session, and routes (path -> status, headers, body, delay, drip).
 It listens on the loopback address only."""
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ class Route:
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    #: Seconds between bytes of the body, sent one at a time (a host that answers slowly
+    #: but never pauses long enough for one read to time out).
+    drip: float = 0.0
 
 
 @dataclass
@@ -92,7 +95,12 @@ def https_server(directory: Path) -> Iterator[Server]:
             self.send_header("Content-Length", str(len(route.body)))
             self.end_headers()
             with suppress(OSError):
-                self.wfile.write(route.body)
+                if not route.drip:
+                    self.wfile.write(route.body)
+                for byte in route.body if route.drip else b"":
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(route.drip)
 
         def log_message(self, format: str, *args: object) -> None:
             pass

@@ -4,6 +4,7 @@ its folder must be private; a wrong key opens nothing."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import stat
@@ -86,18 +87,8 @@ def test_the_agent_ends_when_idle(vault: Path) -> None:
 
 
 def test_the_agent_answers_no_other_user(vault: Path) -> None:
-    with Wallet.open(vault, PASSPHRASE) as wallet:
-        vault_id, key = wallet.vault_key()
-    path = socket_path(vault, create=True)
-    assert path is not None
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(str(path))
-    listener.listen(1)
     # an agent of another user (uid + 1): our request gets no answer
-    agent = threading.Thread(
-        target=serve, args=(listener, path, vault_id, bytearray(key), 2, os.getuid() + 1)
-    )
-    agent.start()
+    agent, path = _agent_thread(vault, idle=2, uid=os.getuid() + 1)
     try:
         assert fetch_key(vault) is None
     finally:
@@ -158,3 +149,106 @@ def test_the_agent_holds_neither_the_passphrase_nor_the_key_where_others_read(
     except PermissionError:  # non-dumpable: only root reads it
         return
     assert b"SKILLSWALLET_PASSPHRASE" not in environ and PASSPHRASE.encode() not in environ
+
+
+def _agent_thread(
+    vault: Path, idle: float = 30, uid: int | None = None
+) -> tuple[threading.Thread, Path]:
+    """An agent serving ``vault``'s key in a thread of this process, to processes of
+    ``uid`` (ours by default)."""
+    with Wallet.open(vault, PASSPHRASE) as wallet:
+        vault_id, key = wallet.vault_key()
+    path = socket_path(vault, create=True)
+    assert path is not None
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(path))
+    listener.listen(4)
+    agent = threading.Thread(
+        target=serve, args=(listener, path, vault_id, bytearray(key), idle, uid or os.getuid())
+    )
+    agent.start()
+    return agent, path
+
+
+def _raw(path: Path, data: bytes) -> bytes:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+        conn.settimeout(5)
+        conn.connect(str(path))
+        conn.sendall(data)
+        try:
+            return conn.recv(4096)
+        except OSError:
+            return b""
+
+
+def test_garbage_requests_do_not_end_the_agent(vault: Path) -> None:
+    agent, path = _agent_thread(vault)
+    try:
+        for garbage in (
+            b"[" * 4000 + b"\n",  # nested past the parser's recursion limit
+            b'{"op": ' + b"[" * 3000 + b"\n",
+            b"\xff\xfe\n",
+            b"x" * 10_000,  # no line end within the bound
+            b'"key"\n',
+            b'{"op": ["key"]}\n',
+        ):
+            _raw(path, garbage)
+            assert agent.is_alive(), garbage[:20]
+        assert fetch_key(vault) is not None
+    finally:
+        lock(vault)
+        agent.join(5)
+
+
+def test_a_client_that_dribbles_its_request_does_not_hold_the_agent(vault: Path) -> None:
+    agent, path = _agent_thread(vault)
+    stop = threading.Event()
+
+    def dribble() -> None:  # one byte every 0.3 s: each read would wait less than its timeout
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.connect(str(path))
+            with contextlib.suppress(OSError):
+                while not stop.wait(0.3):
+                    conn.sendall(b" ")
+
+    slow = threading.Thread(target=dribble)
+    slow.start()
+    try:
+        time.sleep(0.2)
+        assert fetch_key(vault) is not None  # answered within the client's 2 s
+    finally:
+        stop.set()
+        slow.join(5)
+        lock(vault)
+        agent.join(5)
+
+
+def test_an_agent_whose_socket_was_taken_away_ends(vault: Path) -> None:
+    # Its socket removed (a second 'unlock' racing this one, a cleaner of the runtime
+    # folder): nobody can reach it, not even 'lock'; it must not keep the key for hours.
+    agent, path = _agent_thread(vault, idle=600)
+    path.unlink()
+    agent.join(5)
+    assert not agent.is_alive()
+
+
+def test_something_else_at_the_socket_path_is_an_agent_error(vault: Path) -> None:
+    from skillswallet.agent import start
+
+    path = socket_path(vault, create=True)
+    assert path is not None
+    path.mkdir()
+    (path / "x").write_text("not a socket")
+    with pytest.raises(AgentError, match="agent"):
+        start(vault, b"\x00" * 16, b"\x01" * 32, 60)
+
+
+def test_a_locked_agents_socket_is_gone_when_lock_returns(vault: Path) -> None:
+    # 'unlock' locks the running agent, then binds its own socket at the same path: an
+    # old agent that removed its socket after answering could remove the new one (an
+    # inode number is reused at once), leaving the new agent unreachable
+    for _ in range(20):
+        agent, path = _agent_thread(vault)
+        assert lock(vault)
+        assert not path.exists()
+        agent.join(5)

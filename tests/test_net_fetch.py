@@ -81,6 +81,29 @@ def test_size_and_time_limits(server: Server) -> None:
     assert time.perf_counter() - start < 2.5
 
 
+def test_a_host_that_drips_its_answer_is_cut_at_the_time_limit(server: Server) -> None:
+    # one byte every 0.1 s: no single read waits long enough to time out, the whole
+    # answer takes 4 s; the fetch must end at its 1 s limit, not when the host is done
+    server.routes["/drip"] = Route(body=b'{"id": "' + b"a" * 30 + b'"}', drip=0.1)
+    start = time.perf_counter()
+    with pytest.raises(FetchError, match="longer than"):
+        _fetcher(server, timeout=1.0).get(server.url("/drip"))
+    assert time.perf_counter() - start < 2.0
+
+
+@pytest.mark.parametrize(
+    "location", ["https://[::1/x", "https://a.example:99999/x", "https://a.example:port/x"]
+)
+def test_a_redirect_to_an_unreadable_address_is_a_fetch_error(location: str) -> None:
+    def transport(url: str, seconds_left: float) -> tuple[int, str | None, bytes]:
+        return 302, location, b""
+
+    with pytest.raises(FetchError):
+        HttpsFetcher(["a.example"], transport=transport).get("https://a.example/start")
+    with pytest.raises(FetchError):
+        HttpsFetcher(["a.example"], transport=transport).get(location)
+
+
 def test_errors_and_non_json_are_fetch_errors(server: Server) -> None:
     server.routes["/html"] = Route(body=b"<html>")
     with pytest.raises(FetchError, match="did not return JSON"):

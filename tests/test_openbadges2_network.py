@@ -388,3 +388,29 @@ def test_a_linked_badge_fetched_from_the_issuers_host_feeds_the_profile(wallet: 
 
     offline = verify_openbadge2(doc, now=NOW)
     assert badge_class_of(doc, offline) == doc
+
+
+@pytest.mark.parametrize("badge_linked", [False, True])
+def test_an_embedded_issuer_profile_that_is_not_the_issuers_fails(badge_linked: bool) -> None:
+    """A real hosted assertion whose host links the issuer, presented with an embedded
+    issuer profile that lies about the issuer's name: the report and the vault would say
+    'Harvard University' for a welding school's badge."""
+    served = assertion("hosted")
+    badge = served["badge"]
+    profile = dict(badge["issuer"])
+    badge["issuer"] = ISSUER
+    pages = {HOSTED_ID: served, ISSUER: profile}
+    if badge_linked:
+        served["badge"] = badge["id"]
+        pages[badge["id"]] = badge
+    forged = assertion("hosted")
+    forged["badge"]["issuer"]["name"] = "Harvard University"
+    proof = _check(verify_openbadge2(forged, fetcher=Web(pages), now=NOW), CheckId.PROOF)
+    assert proof.status is Status.FAILED and "issuer" in proof.reason
+    # the issuer's own profile, embedded as its host serves it, is the same
+    result = verify_openbadge2(assertion("hosted"), fetcher=Web(pages), now=NOW)
+    assert result.verified, result.checks
+    # and one that cannot be fetched to compare decides nothing
+    del pages[ISSUER]
+    proof = _check(verify_openbadge2(forged, fetcher=Web(pages), now=NOW), CheckId.PROOF)
+    assert proof.status is Status.INCONCLUSIVE

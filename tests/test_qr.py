@@ -61,7 +61,18 @@ def test_file_kinds_and_links_are_checked() -> None:
     with pytest.raises(QRCodeError, match=r"\.svg or \.png"):
         image_kind("code.jpg")
     assert check_link(LINK) == LINK
-    for bad in ("javascript:alert(1)", "ftp://example.com/x", "https://", "https://a b.example"):
+    for bad in (
+        "javascript:alert(1)",
+        "ftp://example.com/x",
+        "https://",
+        "https://a b.example",
+        "https://[::1",  # urlsplit raises ValueError: a QRCodeError all the same
+        "http://[",
+        # shown written out under the code: a right-to-left override would show
+        # "https://evil.example/moc.elpmaxe" reversed, as another address
+        "https://evil.example/\u202emoc.knab",
+        "https://bank.example\u200b.evil.example/",
+    ):
         with pytest.raises(QRCodeError):
             check_link(bad)
 
@@ -148,3 +159,20 @@ def test_the_passport_shows_its_link_as_text_and_qr_code(
         monkeypatch, capsys, "profile", "--html", str(page), "--link", "javascript:alert(1)"
     )
     assert code == 2 and "http(s) URL" in err
+
+
+def test_input_far_too_large_is_refused_before_it_is_encoded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # segno analyses all of its input before it finds it does not fit (8 MB: 9 s); more
+    # than the densest QR code holds (7,089 digits) is refused without reading it
+    import segno
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("segno was asked to encode it")
+
+    monkeypatch.setattr(segno, "make", never)
+    for text in ("7" * 7090, "a" * 8_000_000, "\u00e9" * 100_000):
+        with pytest.raises(QRTooLargeError) as info:
+            qr_image(text, "svg")
+        assert info.value.size == len(text.encode("utf-8"))

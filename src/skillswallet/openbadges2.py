@@ -548,13 +548,16 @@ def _check_hosted(
         return Check(CheckId.PROOF, target, Status.INCONCLUSIVE, str(exc), detail), None
     differences = _differences(assertion, served)
     mine, theirs = assertion.get("badge"), served.get("badge")
+    problem = None
     if not differences and isinstance(mine, dict) and isinstance(theirs, str):
         # the host links the badge the presentation embeds: the embedded one must be
         # what the issuer's host serves at that id (its alignments feed the profile)
         problem = _embedded_badge_problem(mine, theirs, issuer, profile, fetcher)
-        if problem is not None:
-            status, reason = problem
-            return Check(CheckId.PROOF, target, status, reason, detail), None
+    elif not differences and isinstance(mine, dict) and isinstance(theirs, dict):
+        problem = _embedded_issuer_problem(mine, theirs, issuer, fetcher)
+    if problem is not None:
+        status, reason = problem
+        return Check(CheckId.PROOF, target, status, reason, detail), None
     if differences:
         reason = (
             f"the assertion its host serves at {url} differs from the one presented "
@@ -587,7 +590,30 @@ def _embedded_badge_problem(
         return Status.INCONCLUSIVE, f"the embedded badge cannot be checked: {exc}"
     if not _same(badge, served, "badge"):
         return Status.FAILED, f"the embedded badge differs from the BadgeClass at {url}"
+    return _embedded_issuer_problem(badge, served, issuer, fetcher)
+
+
+def _embedded_issuer_problem(
+    badge: dict[str, Any], served: dict[str, Any], issuer: str, fetcher: DocumentFetcher
+) -> tuple[Status, str] | None:
+    """Why an issuer profile the presented badge embeds, where the host's copy only links
+    the issuer, cannot be taken for the issuer's own (None: it is, or nothing is embedded).
+    Its name and contacts are shown as the issuer's: they must be what the issuer's host
+    serves at its id."""
+    embedded, linked = badge.get("issuer"), served.get("issuer")
+    if not isinstance(embedded, dict) or not isinstance(linked, str):
+        return None
+    try:
+        own = fetcher.get_object(issuer, "the issuer's Profile", FetchError)
+    except FetchError as exc:
+        return Status.INCONCLUSIVE, f"the embedded issuer profile cannot be checked: {exc}"
+    if _without_context(embedded) != _without_context(own):
+        return Status.FAILED, f"the embedded issuer profile differs from the one at {issuer}"
     return None
+
+
+def _without_context(document: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in document.items() if k != "@context"}
 
 
 def _differences(presented: dict[str, Any], served: dict[str, Any]) -> list[str]:

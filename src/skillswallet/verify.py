@@ -97,6 +97,9 @@ class VerifyOptions:
     #: if, and only if, it is that holder's own (VC DM 2.0 §4.13.4, holder claims).
     in_presentation: bool = False
     presentation_holder: str | None = None
+    #: The verification methods of the presentation's proofs (for a holder's claim: one
+    #: of the holder's must be authorized for assertions, not only for logging in).
+    presentation_methods: tuple[str, ...] = ()
     #: A pinned issuer key (public JWK) for JWT credentials, instead of their kid.
     issuer_key: dict[str, Any] | None = None
     #: The purpose a credential's proofs must state (Data Integrity's
@@ -382,11 +385,38 @@ def _secured_by_presentation(
             f"holder {holder}: {rule} (VC DM 2.0 §4.13.4)"
         )
     else:
-        why = f"a claim of the holder {holder}, secured by the presentation's proof"
-        return Check(CheckId.PROOF, target, Status.PASSED, why, {"securedBy": "presentation"}), [
-            holder
-        ]
+        status, reason = _asserting_key(holder, opts)
+        if status is Status.PASSED:
+            why = f"a claim of the holder {holder}, secured by the presentation's proof"
+            detail = {"securedBy": "presentation", "verificationMethod": reason}
+            return Check(CheckId.PROOF, target, Status.PASSED, why, detail), [holder]
+        return Check(CheckId.PROOF, target, status, reason), []
     return Check(CheckId.PROOF, target, Status.FAILED, reason), []
+
+
+def _asserting_key(holder: str, opts: VerifyOptions) -> tuple[Status, str]:
+    """(PASSED, the method) when one of the holder's keys that signed the presentation is
+    authorized for assertionMethod; else why not. The presentation's proof is checked for
+    authentication, and a holder's claim is an assertion in the holder's name: a key its
+    DID document authorizes only for logging in must not make one (for a did:key the same
+    key is authorized for both)."""
+    theirs = [m for m in opts.presentation_methods if m.split("#", 1)[0] == holder]
+    undecided = None
+    for method in theirs:
+        try:
+            relationships = dereference_verification_method(method, opts.resolver).relationships
+        except Exception as exc:  # (resolved once already, for the presentation's proof)
+            undecided = f"could not resolve {method}: {type(exc).__name__}"
+            continue
+        if "assertionMethod" in relationships:
+            return Status.PASSED, method
+    if undecided is not None:
+        return Status.INCONCLUSIVE, undecided
+    return Status.FAILED, (
+        f"it has no proof of its own, and the holder signed the presentation with "
+        f"{', '.join(theirs) or 'no key of its own'}, which its DID document does not "
+        "authorize for assertionMethod: a holder's claim is an assertion (VC DM 2.0 §4.13.4)"
+    )
 
 
 def _check_trust(document: dict[str, Any], target: str, opts: VerifyOptions) -> Check:
@@ -885,6 +915,11 @@ def _verify_presentation(document: dict[str, Any], target: str, opts: VerifyOpti
         proof_purpose="assertionMethod",
         in_presentation=True,
         presentation_holder=holder_id(document) if bound else None,
+        presentation_methods=tuple(
+            str(p["verificationMethod"])
+            for p in as_list(document.get("proof"))
+            if isinstance(p, dict) and isinstance(p.get("verificationMethod"), str)
+        ),
     )
     for index, vc in enumerate(as_list(document.get("verifiableCredential"))):
         run = _verify_enveloped if _is_enveloped(vc) else _verify_credential
@@ -900,9 +935,9 @@ def _said(vc: Any) -> Any:
     """A presented credential, or what an enveloped one says (its subject, types...)."""
     if not _is_enveloped(vc):
         return vc
-    from .jose.envelope import said
+    from .jose.envelope import content_of
 
-    return said(vc)
+    return content_of(vc)
 
 
 def _verify_enveloped(vc: dict[str, Any], target: str, opts: VerifyOptions) -> list[Check]:

@@ -16,6 +16,7 @@ import re
 import socket
 import stat
 import struct
+import time
 from pathlib import Path
 from typing import Any
 
@@ -86,10 +87,18 @@ def send(conn: socket.socket, message: dict[str, Any]) -> None:
     conn.sendall(json.dumps(message).encode() + b"\n")
 
 
-def receive(conn: socket.socket) -> dict[str, Any] | None:
-    """One JSON object line (at most :data:`MAX_LINE` bytes); None for anything else."""
+def receive(conn: socket.socket, within: float = 2.0) -> dict[str, Any] | None:
+    """One JSON object line (at most :data:`MAX_LINE` bytes) received ``within`` seconds
+    in all (a peer sending a byte at a time does not hold the other end); None for
+    anything else, nesting too deep to parse included. Raises TimeoutError (an OSError)
+    when the time runs out."""
     data = b""
+    deadline = time.monotonic() + within
     while b"\n" not in data and len(data) <= MAX_LINE:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request took too long")
+        conn.settimeout(left)
         chunk = conn.recv(MAX_LINE + 1 - len(data))
         if not chunk:
             break
@@ -99,6 +108,6 @@ def receive(conn: socket.socket) -> dict[str, Any] | None:
         return None
     try:
         value = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: '[' nested past the parser
         return None
     return value if isinstance(value, dict) else None

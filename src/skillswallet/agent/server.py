@@ -21,6 +21,10 @@ from .client import lock
 from .runtime import peer_uid, receive, send, socket_path
 
 _PR_SET_DUMPABLE = 4
+#: How often an idle agent checks that its socket is still its own; how long a client
+#: has to send its whole request (a real one sends a few bytes at once).
+_WATCH_SECONDS = 1.0
+_REQUEST_SECONDS = 1.0
 
 
 def start(vault: Path, vault_id: bytes, key: bytes, idle_seconds: int) -> int:
@@ -37,12 +41,15 @@ def start(vault: Path, vault_id: bytes, key: bytes, idle_seconds: int) -> int:
     path = socket_path(vault, create=True)
     assert path is not None  # (created)
     lock(vault)
-    with contextlib.suppress(FileNotFoundError):
-        path.unlink()  # a socket left by an agent that was killed
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     umask = os.umask(0o177)  # the socket is 0600 from the start
     try:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()  # a socket left by an agent that was killed
         listener.bind(str(path))
+    except OSError as exc:  # something else at the path, or another unlock won the race
+        listener.close()
+        raise AgentError(f"the unlock agent cannot listen at {path}: {exc.strerror}") from None
     finally:
         os.umask(umask)
     listener.listen(16)
@@ -110,21 +117,23 @@ def serve(
     """Answer requests until ``idle_seconds`` pass without a key handed out, or a lock
     request. Only processes of ``uid`` are answered. The key is zeroed at the end and the
     socket removed (if it is still this agent's)."""
-    ours = path.stat().st_ino
+    ours = _identity(path)
     deadline = clock() + idle_seconds
     try:
         while (remaining := deadline - clock()) > 0:
-            listener.settimeout(remaining)
+            listener.settimeout(min(remaining, _WATCH_SECONDS))
             try:
                 conn, _ = listener.accept()
             except TimeoutError:
-                break
+                if _still_ours(path, ours):
+                    continue
+                break  # its socket was removed or replaced: nobody can reach (or lock) it
             with conn:
                 if peer_uid(conn) != uid:
                     continue  # another user: not a word
-                conn.settimeout(2)
                 try:
-                    request = receive(conn)
+                    request = receive(conn, within=_REQUEST_SECONDS)
+                    conn.settimeout(_REQUEST_SECONDS)  # (for the answer)
                     op = request.get("op") if request else None
                     if op == "key":
                         send(conn, {"vaultId": vault_id.hex(), "key": bytes(key).hex()})
@@ -132,7 +141,8 @@ def serve(
                     elif op == "status":
                         send(conn, {"vaultId": vault_id.hex(), "idleSeconds": int(remaining)})
                     elif op == "lock":
-                        send(conn, {"locked": True})
+                        _remove(path, ours)  # gone before the answer: the next agent
+                        send(conn, {"locked": True})  # may bind the path at once
                         break
                     else:
                         send(conn, {"error": "unknown request"})
@@ -141,7 +151,25 @@ def serve(
     finally:
         for i in range(len(key)):
             key[i] = 0
-        with contextlib.suppress(OSError):
-            if path.stat().st_ino == ours:  # not a newer agent's socket
-                path.unlink()
+        _remove(path, ours)
         listener.close()
+
+
+def _identity(path: Path) -> tuple[int, int, int]:
+    """What tells this socket file from a newer one at the same path (an inode number
+    alone is reused as soon as it is freed)."""
+    info = path.lstat()
+    return info.st_dev, info.st_ino, info.st_ctime_ns
+
+
+def _still_ours(path: Path, ours: tuple[int, int, int]) -> bool:
+    try:
+        return _identity(path) == ours
+    except OSError:
+        return False
+
+
+def _remove(path: Path, ours: tuple[int, int, int]) -> None:
+    with contextlib.suppress(OSError):
+        if _still_ours(path, ours):  # not a newer agent's socket
+            path.unlink()

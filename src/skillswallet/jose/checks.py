@@ -267,9 +267,11 @@ def _status(claims: dict[str, Any], target: str) -> Check:
 
 
 def _key_binding(read: SdJwt, opts: VerifyOptions, target: str) -> list[Check]:
-    """Key binding is required when the caller gives a challenge (a verifier's nonce);
-    never decided by whether a KB-JWT happens to be there (SD-JWT §7.3 step 1)."""
-    if opts.challenge is None:
+    """Key binding is required when the caller gives a challenge (a verifier's nonce),
+    and always for an SD-JWT enveloped in a presentation (its KB-JWT is what binds it to
+    the holder's key: without one, anyone who saw the SD-JWT could present it); never
+    decided by whether a KB-JWT happens to be there (SD-JWT §7.3 step 1)."""
+    if opts.challenge is None and not opts.in_presentation:
         return []
     try:
         binding = check_key_binding(read, opts.now, opts.skew)
@@ -289,7 +291,17 @@ def _key_binding(read: SdJwt, opts: VerifyOptions, target: str) -> list[Check]:
             "these disclosures (sd_hash)",
         )
     ]
-    checks.append(_matches(CheckId.CHALLENGE, "nonce", binding.nonce, opts.challenge, target))
+    if opts.challenge is None:  # (a presentation whose verifier requested none)
+        checks.append(
+            Check(
+                CheckId.CHALLENGE,
+                target,
+                Status.SKIPPED,
+                "no challenge was requested: the KB-JWT's nonce was compared with nothing",
+            )
+        )
+    else:
+        checks.append(_matches(CheckId.CHALLENGE, "nonce", binding.nonce, opts.challenge, target))
     if opts.domain is None:
         checks.append(Check(CheckId.DOMAIN, target, Status.SKIPPED, "no audience was requested"))
     else:

@@ -105,3 +105,9 @@ def said(value: dict[str, Any]) -> dict[str, Any]:
         return summary_source(unwrap(value)[1])[1]
     except JoseError:
         return {}
+
+
+def content_of(value: Any) -> Any:
+    """A presented credential as it reads: itself, or what an enveloped one says (members
+    beside an envelope's data: URL are the presenter's words, never the issuer's)."""
+    return said(value) if is_enveloped(value) else value

@@ -13,10 +13,13 @@ takes at most ``timeout`` seconds. A ``transport`` given in place of the connect
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
+import os
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -80,10 +83,13 @@ class HttpsFetcher:
         deadline = time.monotonic() + self.timeout
         first_host: str | None = None
         for _ in range(MAX_REDIRECTS + 1):
-            parts = urlsplit(url)
+            try:  # (a redirect's Location is the host's to write)
+                parts = urlsplit(url)
+                host = _host_key(parts)
+            except ValueError:
+                raise FetchError(f"not a URL that can be fetched: {url[:120]!r}") from None
             if parts.scheme != "https":
                 raise FetchError(f"only https URLs are fetched, not {url[:120]!r}")
-            host = _host_key(parts)
             if first_host is None:
                 first_host = host
             elif host != first_host:
@@ -101,7 +107,10 @@ class HttpsFetcher:
             if status in (301, 302, 303, 307, 308):
                 if not location:
                     raise FetchError(f"{url} redirected without a Location")
-                url = urljoin(url, location)
+                try:
+                    url = urljoin(url, location)
+                except ValueError:
+                    raise FetchError(f"{url} redirected to {location[:120]!r}") from None
                 continue
             if status != 200:
                 raise FetchError(f"{url} answered HTTP {status}")
@@ -118,6 +127,12 @@ class HttpsFetcher:
         connection = _PinnedHTTPSConnection(hostname, address, port, remaining, self._context)
         parts = urlsplit(url)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        # Each read waits at most the time left, but a host sending a byte at a time never
+        # lets one wait that long: at the deadline the connection is shut, whatever it is
+        # doing (the TLS handshake, the headers, the body).
+        watchdog = threading.Timer(remaining, connection.cut)
+        watchdog.daemon = True
+        watchdog.start()
         try:
             connection.request(
                 "GET",
@@ -139,10 +154,13 @@ class HttpsFetcher:
                 if len(body) > self.max_bytes:
                     raise FetchError(f"{url} is larger than {self.max_bytes:,} bytes")
             return response.status, response.getheader("Location"), bytes(body)
-        except (OSError, http.client.HTTPException) as exc:
+        except (OSError, http.client.HTTPException, ValueError) as exc:
+            if time.monotonic() >= deadline:
+                raise FetchError(f"{url}: took longer than {self.timeout:g} s") from None
             raise FetchError(f"{url}: {type(exc).__name__}: {exc}") from None
         finally:
-            connection.close()
+            watchdog.cancel()
+            connection.release()
 
     def _checked_address(self, hostname: str, port: int) -> str:
         try:
@@ -184,6 +202,29 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self._address = address
         self._tls = context
 
+    #: A second descriptor of the connection's socket, for cut() from another thread
+    #: (shutting a socket down acts on the connection, whichever descriptor is used; the
+    #: TLS wrapping detaches the first one during its handshake).
+    _handle: socket.socket | None = None
+    _cut = False
+
     def connect(self) -> None:
         sock = socket.create_connection((self._address, self.port), self.timeout)
+        self._handle = socket.socket(fileno=os.dup(sock.fileno()))
+        if self._cut:  # (the deadline passed while connecting)
+            self.cut()
         self.sock = self._tls.wrap_socket(sock, server_hostname=self.host)
+
+    def cut(self) -> None:
+        """End the connection now, from another thread: a read blocked on it returns."""
+        self._cut = True
+        if self._handle is not None:
+            with contextlib.suppress(OSError):
+                self._handle.shutdown(socket.SHUT_RDWR)
+
+    def release(self) -> None:
+        """Close the connection and the second descriptor (not in close(): http.client
+        closes a connection whose response is still being read)."""
+        self.close()
+        if self._handle is not None:
+            self._handle.close()

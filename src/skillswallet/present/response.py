@@ -11,7 +11,6 @@ from typing import Any
 from ..credentials.loader import ContextLoader
 from ..credentials.model import as_list, holder_id, is_presentation
 from ..credentials.suites import DEFAULT_SUITES
-from ..credentials.types import has_type
 from ..did.resolver import DIDResolver
 from ..result import Check, CheckId, Status, VerificationResult
 from ..status.sources import StatusSource
@@ -70,15 +69,6 @@ def check_response(
     )
 
 
-def _said(vc: dict[str, Any]) -> dict[str, Any]:
-    """What a presented credential says: itself, or an enveloped JWT credential's view."""
-    if not has_type(vc, "EnvelopedVerifiableCredential"):
-        return vc
-    from ..jose.envelope import said
-
-    return said(vc)
-
-
 def request_checks(
     presentation: dict[str, Any],
     request: PresentationRequest,
@@ -86,11 +76,13 @@ def request_checks(
     trust: TrustList | None = None,
 ) -> list[Check]:
     """One check per query of ``request``: answered by a verified credential?"""
+    from ..jose.envelope import content_of  # (what an enveloped JWT credential says)
+
     holder = holder_id(presentation)
     credentials = as_list(presentation.get("verifiableCredential"))
     bad = {c.target for c in result.failures}
     verified = [
-        (index, _said(vc))
+        (index, content_of(vc))
         for index, vc in enumerate(credentials)
         if isinstance(vc, dict) and f"credential[{index}]" not in bad
     ]

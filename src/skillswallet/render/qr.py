@@ -12,6 +12,7 @@ link gets H, a long request may stay at L). A QR code holds at most
 from __future__ import annotations
 
 import io
+import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Literal
@@ -74,11 +75,17 @@ def image_kind(path: str | PurePath) -> ImageKind:
 def check_link(url: str) -> str:
     """``url`` if it is an absolute http(s) URL a QR code can carry, else a
     :class:`QRCodeError` saying why."""
-    parts = urlsplit(url)
+    example = f"a link is an http(s) URL, e.g. https://example.com/me, not {url!r}"
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # (an unclosed IPv6 bracket, for one)
+        raise QRCodeError(example) from None
     if parts.scheme not in ("https", "http") or not parts.netloc:
-        raise QRCodeError(f"a link is an http(s) URL, e.g. https://example.com/me, not {url!r}")
-    if any(ch.isspace() or ord(ch) < 0x20 for ch in url):
-        raise QRCodeError("a link has no spaces or control characters")
+        raise QRCodeError(example)
+    if any(ch.isspace() or ord(ch) < 0x20 or unicodedata.category(ch) == "Cf" for ch in url):
+        # Cf: invisible formatting (bidi overrides, zero widths) would make the address
+        # written under the code read as another one
+        raise QRCodeError("a link has no spaces, control or invisible formatting characters")
     if len(url.encode("utf-8")) > QR_CAPACITY:
         raise QRTooLargeError(len(url.encode("utf-8")), QR_CAPACITY, "the link")
     return url
@@ -92,7 +99,14 @@ def _payload(text: str) -> tuple[bytes, bool]:
     return text.encode("utf-8"), not text.isascii()
 
 
+#: Characters the largest QR code holds in its densest mode (numeric): anything longer is
+#: refused before segno reads it (it analyses the whole input first: about 1 s a MB).
+_MOST_ANY_MODE = 7089
+
+
 def _make(text: str) -> segno.QRCode:
+    if len(text) > _MOST_ANY_MODE:
+        raise QRTooLargeError(len(text.encode("utf-8")), QR_CAPACITY)
     import segno
 
     payload, eci = _payload(text)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..credentials.model import as_list, holder_id, is_presentation
+from ..credentials.types import has_type
 from ..skills.claimed import Claimed, what_is_claimed
 
 _KIND_WORDS = {
@@ -20,6 +21,10 @@ _KIND_WORDS = {
 #: A name that is absent, and one the holder did not disclose: one wording everywhere.
 _NO_NAME = "(no name)"
 _NAME_NOT_DISCLOSED = "(name not disclosed)"
+#: A credential with no proof of its own in a presentation: at best the holder's claim.
+_HOLDER_CLAIM = "secured by:  no proof of its own: a claim of whoever signed the presentation"
+#: (the type of a JWT credential inside a presentation, which carries its own signature)
+ENVELOPED = "EnvelopedVerifiableCredential"
 
 
 def claimed_lines(document: Any) -> list[str]:
@@ -28,11 +33,16 @@ def claimed_lines(document: Any) -> list[str]:
         return []
     if not is_presentation(document):
         return _credential_lines(what_is_claimed(document), "  ")
+    from ..jose.envelope import content_of  # (an envelope's other members: not claims)
+
     lines = [f"  presented by {holder_id(document) or '(no holder named)'}"]
     credentials = [c for c in as_list(document.get("verifiableCredential")) if isinstance(c, dict)]
     for i, credential in enumerate(credentials):
         lines.append(f"  credential[{i}]:")
-        lines.extend(_credential_lines(what_is_claimed(credential), "    "))
+        lines.extend(_credential_lines(what_is_claimed(content_of(credential)), "    "))
+        if "proof" not in credential and not has_type(credential, ENVELOPED):
+            # (VC DM 2.0 §4.13.4) its issuer, and the issuer's name, are the holder's word
+            lines.append(f"    {_HOLDER_CLAIM}")
     return lines
 
 
@@ -42,8 +52,10 @@ def claimed_json(document: Any) -> Any:
         return None
     if not is_presentation(document):
         return what_is_claimed(document).to_json()
+    from ..jose.envelope import content_of
+
     return [
-        what_is_claimed(c).to_json()
+        what_is_claimed(content_of(c)).to_json()
         for c in as_list(document.get("verifiableCredential"))
         if isinstance(c, dict)
     ]
