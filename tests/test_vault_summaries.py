@@ -202,3 +202,4 @@ def test_listed_summaries_share_their_repeated_strings(tmp_path: Path) -> None:
     for other in rest:
         assert other.issuer == first.issuer and other.issuer is first.issuer
         assert other.types[0] is first.types[0] and other.valid_from is first.valid_from
+        assert first.valid_from is not None
