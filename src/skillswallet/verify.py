@@ -865,6 +865,7 @@ def _verify_presentation(document: dict[str, Any], target: str, opts: VerifyOpti
     else:
         proof_check, controllers = _check_proofs(document, target, "authentication", opts)
     checks.append(proof_check)
+    bound_holder: str | None = None  # named, and the presentation's proof is by it
     if proof_check.status is Status.PASSED and contexts.status is Status.PASSED:
         proofs = [p for p in as_list(document.get("proof")) if isinstance(p, dict)]
         checks.append(_match_all(proofs, "challenge", opts.challenge, target))
@@ -882,6 +883,7 @@ def _verify_presentation(document: dict[str, Any], target: str, opts: VerifyOpti
                 )
             )
         elif holder in controllers:
+            bound_holder = holder
             checks.append(
                 Check(
                     CheckId.HOLDER_BINDING, target, Status.PASSED, f"signed by the holder {holder}"
@@ -908,13 +910,12 @@ def _verify_presentation(document: dict[str, Any], target: str, opts: VerifyOpti
         )
     if opts.subject_binding:
         checks.append(_check_subject_binding(document, target, controllers, proof_check))
-    bound = [c for c in checks if c.id is CheckId.HOLDER_BINDING and c.status is Status.PASSED]
     inner = replace(  # a verifier's view, always
         opts,
         accept_base_proofs=False,
         proof_purpose="assertionMethod",
         in_presentation=True,
-        presentation_holder=holder_id(document) if bound else None,
+        presentation_holder=bound_holder,
         presentation_methods=tuple(
             str(p["verificationMethod"])
             for p in as_list(document.get("proof"))

@@ -191,9 +191,11 @@ class Issuer:
                 f"unknown option; this service takes {', '.join(sorted(ISSUE_OPTIONS))}",
             )
         key_type = self.signer.key_type
-        suite = opts.get("cryptosuite", _SUITES_FOR[key_type][0])
-        if "cryptosuite" not in opts and isinstance(credential, dict):
-            suite = default_suite(key_type, credential)  # a text direction: JCS signs it
+        # none named: RDFC, or JCS for a text direction (which RDFC does not sign)
+        if "cryptosuite" in opts:
+            suite = opts["cryptosuite"]
+        else:
+            suite = default_suite(key_type, credential if isinstance(credential, dict) else None)
         if not isinstance(suite, str) or suite not in ALL_SUITES:
             raise invalid(
                 "/options/cryptosuite",
