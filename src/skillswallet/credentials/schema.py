@@ -4,7 +4,7 @@ schemas bundled with the package (or registered by the caller) are used."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -48,7 +48,7 @@ class SchemaRegistry:
         if validator is None:
             from jsonschema import Draft202012Validator
 
-            schema = inline_local_refs(self._schemas[schema_id])
+            schema = self._schemas[schema_id]
             validator = self._validators[schema_id] = Draft202012Validator(schema)
         out = []
         for error in sorted(validator.iter_errors(signed), key=lambda e: list(e.absolute_path)):
@@ -78,6 +78,25 @@ def _check_schema(schema_id: str, schema: dict[str, Any]) -> None:
         raise SkillsWalletError(
             f"schema {schema_id!r} is not a valid JSON Schema: {exc.message}"
         ) from None
+    outside = sorted(r for r in _refs(schema) if not r.startswith("#"))
+    if outside:
+        raise SkillsWalletError(
+            f"schema {schema_id!r} refers to {outside[0]!r} outside itself; schemas are never "
+            "fetched: register it with that part included under $defs"
+        )
+
+
+def _refs(node: Any) -> Iterator[str]:
+    """Every ``$ref`` in a schema."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                yield value
+            else:
+                yield from _refs(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _refs(item)
 
 
 def _refuse_retrieval(uri: str) -> Any:
@@ -95,46 +114,6 @@ def _compiled(schema: dict[str, Any]) -> Any:
         return jsonschema_rs.Draft202012Validator(schema, retriever=_refuse_retrieval)
     except Exception:  # any refusal means: let jsonschema decide
         return None
-
-
-def inline_local_refs(schema: dict[str, Any]) -> dict[str, Any]:
-    """``schema`` with each ``{"$ref": "#/$defs/name"}`` replaced by that definition (or,
-    beside other keywords, by ``allOf: [definition]``, which applies and annotates the
-    same). Same verdicts and messages; jsonschema resolves every ``$ref`` through its
-    registry on each use, which was 40 % of validating a diploma (batch issuance checks
-    every row). A definition that refers to itself, directly or not, keeps its ``$ref``;
-    a schema with nested ``$id``, anchors or dynamic references is left as it is."""
-    text = json.dumps(schema)
-    if any(f'"{k}"' in text for k in ("$anchor", "$dynamicRef", "$dynamicAnchor", "$recursiveRef")):
-        return schema
-    if text.count('"$id"') > (1 if "$id" in schema else 0):
-        return schema
-    defs = schema.get("$defs")
-    if not isinstance(defs, dict):
-        return schema
-
-    def walk(node: Any, stack: frozenset[str]) -> Any:
-        if isinstance(node, list):
-            return [walk(item, stack) for item in node]
-        if not isinstance(node, dict):
-            return node
-        ref = node.get("$ref")
-        out = {key: walk(value, stack) for key, value in node.items() if key != "$ref"}
-        name = None
-        if isinstance(ref, str) and ref.startswith("#/$defs/"):
-            name = ref[len("#/$defs/") :]
-        if name is None or name not in defs or "/" in name or "~" in name or name in stack:
-            if ref is not None:
-                out["$ref"] = ref
-            return out
-        target = walk(defs[name], stack | {name})
-        if not out:
-            return target
-        out["allOf"] = [target, *out.get("allOf", [])]
-        return out
-
-    inlined: dict[str, Any] = walk(schema, frozenset())
-    return inlined
 
 
 def _bundled() -> list[dict[str, Any]]:
